@@ -1,0 +1,1 @@
+//! Region-wide assignment as an exact min-cost-flow b-matching.

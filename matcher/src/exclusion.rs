@@ -1,0 +1,1 @@
+//! Hard exclusions: pairs that never appear in a ranking.

@@ -1,0 +1,1 @@
+//! A columnar, incrementally updatable index of profiles for fast scans.

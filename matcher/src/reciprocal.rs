@@ -1,0 +1,1 @@
+//! The professional's side of a pair, and the reciprocal (harmonic) score.

@@ -1,0 +1,1 @@
+//! The total score of a pair and its explanation.

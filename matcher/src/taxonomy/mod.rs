@@ -1,0 +1,1 @@
+//! The taxonomy: skills, themes, roles, industries, prefectures and wider regions.

@@ -1,0 +1,1 @@
+//! Text: NFKC normalisation and CJK-bigram / Latin-word tokenisation.

@@ -1,0 +1,1 @@
+//! Bounded top-k selection with stable tie-breaking.

@@ -1,0 +1,1 @@
+//! Per-region factor weights, validated and normalised.
