@@ -123,8 +123,9 @@ impl Scanner {
         if self.word.is_empty() {
             return;
         }
-        // A trailing `_` is kept by UAX #29 too, but `.`, `'` and the digit
-        // separators only ever join two word characters, so the word ends in one.
+        // Joiners are taken only between two word characters, so a word never ends
+        // in one. (UAX #29 would keep a leading or trailing `_`; dropping it changes
+        // no match.)
         emit(&self.word);
         self.word.clear();
     }
@@ -296,6 +297,36 @@ mod tests {
         tokenize_into("採用 HR", &mut buffer);
         assert_eq!(buffer, ["kept", "採用", "hr"]);
     }
+
+    proptest::proptest! {
+        #[test]
+        fn tokens_are_non_empty_and_cjk_tokens_are_one_or_two_chars(text in SAMPLE) {
+            for token in tokenize(&text) {
+                let chars: Vec<char> = token.chars().collect();
+                proptest::prop_assert!(!chars.is_empty());
+                if chars.iter().any(|&c| is_cjk(c)) {
+                    proptest::prop_assert!(chars.len() <= 2, "{token}");
+                    proptest::prop_assert!(chars.iter().all(|&c| is_cjk(c)), "{token}");
+                }
+            }
+        }
+
+        #[test]
+        fn tokenizing_normalised_text_changes_nothing(text in SAMPLE) {
+            proptest::prop_assert_eq!(tokenize(&normalize(&text)), tokenize(&text));
+        }
+
+        #[test]
+        fn a_space_separates_token_streams(a in SAMPLE, b in SAMPLE) {
+            let mut expected = tokenize(&a);
+            expected.extend(tokenize(&b));
+            proptest::prop_assert_eq!(tokenize(&format!("{a} {b}")), expected);
+        }
+    }
+
+    /// Short strings over the characters Japanese needs and profiles are written in.
+    const SAMPLE: &str =
+        "[a-zA-Z0-9ＡＢｃ１２あいうのはでアイウマーケティングｱｲｳﾏｰｹﾞ漢字東京都、。・!?.,_' -]{0,12}";
 
     #[test]
     fn normalize_folds_width_and_case() {

@@ -76,6 +76,27 @@ fn skill_by_key_or_panic(key: &str) -> Skill {
 }
 
 #[test]
+fn there_are_enough_skills_for_regional_needs() {
+    assert!(skill_count() >= 120, "only {} skills", skill_count());
+    assert!(skill_count() <= usize::from(u16::MAX));
+}
+
+#[test]
+fn ancestors_and_children_walk_the_tree() {
+    let ancestors: Vec<_> = skill_ancestors("sns_marketing").map(|s| s.key).collect();
+    assert_eq!(ancestors, ["digital_marketing", "marketing"]);
+    assert_eq!(skill_ancestors("marketing").count(), 0);
+    assert_eq!(skill_ancestors("no_such_skill").count(), 0);
+    let children: Vec<_> = skill_children("accounting").map(|s| s.key).collect();
+    assert!(children.contains(&"cost_accounting"), "{children:?}");
+    assert!(
+        children
+            .iter()
+            .all(|&key| skill(key).and_then(|s| s.parent) == Some("accounting"))
+    );
+}
+
+#[test]
 fn every_field_is_used_and_has_one_root() {
     assert_eq!(fields().len(), 14);
     for field in fields() {
@@ -137,6 +158,23 @@ fn resolution_ignores_width_case_spaces_and_separators() {
     );
     assert_eq!(resolve_skill("広報").map(|s| s.key), Some("pr"));
     assert_eq!(resolve_skill("採用").map(|s| s.key), Some("hiring"));
+    assert_eq!(
+        resolve_skill("ＳＮＳ運用").map(|s| s.key),
+        Some("sns_marketing")
+    );
+    assert_eq!(
+        resolve_skill("デジタル・マーケティング").map(|s| s.key),
+        Some("digital_marketing")
+    );
+    assert_eq!(
+        resolve_skill("ｲﾝﾊﾞｳﾝﾄﾞ").map(|s| s.key),
+        Some("inbound_tourism")
+    );
+    assert_eq!(resolve_skill("M&A").map(|s| s.key), Some("m_and_a"));
+    assert_eq!(
+        resolve_skill("原価計算").map(|s| s.key),
+        Some("cost_accounting")
+    );
     assert_eq!(resolve_skill("宇宙開発"), None);
     assert_eq!(resolve_skill(""), None);
 }
