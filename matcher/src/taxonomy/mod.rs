@@ -20,17 +20,16 @@
 //! assert!(taxonomy::same_wider_region("長野県", "Niigata"));
 //! ```
 
+mod lookup;
 mod regions;
 mod skills;
 #[cfg(test)]
 mod tests;
 mod vocab;
 
-use std::collections::HashMap;
-use std::sync::LazyLock;
-
 use serde::Serialize;
 
+use self::lookup::{INDUSTRY_LOOKUP, PREFECTURE_LOOKUP, SKILL_LOOKUP, SKILL_ORDER, THEME_LOOKUP};
 use crate::model::Role;
 use crate::text::normalize;
 
@@ -240,6 +239,13 @@ pub fn theme(key: &str) -> Option<&'static Theme> {
     themes().iter().find(|theme| theme.key == key)
 }
 
+/// The dense index of the theme with this exact key: its position in [`themes()`].
+pub fn theme_id(key: &str) -> Option<u8> {
+    (0u8..)
+        .zip(themes())
+        .find_map(|(id, theme)| (theme.key == key).then_some(id))
+}
+
 /// The industry with this exact key.
 pub fn industry(key: &str) -> Option<&'static Industry> {
     industries().iter().find(|industry| industry.key == key)
@@ -278,12 +284,9 @@ pub fn resolve_industry(text: &str) -> Option<&'static Industry> {
     if let Some(found) = industry(text) {
         return Some(found);
     }
-    let wanted = lookup_form(text);
-    industries().iter().find(|industry| {
-        [industry.key, industry.ja, industry.en]
-            .iter()
-            .any(|label| lookup_form(label) == wanted)
-    })
+    INDUSTRY_LOOKUP
+        .get(&lookup_form(text))
+        .and_then(|&index| industries().get(index))
 }
 
 /// The prefecture called `name`: `長野県`, `長野`, `Nagano`, `nagano`, `Nagano-ken`
@@ -310,6 +313,12 @@ pub fn prefecture(name: &str) -> Option<&'static Prefecture> {
         }
     }
     None
+}
+
+/// The prefecture with this JIS code (1–47).
+pub fn prefecture_by_code(code: u8) -> Option<&'static Prefecture> {
+    // The table is in code order; a unit test holds it to that.
+    prefectures().get(usize::from(code).checked_sub(1)?)
 }
 
 /// The wider region with this key.
@@ -382,82 +391,4 @@ fn known_skill(text: &str) -> Option<&'static Skill> {
 
 fn is_ancestor(ancestor: &str, of: &Skill) -> bool {
     skill_ancestors(of.key).any(|found| found.key == ancestor)
-}
-
-/// Skill ids in key order, for [`skill_id`]'s binary search; sorted at compile time.
-static SKILL_ORDER: [u16; skills::SKILLS.len()] = sorted_by_key(skills::SKILLS);
-
-static SKILL_LOOKUP: LazyLock<HashMap<String, u16>> = LazyLock::new(|| {
-    let mut lookup = HashMap::new();
-    for (id, skill) in (0u16..).zip(skills()) {
-        let labels = [skill.key, skill.ja, skill.en];
-        for label in labels.iter().chain(skill.synonyms) {
-            // On a clash the first skill keeps the spelling; a unit test rules clashes out.
-            lookup.entry(lookup_form(label)).or_insert(id);
-        }
-    }
-    lookup
-});
-
-static THEME_LOOKUP: LazyLock<HashMap<String, usize>> = LazyLock::new(|| {
-    let mut lookup = HashMap::new();
-    for (index, theme) in themes().iter().enumerate() {
-        let labels = [theme.key, theme.ja, theme.en];
-        for label in labels.iter().chain(theme.synonyms) {
-            lookup.entry(lookup_form(label)).or_insert(index);
-        }
-    }
-    lookup
-});
-
-/// Every accepted spelling of a prefecture: as written, and in [`lookup_form`].
-static PREFECTURE_LOOKUP: LazyLock<HashMap<String, usize>> = LazyLock::new(|| {
-    let mut lookup = HashMap::new();
-    for (index, prefecture) in prefectures().iter().enumerate() {
-        for name in [prefecture.ja, prefecture.short, prefecture.en] {
-            lookup.entry(name.to_owned()).or_insert(index);
-            lookup.entry(lookup_form(name)).or_insert(index);
-        }
-    }
-    lookup
-});
-
-const fn sorted_by_key<const N: usize>(skills: &[Skill]) -> [u16; N] {
-    let mut order = [0u16; N];
-    let mut i = 0;
-    while i < N {
-        order[i] = i as u16;
-        i += 1;
-    }
-    // Insertion sort: a few thousand steps, once, at compile time.
-    let mut i = 1;
-    while i < N {
-        let mut j = i;
-        while j > 0
-            && key_less(
-                skills[order[j] as usize].key,
-                skills[order[j - 1] as usize].key,
-            )
-        {
-            let swap = order[j];
-            order[j] = order[j - 1];
-            order[j - 1] = swap;
-            j -= 1;
-        }
-        i += 1;
-    }
-    order
-}
-
-/// `a < b` in byte order, which is `str`'s `Ord`.
-const fn key_less(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    let mut i = 0;
-    while i < a.len() && i < b.len() {
-        if a[i] != b[i] {
-            return a[i] < b[i];
-        }
-        i += 1;
-    }
-    a.len() < b.len()
 }

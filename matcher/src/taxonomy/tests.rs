@@ -224,6 +224,18 @@ fn themes_and_industries_resolve_without_clashes() {
         }
     }
     assert!(themes().len() >= 20);
+    for (id, theme) in (0u8..).zip(themes()) {
+        assert_eq!(theme_id(theme.key), Some(id));
+    }
+    assert_eq!(theme_id("no_such_theme"), None);
+    assert_eq!(
+        resolve_industry("IT・ソフトウェア").map(|i| i.key),
+        Some("it")
+    );
+    assert_eq!(
+        resolve_industry("Ｒｅｔａｉｌ").map(|i| i.key),
+        Some("retail")
+    );
     assert!(industries().len() >= 20);
     let keys: HashSet<_> = industries().iter().map(|i| i.key).collect();
     assert_eq!(keys.len(), industries().len());
@@ -254,6 +266,7 @@ fn there_are_47_prefectures_in_code_order_with_known_regions() {
     assert_eq!(prefectures().len(), 47);
     for (code, prefecture) in (1u8..).zip(prefectures()) {
         assert_eq!(prefecture.code, code);
+        assert_eq!(prefecture_by_code(code), Some(prefecture));
         assert!(wider_region(prefecture.wider_region).is_some());
         assert!(prefecture.ja.starts_with(prefecture.short));
         for name in [prefecture.ja, prefecture.short, prefecture.en] {
@@ -264,6 +277,8 @@ fn there_are_47_prefectures_in_code_order_with_known_regions() {
             );
         }
     }
+    assert_eq!(prefecture_by_code(0), None);
+    assert_eq!(prefecture_by_code(48), None);
     for region in wider_regions() {
         assert!(prefectures().iter().any(|p| p.wider_region == region.key));
     }
