@@ -1,1 +1,0 @@
-//! The seven factors of the Shiojiri model, each in [0, 1] with reasons.

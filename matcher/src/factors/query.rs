@@ -1,0 +1,153 @@
+//! A need prepared once for scoring many profiles: lookup tables instead of strings.
+
+use chrono::NaiveDate;
+
+use crate::exclusion::{budget_max, visits_asked};
+use crate::index::Corpus;
+use crate::model::{Need, SkillRequirement, Style, WorkStyle};
+use crate::taxonomy::{self, SkillRelation};
+use crate::weights::Weights;
+
+use super::bm25::TextQuery;
+use super::encode::{Vocab, day_number, prefecture_code, skill_id_of, slot_mask, theme_mask};
+
+/// Credit for a related skill, by how the professional's skill relates to the asked
+/// one: a more specific skill (asked `marketing`, has `digital_marketing`) covers
+/// most of it; a more general one (asked `sns_marketing`, has `marketing`) about
+/// half; a sibling under the same parent a little.
+pub(crate) fn relation_credit(relation: SkillRelation) -> f32 {
+    match relation {
+        SkillRelation::Same => 1.0,
+        SkillRelation::Child => 0.7,
+        SkillRelation::Parent => 0.5,
+        SkillRelation::Sibling => 0.3,
+        SkillRelation::Unrelated => 0.0,
+    }
+}
+
+/// A `must` skill weighs this many times a nice-to-have one.
+pub(crate) const MUST_WEIGHT: f32 = 3.0;
+
+/// One asked skill.
+#[derive(Debug, Clone)]
+pub(crate) struct Requirement<'n> {
+    pub asked: &'n SkillRequirement,
+    /// Dense id; `None` if the taxonomy does not know the key.
+    pub skill: Option<u16>,
+    pub weight: f32,
+}
+
+/// A need ready for the kernels.
+#[derive(Debug, Clone)]
+pub(crate) struct NeedQuery<'n> {
+    pub need: &'n Need,
+    pub weights: [f32; 7],
+    pub requirements: Vec<Requirement<'n>>,
+    /// `credit[r * skill_count + id]`: credit a skill `id` earns for requirement `r`.
+    pub credit: Vec<f32>,
+    pub skill_count: usize,
+    pub requirement_weight: f32,
+    pub themes: u32,
+    /// `4 × role index`, for [`Scalars::years_in`](super::encode::Scalars::years_in).
+    pub role_shift: u32,
+    /// Industry id; 0 when the need names none.
+    pub industry: u16,
+    pub style: Style,
+    /// Today, as the caller passed it.
+    pub today: NaiveDate,
+    /// Day number the start date is judged against: `apply_by`, or today.
+    pub start_by: i32,
+    pub slots: u8,
+    pub prefecture: u8,
+    /// City id; 0 when the need names none.
+    pub city: u32,
+    /// Prefecture codes in the need's wider region, its own excluded.
+    pub wider: u64,
+    pub work_style: WorkStyle,
+    pub visits: u8,
+    pub visits_asked: bool,
+    pub budget_min: u32,
+    pub budget_max: u32,
+    pub text: TextQuery,
+}
+
+impl<'n> NeedQuery<'n> {
+    /// Prepares `need`; names are looked up in `vocab`, text statistics in `corpus`.
+    pub(crate) fn new(
+        need: &'n Need,
+        weights: &Weights,
+        today: NaiveDate,
+        vocab: &Vocab,
+        corpus: Option<&Corpus>,
+    ) -> Self {
+        let skill_count = taxonomy::skill_count();
+        let mut requirements = Vec::with_capacity(need.skills.len());
+        let mut credit = vec![0.0f32; need.skills.len() * skill_count];
+        for (r, asked) in need.skills.iter().enumerate() {
+            let skill = skill_id_of(&asked.skill);
+            if let Some(key) = skill.and_then(taxonomy::skill_by_id).map(|skill| skill.key) {
+                for (id, candidate) in taxonomy::skills().iter().enumerate() {
+                    credit[r * skill_count + id] =
+                        relation_credit(taxonomy::skill_relation(key, candidate.key));
+                }
+            }
+            requirements.push(Requirement {
+                asked,
+                skill,
+                weight: if asked.must { MUST_WEIGHT } else { 1.0 },
+            });
+        }
+        let requirement_weight = requirements.iter().map(|r| r.weight).sum();
+
+        let prefecture = prefecture_code(&need.place.prefecture);
+        let wider = taxonomy::prefecture(&need.place.prefecture).map_or(0, |own| {
+            taxonomy::prefectures()
+                .iter()
+                .filter(|other| other.wider_region == own.wider_region && other.code != own.code)
+                .fold(0u64, |mask, other| mask | 1 << other.code)
+        });
+
+        Self {
+            need,
+            weights: weights.as_array(),
+            requirements,
+            credit,
+            skill_count,
+            requirement_weight,
+            themes: theme_mask(&need.themes),
+            role_shift: 4 * need.role as u32,
+            industry: vocab.industry(&need.industry),
+            style: need.style,
+            today,
+            start_by: day_number(need.apply_by.unwrap_or(today)),
+            slots: slot_mask(&need.meeting_slots),
+            prefecture,
+            city: if prefecture == 0 {
+                0
+            } else {
+                vocab.city(&need.place.city)
+            },
+            wider,
+            work_style: need.work_style,
+            visits: need.onsite_visits_per_month,
+            visits_asked: visits_asked(need),
+            budget_min: need.compensation_min_jpy,
+            budget_max: budget_max(need),
+            text: TextQuery::new(need, corpus),
+        }
+    }
+
+    /// The credit skill `id` earns for requirement `r`.
+    pub(crate) fn credit(&self, r: usize, id: u16) -> f32 {
+        self.credit
+            .get(r * self.skill_count + usize::from(id))
+            .copied()
+            .unwrap_or(0.0)
+    }
+}
+
+/// Adds the need's names to `vocab`, so a pair scored on its own gives them ids.
+pub(crate) fn intern_need(need: &Need, vocab: &mut Vocab) {
+    vocab.intern_industry(&need.industry);
+    vocab.intern_city(&need.place.city);
+}

@@ -1,1 +1,0 @@
-//! A columnar, incrementally updatable index of profiles for fast scans.

@@ -1,0 +1,483 @@
+//! The inverted index of profile text, with exact BM25 statistics under updates.
+//!
+//! - **Postings**: per term, a byte list of `(row, tf)` pairs, each one LEB128
+//!   varint of the zig-zagged row delta with a "tf > 1" bit, plus a second varint
+//!   for the rare larger tf — mostly one or two bytes a posting. Rows are appended
+//!   as profiles arrive, so no list is ever rewritten on insert.
+//! - **Forward lists**: per row, its sorted term ids (delta varints, same tf bit)
+//!   in one arena. They make removal exact: document frequencies and the total
+//!   length drop the moment a profile goes, so a ranking after any sequence of
+//!   updates equals a ranking of a fresh build.
+//! - **Reclaiming**: a removed row's postings stay in their lists (scans skip dead
+//!   rows) until a bounded clean-up step, run on each update, rewrites the lists it
+//!   touched; the row number is reused only once none of its postings remain.
+
+use std::collections::{HashMap, VecDeque};
+
+use crate::factors::encode::Doc;
+
+/// A row with no forward list.
+const NONE: u32 = u32::MAX;
+/// Bytes of postings cleaned per update at least; more when a backlog builds up.
+const CLEAN_BUDGET: usize = 64 * 1024;
+
+/// BM25 statistics and postings of the profiles of an index.
+///
+/// Pass it to [`Context::with_corpus`](crate::score::Context::with_corpus) to score
+/// a pair exactly as the index ranks it.
+#[derive(Debug, Clone, Default)]
+pub struct Corpus {
+    /// Term key → term id.
+    ids: HashMap<u64, u32>,
+    /// Live documents holding each term.
+    df: Vec<u32>,
+    /// Whether each term waits in `dirty`.
+    queued: Vec<bool>,
+    /// The removal count when each term's list was last cleaned: it holds no posting
+    /// of a row removed at or before that count.
+    cleaned_at: Vec<u64>,
+    /// Removals so far.
+    removals: u64,
+    /// Each term's postings.
+    postings: Vec<Vec<u8>>,
+    /// The row of each list's last posting (delta base for appends).
+    last: Vec<u32>,
+    /// Live documents.
+    docs: u32,
+    /// Sum of live documents' lengths.
+    total_len: u64,
+    /// Forward lists, concatenated.
+    forward: Vec<u8>,
+    /// Start of each row's forward list in `forward`, or [`NONE`].
+    forward_start: Vec<u32>,
+    /// Bytes of `forward` no row points to any more.
+    forward_garbage: usize,
+    /// Terms with dead postings, oldest first.
+    dirty: VecDeque<u32>,
+    /// Removed rows waiting for their postings to go, with their removal count,
+    /// oldest first.
+    zombies: VecDeque<(u32, u64)>,
+}
+
+impl Corpus {
+    /// Live documents (profiles).
+    pub fn docs(&self) -> u32 {
+        self.docs
+    }
+
+    /// Average document length in tokens; 0 when empty.
+    pub fn average_len(&self) -> f32 {
+        if self.docs == 0 {
+            0.0
+        } else {
+            (self.total_len as f64 / f64::from(self.docs)) as f32
+        }
+    }
+
+    /// Distinct terms ever seen.
+    pub fn terms(&self) -> usize {
+        self.df.len()
+    }
+
+    /// How many live profiles use `term` (as [`text::tokenize`](crate::text::tokenize)
+    /// produces it).
+    pub fn document_frequency(&self, term: &str) -> u32 {
+        self.term(crate::factors::encode::term_key(term))
+            .map_or(0, |(_, df)| df)
+    }
+
+    /// The id and document frequency of a term key.
+    pub(crate) fn term(&self, key: u64) -> Option<(u32, u32)> {
+        let id = *self.ids.get(&key)?;
+        Some((id, self.df[id as usize]))
+    }
+
+    /// Indexes `doc` at `row`.
+    pub(crate) fn add(&mut self, row: u32, doc: &Doc) {
+        let mut terms: Vec<(u32, u16)> = doc
+            .terms
+            .iter()
+            .map(|&(key, tf)| (self.intern(key), tf))
+            .collect();
+        terms.sort_unstable_by_key(|&(id, _)| id);
+        for &(id, tf) in &terms {
+            let id = id as usize;
+            self.df[id] += 1;
+            let delta = i64::from(row) - i64::from(self.last[id]);
+            push_posting(&mut self.postings[id], delta, tf);
+            self.last[id] = row;
+        }
+        let start = u32::try_from(self.forward.len()).unwrap_or(NONE);
+        encode_forward(&terms, &mut self.forward);
+        let row = row as usize;
+        if self.forward_start.len() <= row {
+            self.forward_start.resize(row + 1, NONE);
+        }
+        self.forward_start[row] = start;
+        self.docs += 1;
+        self.total_len += u64::from(doc.len);
+    }
+
+    /// Whether `row` holds exactly `doc`'s terms and counts (then an update can keep
+    /// its postings).
+    pub(crate) fn holds(&self, row: u32, doc: &Doc) -> bool {
+        let mut terms = Vec::with_capacity(doc.terms.len());
+        for &(key, tf) in &doc.terms {
+            match self.ids.get(&key) {
+                Some(&id) => terms.push((id, tf)),
+                None => return false,
+            }
+        }
+        terms.sort_unstable_by_key(|&(id, _)| id);
+        let mut encoded = Vec::new();
+        encode_forward(&terms, &mut encoded);
+        self.forward_of(row) == Some(encoded.as_slice())
+    }
+
+    /// Takes `row`'s document out of the statistics; its postings go later.
+    pub(crate) fn remove(&mut self, row: u32, doc_len: u16) {
+        self.removals += 1;
+        if let Some(start) = self
+            .forward_start
+            .get(row as usize)
+            .copied()
+            .filter(|&s| s != NONE)
+        {
+            let list = self.forward.get(start as usize..).unwrap_or_default();
+            for (id, _) in ForwardIter::new(list) {
+                let id = id as usize;
+                self.df[id] -= 1;
+                if !self.queued[id] {
+                    self.queued[id] = true;
+                    self.dirty.push_back(id as u32);
+                }
+            }
+        }
+        self.docs -= 1;
+        self.total_len -= u64::from(doc_len);
+        self.zombies.push_back((row, self.removals));
+    }
+
+    /// Cleans some dirty lists, dropping postings of rows `alive` says are dead, and
+    /// returns rows that may now be reused.
+    pub(crate) fn reclaim(&mut self, alive: impl Fn(u32) -> bool, everything: bool) -> Vec<u32> {
+        let mut budget = CLEAN_BUDGET + self.zombies.len() * 1024;
+        while let Some(&id) = self.dirty.front() {
+            if !everything && budget == 0 {
+                break;
+            }
+            self.dirty.pop_front();
+            let id = id as usize;
+            budget = budget.saturating_sub(self.postings[id].len());
+            let mut kept = Vec::with_capacity(self.postings[id].len());
+            let mut last = 0u32;
+            for (row, tf) in PostingIter::new(&self.postings[id]) {
+                if alive(row) {
+                    push_posting(&mut kept, i64::from(row) - i64::from(last), tf);
+                    last = row;
+                }
+            }
+            kept.shrink_to_fit();
+            self.postings[id] = kept;
+            self.last[id] = last;
+            self.queued[id] = false;
+            self.cleaned_at[id] = self.removals;
+        }
+        let mut freed = Vec::new();
+        while let Some(&(row, removed_at)) = self.zombies.front() {
+            let clean = self.forward_of(row).is_none_or(|list| {
+                ForwardIter::new(list).all(|(id, _)| self.cleaned_at[id as usize] >= removed_at)
+            });
+            if !clean {
+                break;
+            }
+            self.zombies.pop_front();
+            self.drop_forward(row);
+            freed.push(row);
+        }
+        if self.forward_garbage > 1 << 16 && self.forward_garbage * 2 > self.forward.len() {
+            self.compact_forward();
+        }
+        freed
+    }
+
+    /// Calls `visit(row, tf)` for each posting of term `id`, dead rows included.
+    #[inline]
+    pub(crate) fn for_each_posting(&self, id: u32, mut visit: impl FnMut(u32, u16)) {
+        if let Some(list) = self.postings.get(id as usize) {
+            for (row, tf) in PostingIter::new(list) {
+                visit(row, tf);
+            }
+        }
+    }
+
+    /// Every byte list a ranking may read, for a streaming-read baseline.
+    pub(crate) fn byte_lists(&self) -> impl Iterator<Item = &[u8]> {
+        self.postings.iter().map(Vec::as_slice)
+    }
+
+    /// Bytes of postings.
+    pub(crate) fn posting_bytes(&self) -> usize {
+        self.postings.iter().map(Vec::len).sum()
+    }
+
+    /// Bytes of forward lists.
+    pub(crate) fn forward_bytes(&self) -> usize {
+        self.forward.len()
+    }
+
+    /// Releases spare capacity.
+    pub(crate) fn shrink_to_fit(&mut self) {
+        for list in &mut self.postings {
+            list.shrink_to_fit();
+        }
+        self.postings.shrink_to_fit();
+        self.df.shrink_to_fit();
+        self.queued.shrink_to_fit();
+        self.cleaned_at.shrink_to_fit();
+        self.last.shrink_to_fit();
+        self.ids.shrink_to_fit();
+        self.forward.shrink_to_fit();
+        self.forward_start.shrink_to_fit();
+    }
+
+    /// Approximate heap size.
+    pub(crate) fn heap_bytes(&self) -> usize {
+        let lists: usize = self.postings.iter().map(Vec::capacity).sum();
+        lists
+            + self.postings.capacity() * std::mem::size_of::<Vec<u8>>()
+            // hashbrown: the pair plus one control byte a bucket.
+            + self.ids.capacity() * (std::mem::size_of::<(u64, u32)>() + 1)
+            + (self.df.capacity() + self.last.capacity()) * 4
+            + self.queued.capacity()
+            + self.cleaned_at.capacity() * 8
+            + self.forward.capacity()
+            + self.forward_start.capacity() * 4
+            + self.dirty.capacity() * 4
+            + self.zombies.capacity() * 16
+    }
+
+    fn intern(&mut self, key: u64) -> u32 {
+        let next = u32::try_from(self.df.len()).unwrap_or(NONE);
+        let id = *self.ids.entry(key).or_insert(next);
+        if id == next {
+            self.df.push(0);
+            self.queued.push(false);
+            self.cleaned_at.push(0);
+            self.postings.push(Vec::new());
+            self.last.push(0);
+        }
+        id
+    }
+
+    fn forward_of(&self, row: u32) -> Option<&[u8]> {
+        let start = *self.forward_start.get(row as usize)?;
+        if start == NONE {
+            return None;
+        }
+        let list = self.forward.get(start as usize..)?;
+        Some(&list[..forward_len(list)])
+    }
+
+    fn drop_forward(&mut self, row: u32) {
+        if let Some(len) = self.forward_of(row).map(<[u8]>::len) {
+            self.forward_garbage += len;
+            self.forward_start[row as usize] = NONE;
+        }
+    }
+
+    fn compact_forward(&mut self) {
+        let mut compacted = Vec::with_capacity(self.forward.len() - self.forward_garbage);
+        for row in 0..self.forward_start.len() {
+            let Some(list) = self.forward_of(row as u32) else {
+                continue;
+            };
+            let start = u32::try_from(compacted.len()).unwrap_or(NONE);
+            compacted.extend_from_slice(list);
+            self.forward_start[row] = start;
+        }
+        self.forward = compacted;
+        self.forward_garbage = 0;
+    }
+}
+
+fn push_varint(out: &mut Vec<u8>, mut value: u64) {
+    while value >= 0x80 {
+        out.push((value as u8) | 0x80);
+        value >>= 7;
+    }
+    out.push(value as u8);
+}
+
+#[inline]
+fn read_varint(bytes: &[u8], at: &mut usize) -> u64 {
+    let mut value = 0u64;
+    let mut shift = 0;
+    while let Some(&byte) = bytes.get(*at) {
+        *at += 1;
+        value |= u64::from(byte & 0x7F) << shift;
+        if byte < 0x80 {
+            break;
+        }
+        shift += 7;
+    }
+    value
+}
+
+fn push_posting(out: &mut Vec<u8>, delta: i64, tf: u16) {
+    let zigzag = ((delta << 1) ^ (delta >> 63)) as u64;
+    push_varint(out, zigzag << 1 | u64::from(tf > 1));
+    if tf > 1 {
+        push_varint(out, u64::from(tf - 2));
+    }
+}
+
+/// Decodes a posting list.
+struct PostingIter<'a> {
+    bytes: &'a [u8],
+    at: usize,
+    row: i64,
+}
+
+impl<'a> PostingIter<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        Self {
+            bytes,
+            at: 0,
+            row: 0,
+        }
+    }
+}
+
+impl Iterator for PostingIter<'_> {
+    type Item = (u32, u16);
+
+    #[inline]
+    fn next(&mut self) -> Option<(u32, u16)> {
+        if self.at >= self.bytes.len() {
+            return None;
+        }
+        let head = read_varint(self.bytes, &mut self.at);
+        let zigzag = head >> 1;
+        let delta = (zigzag >> 1) as i64 ^ -((zigzag & 1) as i64);
+        self.row += delta;
+        let tf = if head & 1 == 1 {
+            u16::try_from(read_varint(self.bytes, &mut self.at) + 2).unwrap_or(u16::MAX)
+        } else {
+            1
+        };
+        Some((u32::try_from(self.row).unwrap_or(NONE), tf))
+    }
+}
+
+/// Appends a forward list: the count, then ascending term ids as delta varints with
+/// the same tf bit as postings.
+fn encode_forward(terms: &[(u32, u16)], out: &mut Vec<u8>) {
+    push_varint(out, terms.len() as u64);
+    let mut previous = 0u32;
+    for &(id, tf) in terms {
+        push_varint(out, u64::from(id - previous) << 1 | u64::from(tf > 1));
+        if tf > 1 {
+            push_varint(out, u64::from(tf - 2));
+        }
+        previous = id;
+    }
+}
+
+/// The byte length of the forward list at the start of `bytes`.
+fn forward_len(bytes: &[u8]) -> usize {
+    let mut iter = ForwardIter::new(bytes);
+    for _ in iter.by_ref() {}
+    iter.at
+}
+
+/// Decodes a forward list.
+struct ForwardIter<'a> {
+    bytes: &'a [u8],
+    at: usize,
+    remaining: u64,
+    id: u32,
+}
+
+impl<'a> ForwardIter<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        let mut at = 0;
+        let remaining = read_varint(bytes, &mut at);
+        Self {
+            bytes,
+            at,
+            remaining,
+            id: 0,
+        }
+    }
+}
+
+impl Iterator for ForwardIter<'_> {
+    type Item = (u32, u16);
+
+    fn next(&mut self) -> Option<(u32, u16)> {
+        if self.remaining == 0 {
+            return None;
+        }
+        self.remaining -= 1;
+        let head = read_varint(self.bytes, &mut self.at);
+        self.id += u32::try_from(head >> 1).unwrap_or(0);
+        let tf = if head & 1 == 1 {
+            u16::try_from(read_varint(self.bytes, &mut self.at) + 2).unwrap_or(u16::MAX)
+        } else {
+            1
+        };
+        Some((self.id, tf))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn postings_round_trip_in_any_row_order() {
+        let mut list = Vec::new();
+        let mut last = 0i64;
+        let rows = [(5u32, 1u16), (3, 2), (1_000_000, 1), (0, 300)];
+        for &(row, tf) in &rows {
+            push_posting(&mut list, i64::from(row) - last, tf);
+            last = i64::from(row);
+        }
+        let decoded: Vec<(u32, u16)> = PostingIter::new(&list).collect();
+        assert_eq!(decoded, rows);
+    }
+
+    #[test]
+    fn forward_lists_round_trip() {
+        let terms = [(0u32, 1u16), (7, 3), (300, 1)];
+        let mut bytes = Vec::new();
+        encode_forward(&terms, &mut bytes);
+        bytes.extend_from_slice(&[0xAA, 0xBB]);
+        assert_eq!(ForwardIter::new(&bytes).collect::<Vec<_>>(), terms);
+        assert_eq!(forward_len(&bytes), bytes.len() - 2);
+    }
+
+    #[test]
+    fn removal_updates_statistics_at_once_and_rows_free_after_cleaning() {
+        let mut corpus = Corpus::default();
+        let a = Doc::new(&["伝統工芸"]);
+        let b = Doc::new(&["伝統の味"]);
+        corpus.add(0, &a);
+        corpus.add(1, &b);
+        assert_eq!(corpus.document_frequency("伝統"), 2);
+        corpus.remove(0, a.len);
+        assert_eq!(corpus.document_frequency("伝統"), 1);
+        assert_eq!(corpus.docs(), 1);
+        let freed = corpus.reclaim(|row| row == 1, false);
+        assert_eq!(freed, [0]);
+        let (id, _) = corpus
+            .term(crate::factors::encode::term_key("伝統"))
+            .unwrap();
+        let mut rows = Vec::new();
+        corpus.for_each_posting(id, |row, _| rows.push(row));
+        assert_eq!(rows, [1]);
+        assert!(corpus.holds(1, &b));
+        assert!(!corpus.holds(1, &a));
+    }
+}
