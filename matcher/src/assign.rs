@@ -44,8 +44,9 @@
 //! cheapest is the shortest path from the need to a professional with room or to a
 //! need that gives up a place. Node potentials keep every residual cost
 //! non-negative, so each path is found by a Dijkstra search that stops at the first
-//! free end, and never looks further than the need's best possible gain. Most
-//! searches touch a few dozen nodes, because most professionals are free; see
+//! free end, and never looks further than the need's best possible gain. On the
+//! benchmark region a search settles one to twenty nodes on average, because most
+//! professionals are free; see
 //! `solver.rs` for the invariants.
 
 mod builder;

@@ -151,7 +151,12 @@ fn solve(file: &str, runs: usize) -> Result<(), String> {
     };
     let mut sorted = seconds.clone();
     sorted.sort_by(f64::total_cmp);
-    let median = sorted[sorted.len() / 2];
+    let middle = sorted.len() / 2;
+    let median = if sorted.len() % 2 == 0 {
+        (sorted[middle - 1] + sorted[middle]) / 2.0
+    } else {
+        sorted[middle]
+    };
     let runs: Vec<String> = seconds.iter().map(|s| format!("{s:.6}")).collect();
     println!(
         "{{\"objective\": {}, \"pairs\": {}, \"median_seconds\": {median:.6}, \"runs_seconds\": [{}]}}",

@@ -115,7 +115,9 @@ impl AssignmentBuilder {
             ));
         }
         // Best score first within a pair, so the kept duplicate is the best one.
-        scored.sort_unstable_by(|a, b| (a.0, a.1, a.2).cmp(&(b.0, b.1, b.2)));
+        scored.sort_unstable_by_key(|&(need, professional, best_first, _)| {
+            (need, professional, best_first)
+        });
         scored.dedup_by_key(|&mut (need, professional, ..)| (need, professional));
 
         let problem = Problem {

@@ -23,11 +23,15 @@
 //!
 //! At the start nothing is matched: professionals get 0 and each need its best
 //! score (Bellman–Ford on this two-layer graph is that one pass). Needs not yet taken
-//! have no matched edges, so no search ever reaches them.
+//! have no matched edges, so no search ever reaches them. Potentials only fall, so a
+//! professional with room keeps potential 0 throughout: reaching one ends a path at
+//! once, without queueing it.
 //!
 //! A search from `i` finds reduced distances `D`; the path to `s` has true cost
 //! `D(s) − π(i)`, so it improves only while `D(s) < π(i)`, and the search stops at
-//! that bound or at the first end it proves shortest. With `D*` the distance it
+//! that bound or at the first end it proves shortest. Ends are noticed when they
+//! are first reached, so the bound tightens before their neighbours are queued,
+//! and anything at or past it is never queued. With `D*` the distance it
 //! stopped at, every node it settled below `D*` gets `π(v) −= D* − D(v)`: this is
 //! `π + min(D, D*)` shifted by a constant, still a valid potential, and it makes
 //! every arc on the path (and its reverse, after the push) of reduced cost 0, so
@@ -95,7 +99,10 @@ impl Search {
         // Reduced distance to `s` below which a path improves, then the best found.
         let mut bound = potential[start as usize];
         let mut end = NONE;
-        self.reach(start, 0, NONE);
+        self.touched.push(start);
+        self.state[start as usize] = REACHED;
+        self.distance[start as usize] = 0;
+        self.heap.push(Reverse((0, start)));
         while let Some(Reverse((d, u))) = self.heap.pop() {
             if d >= bound {
                 break;
@@ -108,29 +115,38 @@ impl Search {
             self.settled.push(u);
             let pu = potential[ui];
             if u < needs {
-                if u != start && graph.need_load(u) > 0 && d + pu < bound {
-                    bound = d + pu;
-                    end = u;
+                // Professionals with room first: the cheapest of them bounds the
+                // search before any other professional is queued. Their potential
+                // is always 0 (it starts there, only falls, and room needs ≥ 0), so
+                // nothing lies beyond them more cheaply than the sink itself.
+                for e in graph.need_edges(u) {
+                    let (_, p, score) = graph.edge(e);
+                    if !graph.is_matched(e) && graph.has_room(p) {
+                        let v = needs + p;
+                        debug_assert_eq!(potential[v as usize], 0);
+                        let next = d - score + pu;
+                        debug_assert!(next >= d, "negative reduced cost on edge {e}");
+                        self.relax(v, next, e, Some(0), &mut bound, &mut end);
+                    }
                 }
                 for e in graph.need_edges(u) {
-                    if graph.is_matched(e) {
-                        continue;
-                    }
                     let (_, p, score) = graph.edge(e);
-                    let v = needs + p;
-                    let next = d - score + pu - potential[v as usize];
-                    self.relax(v, next, e, bound, d);
+                    if !graph.is_matched(e) && !graph.has_room(p) {
+                        let v = needs + p;
+                        let next = d - score + pu - potential[v as usize];
+                        debug_assert!(next >= d, "negative reduced cost on edge {e}");
+                        self.relax(v, next, e, None, &mut bound, &mut end);
+                    }
                 }
             } else {
-                let p = u - needs;
-                if graph.has_room(p) && d + pu < bound {
-                    bound = d + pu;
-                    end = u;
-                }
-                for &e in graph.matched_edges(p) {
+                for &e in graph.matched_edges(u - needs) {
                     let (j, _, score) = graph.edge(e);
-                    let next = d + score + pu - potential[j as usize];
-                    self.relax(j, next, e, bound, d);
+                    let pj = potential[j as usize];
+                    // Every need but `start` reached this way holds a place it can
+                    // give up; `start` is settled already, so `relax` skips it.
+                    let next = d + score + pu - pj;
+                    debug_assert!(next >= d, "negative reduced cost on edge {e}");
+                    self.relax(j, next, e, Some(pj), &mut bound, &mut end);
                 }
             }
         }
@@ -148,27 +164,41 @@ impl Search {
         improved
     }
 
-    fn reach(&mut self, v: u32, d: i64, via: u32) {
-        let vi = v as usize;
-        if self.state[vi] == UNSEEN {
-            self.touched.push(v);
-        }
-        self.state[vi] = REACHED;
-        self.distance[vi] = d;
-        self.via[vi] = via;
-        self.heap.push(Reverse((d, v)));
-    }
-
-    fn relax(&mut self, v: u32, d: i64, via: u32, bound: i64, from: i64) {
-        debug_assert!(d >= from, "negative reduced cost into node {v}");
+    /// Offers `v` the reduced distance `d` through edge `via`. When `v` can end a
+    /// path (a professional with room, or a need that can give up a place), `exit`
+    /// is its potential, so `d + exit` is the path's reduced distance to `s`, and a
+    /// shorter one becomes the new `bound` and `end`.
+    fn relax(
+        &mut self,
+        v: u32,
+        d: i64,
+        via: u32,
+        exit: Option<i64>,
+        bound: &mut i64,
+        end: &mut u32,
+    ) {
         let vi = v as usize;
         let better = match self.state[vi] {
             UNSEEN => true,
             REACHED => d < self.distance[vi],
             _ => false,
         };
-        if better && d < bound {
-            self.reach(v, d, via);
+        let ends_here = exit.is_some_and(|pv| d + pv < *bound);
+        if !better || (d >= *bound && !ends_here) {
+            return;
+        }
+        if self.state[vi] == UNSEEN {
+            self.touched.push(v);
+            self.state[vi] = REACHED;
+        }
+        self.distance[vi] = d;
+        self.via[vi] = via;
+        if let (true, Some(pv)) = (ends_here, exit) {
+            *bound = d + pv;
+            *end = v;
+        }
+        if d < *bound {
+            self.heap.push(Reverse((d, v)));
         }
     }
 
