@@ -13,8 +13,6 @@ pub(super) struct Graph {
     /// Need `j`'s edges are `need_start[j]..need_start[j + 1]`.
     need_start: Vec<u32>,
     need_capacity: Vec<u32>,
-    /// How many matched edges each need has.
-    need_load: Vec<u32>,
     edge_need: Vec<u32>,
     edge_professional: Vec<u32>,
     edge_score: Vec<i64>,
@@ -101,7 +99,6 @@ impl Graph {
         Self {
             need_start,
             need_capacity: problem.need_capacity.clone(),
-            need_load: vec![0; needs],
             edge_need,
             edge_professional,
             edge_score,
@@ -129,10 +126,6 @@ impl Graph {
 
     pub(super) fn need_capacity(&self, j: u32) -> u32 {
         self.need_capacity[j as usize]
-    }
-
-    pub(super) fn need_load(&self, j: u32) -> u32 {
-        self.need_load[j as usize]
     }
 
     /// The ids of the edges matched to professional `p`.
@@ -171,16 +164,14 @@ impl Graph {
     }
 
     pub(super) fn set_matched(&mut self, e: u32, matched: bool) {
-        let (need, p, _) = self.edge(e);
-        let (need, p, e) = (need as usize, p as usize, e as usize);
+        let (_, p, _) = self.edge(e);
+        let (p, e) = (p as usize, e as usize);
         debug_assert_ne!(self.edge_matched[e], matched);
         self.edge_matched[e] = matched;
         if matched {
-            self.need_load[need] += 1;
             self.swap_slots(e, self.professional_start[p] + self.professional_load[p]);
             self.professional_load[p] += 1;
         } else {
-            self.need_load[need] -= 1;
             self.professional_load[p] -= 1;
             self.swap_slots(e, self.professional_start[p] + self.professional_load[p]);
         }
