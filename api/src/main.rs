@@ -1,1 +1,14 @@
-fn main() {}
+//! The `musubi` binary: parse the command line and hand over to the library.
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    match musubi_api::cli::run().await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            // Start-up errors (a missing variable, an unreachable database) go to stderr
+            // whole, with their cause chain, so the operator knows what to fix.
+            eprintln!("musubi: {error:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

@@ -1,1 +1,24 @@
-//! Migrations.
+//! Musubi's schema as `sea-orm-migration` migrations.
+//!
+//! Self-contained (it never imports the service's entities) and portable: every
+//! migration runs unchanged on PostgreSQL and SQLite. Ids are UUIDs (v7, so they sort by
+//! creation time); nested lists from the API (skills, themes, ties) are JSON columns,
+//! with side tables where the service filters on them (`need_skills`).
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261121_000001_create_accounts;
+mod m20261121_000002_create_needs_and_profiles;
+
+/// The ordered list of migrations.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261121_000001_create_accounts::Migration),
+            Box::new(m20261121_000002_create_needs_and_profiles::Migration),
+        ]
+    }
+}

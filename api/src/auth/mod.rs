@@ -1,0 +1,146 @@
+//! Authentication: password hashing, access tokens, and the `AuthUser` extractor.
+//!
+//! A handler that takes `AuthUser` cannot be reached without a valid token: auth is a
+//! parameter, not a check someone can forget.
+
+pub mod jwt;
+pub mod password;
+
+use std::{future::Future, pin::Pin};
+
+use actix_web::{FromRequest, HttpRequest, dev::Payload, http::header, web};
+use sea_orm::EntityTrait;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::{entities::user, error::ApiError, state::AppState};
+
+/// What an account is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AccountRole {
+    /// An SME or municipality that posts needs.
+    Sme,
+    /// A 複業 professional.
+    Professional,
+    /// A regional coordinator (created by the operator only).
+    Coordinator,
+}
+
+impl AccountRole {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Sme => "sme",
+            Self::Professional => "professional",
+            Self::Coordinator => "coordinator",
+        }
+    }
+
+    /// Parses the stored name.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "sme" => Some(Self::Sme),
+            "professional" => Some(Self::Professional),
+            "coordinator" => Some(Self::Coordinator),
+            _ => None,
+        }
+    }
+}
+
+/// The authenticated caller, loaded fresh from the database on every request so an
+/// erased account or a changed role takes effect at once.
+#[derive(Debug, Clone)]
+pub struct AuthUser {
+    /// User id.
+    pub id: Uuid,
+    /// Role.
+    pub role: AccountRole,
+    /// For coordinators, the region they act in.
+    pub region_id: Option<Uuid>,
+}
+
+impl AuthUser {
+    /// Ok when the caller has this role, 403 otherwise.
+    pub fn require(&self, role: AccountRole) -> Result<(), ApiError> {
+        if self.role == role {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden(match role {
+                AccountRole::Sme => "only SME and municipality accounts may do this",
+                AccountRole::Professional => "only professionals may do this",
+                AccountRole::Coordinator => "only coordinators may do this",
+            }))
+        }
+    }
+
+    /// Whether the caller coordinates this region.
+    pub fn coordinates(&self, region_id: Uuid) -> bool {
+        self.role == AccountRole::Coordinator && self.region_id == Some(region_id)
+    }
+}
+
+fn bearer_token(request: &HttpRequest) -> Option<Result<String, ApiError>> {
+    let value = request.headers().get(header::AUTHORIZATION)?;
+    let token = value
+        .to_str()
+        .ok()
+        .and_then(|value| value.strip_prefix("Bearer ").or_else(|| value.strip_prefix("bearer ")))
+        .map(|token| token.trim().to_owned())
+        .filter(|token| !token.is_empty());
+    Some(token.ok_or(ApiError::Unauthorized))
+}
+
+async fn authenticate(state: web::Data<AppState>, token: String) -> Result<AuthUser, ApiError> {
+    let claims = state.jwt.verify(&token).ok_or(ApiError::Unauthorized)?;
+    let user = user::Entity::find_by_id(claims.sub)
+        .one(&state.db)
+        .await?
+        .filter(|user| user.erased_at.is_none())
+        .ok_or(ApiError::Unauthorized)?;
+    let role = AccountRole::parse(&user.role).ok_or(ApiError::Unauthorized)?;
+    Ok(AuthUser { id: user.id, role, region_id: user.region_id })
+}
+
+fn state_of(request: &HttpRequest) -> Result<web::Data<AppState>, ApiError> {
+    request
+        .app_data::<web::Data<AppState>>()
+        .cloned()
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("application state is not registered")))
+}
+
+impl FromRequest for AuthUser {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(request: &HttpRequest, _payload: &mut Payload) -> Self::Future {
+        let token = bearer_token(request);
+        let state = state_of(request);
+        Box::pin(async move {
+            let token = token.ok_or(ApiError::Unauthorized)??;
+            authenticate(state?, token).await
+        })
+    }
+}
+
+/// The caller if a token was sent; anonymous otherwise. A token that is sent but
+/// invalid is still a 401, so a client with an expired token learns it.
+#[derive(Debug, Clone)]
+pub struct MaybeAuthUser(pub Option<AuthUser>);
+
+impl FromRequest for MaybeAuthUser {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(request: &HttpRequest, _payload: &mut Payload) -> Self::Future {
+        let token = bearer_token(request);
+        let state = state_of(request);
+        Box::pin(async move {
+            match token {
+                None => Ok(Self(None)),
+                Some(token) => Ok(Self(Some(authenticate(state?, token?).await?))),
+            }
+        })
+    }
+}

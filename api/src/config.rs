@@ -1,0 +1,251 @@
+//! Configuration: every environment variable the operator may set, read in one place.
+//!
+//! `Settings::from_env` fails fast with a message that names the variable to fix, so a
+//! mistake is caught at start-up rather than on the first request that needs it.
+
+use std::{fmt, net::SocketAddr, path::PathBuf, time::Duration};
+
+use anyhow::{Context, bail};
+
+/// The embedded default: SQLite in the working directory, created on first start.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://musubi.db?mode=rwc";
+
+/// A secret string whose `Debug` and `Display` never show its value.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret value.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    /// The value, for the one place that must use it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+/// Everything the service is configured with.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// `postgres://…` or `sqlite://…`.
+    pub database_url: String,
+    /// Listen address; port 0 picks a free port (tests).
+    pub bind: SocketAddr,
+    /// HMAC key for access tokens, at least 32 bytes.
+    pub jwt_secret: Secret,
+    /// Lifetime of an access token; at most one hour.
+    pub token_ttl: Duration,
+    /// `smtp://host:port` or `smtps://user:pass@host`; `None` writes `.eml` files.
+    pub smtp_url: Option<Secret>,
+    /// Where mail goes when there is no SMTP server.
+    pub mail_dir: PathBuf,
+    /// The `From:` of every email.
+    pub mail_from: String,
+    /// Base URL for links inside emails.
+    pub public_url: String,
+    /// Most database connections in the pool.
+    pub db_max_connections: u32,
+    /// How long a request waits for a connection (or a connect) before the service
+    /// answers 503: a dead database must never hang a request.
+    pub db_timeout: Duration,
+}
+
+const MIN_SECRET_BYTES: usize = 32;
+
+impl Settings {
+    /// Reads the process environment.
+    pub fn from_env() -> anyhow::Result<Self> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads settings through `lookup`, so tests can pass their own environment.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> anyhow::Result<Self> {
+        let get = |name: &str| lookup(name).filter(|value| !value.trim().is_empty());
+
+        let database_url = get("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
+        if !(database_url.starts_with("postgres://")
+            || database_url.starts_with("postgresql://")
+            || database_url.starts_with("sqlite:"))
+        {
+            bail!("DATABASE_URL must start with postgres:// or sqlite:// (got {database_url:?})");
+        }
+
+        let bind = get("MUSUBI_BIND").unwrap_or_else(|| "127.0.0.1:8080".to_owned());
+        let bind: SocketAddr = bind
+            .parse()
+            .with_context(|| format!("MUSUBI_BIND must be an address like 127.0.0.1:8080 (got {bind:?})"))?;
+
+        let jwt_secret = match get("MUSUBI_JWT_SECRET") {
+            Some(secret) => Secret::new(secret),
+            None if is_sqlite(&database_url) => Secret::new(embedded_secret(&database_url)?),
+            None => bail!(
+                "MUSUBI_JWT_SECRET is required with a PostgreSQL DATABASE_URL: set it to a random string of at least {MIN_SECRET_BYTES} bytes (e.g. `openssl rand -hex 32`)"
+            ),
+        };
+        if jwt_secret.expose().len() < MIN_SECRET_BYTES {
+            bail!("MUSUBI_JWT_SECRET must be at least {MIN_SECRET_BYTES} bytes long");
+        }
+
+        let token_ttl = Duration::from_secs(parse_number(&get, "MUSUBI_TOKEN_TTL_SECONDS", 3600)?);
+        if token_ttl.is_zero() || token_ttl > Duration::from_secs(3600) {
+            bail!("MUSUBI_TOKEN_TTL_SECONDS must be between 1 and 3600");
+        }
+
+        let smtp_url = get("MUSUBI_SMTP_URL").map(Secret::new);
+        if let Some(url) = &smtp_url
+            && !(url.expose().starts_with("smtp://") || url.expose().starts_with("smtps://"))
+        {
+            bail!("MUSUBI_SMTP_URL must start with smtp:// or smtps://");
+        }
+
+        let db_max_connections = u32::try_from(parse_number(&get, "MUSUBI_DB_MAX_CONNECTIONS", 10)?)
+            .context("MUSUBI_DB_MAX_CONNECTIONS is too large")?;
+        if db_max_connections == 0 {
+            bail!("MUSUBI_DB_MAX_CONNECTIONS must be at least 1");
+        }
+        let db_timeout = Duration::from_secs(parse_number(&get, "MUSUBI_DB_TIMEOUT_SECONDS", 3)?);
+
+        Ok(Self {
+            database_url,
+            bind,
+            jwt_secret,
+            token_ttl,
+            smtp_url,
+            mail_dir: PathBuf::from(get("MUSUBI_MAIL_DIR").unwrap_or_else(|| "./outbox".to_owned())),
+            mail_from: get("MUSUBI_MAIL_FROM").unwrap_or_else(|| "Musubi <no-reply@localhost>".to_owned()),
+            public_url: get("MUSUBI_PUBLIC_URL")
+                .unwrap_or_else(|| "http://127.0.0.1:8080".to_owned())
+                .trim_end_matches('/')
+                .to_owned(),
+            db_max_connections,
+            db_timeout,
+        })
+    }
+
+    /// Whether the database is the embedded SQLite.
+    pub fn is_sqlite(&self) -> bool {
+        is_sqlite(&self.database_url)
+    }
+}
+
+fn is_sqlite(url: &str) -> bool {
+    url.starts_with("sqlite:")
+}
+
+fn parse_number(get: &impl Fn(&str) -> Option<String>, name: &str, default: u64) -> anyhow::Result<u64> {
+    match get(name) {
+        None => Ok(default),
+        Some(text) => text
+            .trim()
+            .parse()
+            .with_context(|| format!("{name} must be a whole number (got {text:?})")),
+    }
+}
+
+/// The SQLite file a `sqlite://` URL names, if it names a file.
+pub fn sqlite_path(url: &str) -> Option<PathBuf> {
+    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or_default();
+    (!path.is_empty() && path != ":memory:").then(|| PathBuf::from(path))
+}
+
+/// In the embedded default the signing secret is generated once and kept beside the
+/// database file, so tokens survive a restart without any configuration.
+fn embedded_secret(database_url: &str) -> anyhow::Result<String> {
+    let Some(db_path) = sqlite_path(database_url) else {
+        // An in-memory database lives as long as the process; so does its secret.
+        return Ok(random_secret());
+    };
+    let secret_path = db_path.with_extension("secret");
+    match std::fs::read_to_string(&secret_path) {
+        Ok(secret) if secret.trim().len() >= MIN_SECRET_BYTES => Ok(secret.trim().to_owned()),
+        Ok(_) => bail!(
+            "{} holds a secret shorter than {MIN_SECRET_BYTES} bytes: delete it or set MUSUBI_JWT_SECRET",
+            secret_path.display()
+        ),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            let secret = random_secret();
+            write_private(&secret_path, &secret)
+                .with_context(|| format!("cannot write the generated secret to {}", secret_path.display()))?;
+            Ok(secret)
+        }
+        Err(error) => Err(error).with_context(|| format!("cannot read {}", secret_path.display())),
+    }
+}
+
+fn random_secret() -> String {
+    use rand::RngCore;
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+fn write_private(path: &std::path::Path, contents: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path)?.write_all(contents.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    fn settings(vars: &[(&str, &str)]) -> anyhow::Result<Settings> {
+        let vars: HashMap<String, String> =
+            vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        Settings::from_lookup(|name| vars.get(name).cloned())
+    }
+
+    #[test]
+    fn postgres_without_a_secret_fails_naming_the_variable() {
+        let error = settings(&[("DATABASE_URL", "postgres://localhost/musubi")]).unwrap_err();
+        assert!(error.to_string().contains("MUSUBI_JWT_SECRET"), "{error}");
+    }
+
+    #[test]
+    fn a_short_secret_is_refused() {
+        let error = settings(&[("DATABASE_URL", "postgres://x/y"), ("MUSUBI_JWT_SECRET", "short")]).unwrap_err();
+        assert!(error.to_string().contains("at least 32 bytes"), "{error}");
+    }
+
+    #[test]
+    fn a_bad_bind_address_names_the_variable() {
+        let error = settings(&[("MUSUBI_BIND", "localhost"), ("DATABASE_URL", "sqlite::memory:")]).unwrap_err();
+        assert!(format!("{error:#}").contains("MUSUBI_BIND"), "{error:#}");
+    }
+
+    #[test]
+    fn the_embedded_default_generates_and_keeps_a_secret_beside_the_database() {
+        let dir = std::env::temp_dir().join(format!("musubi-config-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let url = format!("sqlite://{}/musubi.db?mode=rwc", dir.display());
+        let first = settings(&[("DATABASE_URL", &url)]).unwrap();
+        let second = settings(&[("DATABASE_URL", &url)]).unwrap();
+        assert_eq!(first.jwt_secret, second.jwt_secret);
+        assert!(dir.join("musubi.secret").exists());
+        assert_eq!(first.bind.to_string(), "127.0.0.1:8080");
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn secrets_do_not_show_in_debug_output() {
+        let settings = settings(&[("DATABASE_URL", "postgres://x/y"), ("MUSUBI_JWT_SECRET", &"k".repeat(40))]).unwrap();
+        assert!(!format!("{settings:?}").contains("kkkk"));
+    }
+}

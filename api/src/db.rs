@@ -1,0 +1,73 @@
+//! Database connections: explicit pool sizes and timeouts on both backends.
+
+use std::time::Duration;
+
+use anyhow::Context;
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr};
+use sea_orm_migration::MigratorTrait;
+
+use crate::config::Settings;
+
+/// Opens the pool. A database that does not answer fails start-up within `db_timeout`;
+/// later, a request waits at most `db_timeout` for a connection and then gets a 503.
+pub async fn connect(settings: &Settings) -> anyhow::Result<DatabaseConnection> {
+    let mut options = ConnectOptions::new(settings.database_url.clone());
+    // SQLite takes one writer at a time; a few connections serve reads while it writes.
+    let max = if settings.is_sqlite() { settings.db_max_connections.min(5) } else { settings.db_max_connections };
+    options
+        .max_connections(max)
+        .min_connections(1)
+        .connect_timeout(settings.db_timeout)
+        .acquire_timeout(settings.db_timeout)
+        .idle_timeout(Duration::from_secs(300))
+        .sqlx_logging(false);
+    let db = Database::connect(options)
+        .await
+        .with_context(|| format!("cannot connect to the database at {}", redact(&settings.database_url)))?;
+    if settings.is_sqlite() {
+        // WAL lets readers run beside the writer; the busy timeout queues writers instead
+        // of failing them; foreign keys are off in SQLite unless asked for.
+        for pragma in ["PRAGMA journal_mode = WAL", "PRAGMA busy_timeout = 5000", "PRAGMA foreign_keys = ON"] {
+            db.execute_unprepared(pragma).await.with_context(|| format!("cannot set {pragma}"))?;
+        }
+    }
+    Ok(db)
+}
+
+/// Applies every pending migration.
+pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
+    musubi_migrations::Migrator::up(db, None).await.context("cannot apply database migrations")
+}
+
+/// Whether an error means the database is unreachable rather than the query wrong.
+pub fn is_unavailable(error: &DbErr) -> bool {
+    matches!(error, DbErr::ConnectionAcquire(_) | DbErr::Conn(_))
+}
+
+/// Whether an error is a unique-constraint violation (mapped to 409 by callers).
+pub fn is_unique_violation(error: &DbErr) -> bool {
+    matches!(error.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_)))
+}
+
+/// The URL without its password, for messages.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let credentials = &url[scheme + 3..at];
+            let user = credentials.split(':').next().unwrap_or_default();
+            format!("{}{user}:***{}", &url[..scheme + 3], &url[at..])
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redact_hides_the_password_only() {
+        assert_eq!(redact("postgres://me:secret@db:5432/x"), "postgres://me:***@db:5432/x");
+        assert_eq!(redact("sqlite://musubi.db?mode=rwc"), "sqlite://musubi.db?mode=rwc");
+    }
+}

@@ -1,0 +1,9 @@
+//! Domain types: the wire enums, and the validated forms of needs and profiles.
+//!
+//! Handlers parse request DTOs into these types at the edge; a value of a domain type
+//! has passed every rule, so the code behind it never sees unchecked input.
+
+pub mod enums;
+pub mod need;
+pub mod profile;
+pub mod text;

@@ -1,0 +1,172 @@
+//! Request extractors that turn bad input into problem+json naming the field.
+//!
+//! actix's own `web::Json` reports a bad field as a string; this one reports the JSON path
+//! (`hours_per_month.min`), tells malformed JSON (400) from a well-formed body with bad
+//! fields (422), and enforces the body limit (413) before parsing anything.
+
+use std::{future::Future, pin::Pin};
+
+use actix_web::{FromRequest, HttpRequest, dev::Payload, http::header, web};
+use futures_util::StreamExt;
+use serde::de::DeserializeOwned;
+
+use crate::error::{ApiError, FieldError};
+
+/// Largest accepted request body.
+pub const BODY_LIMIT: usize = 64 * 1024;
+
+/// A JSON body, deserialised with the path of any field that fails.
+#[derive(Debug)]
+pub struct Json<T>(pub T);
+
+impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(request: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let content_type_ok = request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .map(|value| {
+                let essence = value.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+                essence == "application/json" || essence.ends_with("+json")
+            });
+        let declared_length = request
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.parse::<usize>().ok());
+        let mut payload = payload.take();
+        Box::pin(async move {
+            if declared_length.is_some_and(|length| length > BODY_LIMIT) {
+                return Err(ApiError::PayloadTooLarge);
+            }
+            let mut body = web::BytesMut::new();
+            while let Some(chunk) = payload.next().await {
+                let chunk = chunk.map_err(|error| ApiError::BadRequest(format!("could not read the body: {error}")))?;
+                if body.len() + chunk.len() > BODY_LIMIT {
+                    return Err(ApiError::PayloadTooLarge);
+                }
+                body.extend_from_slice(&chunk);
+            }
+            if content_type_ok == Some(false) {
+                return Err(ApiError::UnsupportedMediaType);
+            }
+            parse_json(&body).map(Json)
+        })
+    }
+}
+
+/// Parses a JSON body: syntax errors are 400, type and field errors are 422 with the path.
+pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let parsed: Result<T, _> = serde_path_to_error::deserialize(&mut deserializer);
+    let value = match parsed {
+        Ok(value) => value,
+        Err(error) => {
+            let path = error.path().to_string();
+            let inner = error.into_inner();
+            return Err(match inner.classify() {
+                serde_json::error::Category::Syntax | serde_json::error::Category::Eof | serde_json::error::Category::Io => {
+                    ApiError::BadRequest(format!("the body is not valid JSON: {inner}"))
+                }
+                serde_json::error::Category::Data => data_error(&path, &inner.to_string()),
+            });
+        }
+    };
+    deserializer
+        .end()
+        .map_err(|error| ApiError::BadRequest(format!("the body is not valid JSON: {error}")))?;
+    Ok(value)
+}
+
+fn data_error(path: &str, message: &str) -> ApiError {
+    // serde's message for an unknown field names the field; the path is its parent.
+    let message = message.split(" at line ").next().unwrap_or(message).to_owned();
+    let field = if let Some(name) = message.strip_prefix("unknown field `").and_then(|rest| rest.split('`').next()) {
+        if path == "." || path.is_empty() { name.to_owned() } else { format!("{path}.{name}") }
+    } else if let Some(name) = message.strip_prefix("missing field `").and_then(|rest| rest.split('`').next()) {
+        if path == "." || path.is_empty() { name.to_owned() } else { format!("{path}.{name}") }
+    } else if path == "." || path.is_empty() {
+        "body".to_owned()
+    } else {
+        path.to_owned()
+    };
+    ApiError::Validation(vec![FieldError::new(field, message)])
+}
+
+/// Query strings that do not parse answer 422 naming the parameter.
+pub fn query_config() -> web::QueryConfig {
+    web::QueryConfig::default().error_handler(|error, _request| {
+        let message = error.to_string();
+        let field = message
+            .split('`')
+            .nth(1)
+            .filter(|name| !name.contains(' '))
+            .unwrap_or("query")
+            .to_owned();
+        ApiError::Validation(vec![FieldError::new(field, message)]).into()
+    })
+}
+
+/// A path segment that is not a valid id can name nothing: 404.
+pub fn path_config() -> web::PathConfig {
+    web::PathConfig::default().error_handler(|_error, _request| ApiError::NotFound.into())
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::Deserialize;
+
+    use super::*;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Range {
+        min: u16,
+        max: u16,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Body {
+        title: String,
+        hours_per_month: Range,
+    }
+
+    fn field_of(error: ApiError) -> String {
+        match error {
+            ApiError::Validation(errors) => errors[0].field.clone(),
+            other => panic!("expected a validation error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn malformed_json_is_a_bad_request() {
+        assert!(matches!(parse_json::<Body>(b"{\"title\": "), Err(ApiError::BadRequest(_))));
+        assert!(matches!(parse_json::<Body>(b"{} trailing"), Err(ApiError::BadRequest(_))));
+    }
+
+    #[test]
+    fn a_bad_nested_value_names_its_path() {
+        let error = parse_json::<Body>(br#"{"title":"x","hours_per_month":{"min":"a","max":3}}"#).unwrap_err();
+        assert_eq!(field_of(error), "hours_per_month.min");
+    }
+
+    #[test]
+    fn an_unknown_field_is_named() {
+        let error = parse_json::<Body>(br#"{"title":"x","hours_per_month":{"min":1,"max":3,"avg":2}}"#).unwrap_err();
+        assert_eq!(field_of(error), "hours_per_month.avg");
+        let error = parse_json::<Body>(br#"{"title":"x","colour":"red","hours_per_month":{"min":1,"max":3}}"#).unwrap_err();
+        assert_eq!(field_of(error), "colour");
+    }
+
+    #[test]
+    fn a_missing_field_is_named() {
+        let error = parse_json::<Body>(br#"{"hours_per_month":{"min":1,"max":3}}"#).unwrap_err();
+        assert_eq!(field_of(error), "title");
+    }
+}

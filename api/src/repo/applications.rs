@@ -1,0 +1,128 @@
+//! Applications (応募).
+
+use anyhow::Context;
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set};
+use uuid::Uuid;
+
+use super::{new_id, now};
+use crate::{
+    domain::enums::ApplicationStatus,
+    entities::{application, need, organization},
+    routes::PageRequest,
+};
+
+/// Inserts an application; a second one for the same need and professional surfaces as a
+/// unique violation.
+pub async fn insert(
+    db: &impl ConnectionTrait,
+    need_id: Uuid,
+    professional_id: Uuid,
+    message: &str,
+    score: Option<serde_json::Value>,
+) -> Result<application::Model, sea_orm::DbErr> {
+    let at = now();
+    application::ActiveModel {
+        id: Set(new_id()),
+        need_id: Set(need_id),
+        professional_id: Set(professional_id),
+        message: Set(message.to_owned()),
+        status: Set(ApplicationStatus::Submitted.as_str().to_owned()),
+        score: Set(score),
+        created_at: Set(at),
+        updated_at: Set(at),
+    }
+    .insert(db)
+    .await
+}
+
+/// An application by id.
+pub async fn by_id(db: &impl ConnectionTrait, id: Uuid) -> anyhow::Result<Option<application::Model>> {
+    application::Entity::find_by_id(id).one(db).await.context("looking up an application")
+}
+
+/// Marks an application withdrawn.
+pub async fn withdraw(db: &impl ConnectionTrait, application: application::Model) -> anyhow::Result<application::Model> {
+    let mut model: application::ActiveModel = application.into();
+    model.status = Set(ApplicationStatus::Withdrawn.as_str().to_owned());
+    model.updated_at = Set(now());
+    model.update(db).await.context("withdrawing an application")
+}
+
+/// Whose applications a list shows.
+#[derive(Debug, Clone, Copy)]
+pub enum Audience {
+    /// A professional's own.
+    Professional(Uuid),
+    /// Those to an SME owner's needs.
+    Owner(Uuid),
+    /// Those to needs of a region.
+    Region(Uuid),
+}
+
+/// Lists applications newest first, optionally for one need.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    audience: Audience,
+    need_id: Option<Uuid>,
+    page: PageRequest,
+) -> anyhow::Result<Vec<application::Model>> {
+    let mut query = application::Entity::find();
+    query = match audience {
+        Audience::Professional(id) => query.filter(application::Column::ProfessionalId.eq(id)),
+        Audience::Owner(owner_id) => {
+            let organizations = organization::Entity::find()
+                .select_only()
+                .column(organization::Column::Id)
+                .filter(organization::Column::OwnerId.eq(owner_id))
+                .into_query();
+            let needs = need::Entity::find()
+                .select_only()
+                .column(need::Column::Id)
+                .filter(need::Column::OrganizationId.in_subquery(organizations))
+                .into_query();
+            query.filter(application::Column::NeedId.in_subquery(needs))
+        }
+        Audience::Region(region_id) => query.filter(application::Column::NeedId.in_subquery(needs_of_region(region_id))),
+    };
+    if let Some(need_id) = need_id {
+        query = query.filter(application::Column::NeedId.eq(need_id));
+    }
+    if let Some(before) = page.before {
+        query = query.filter(application::Column::Id.lt(before));
+    }
+    query
+        .order_by_desc(application::Column::Id)
+        .limit(page.limit + 1)
+        .all(db)
+        .await
+        .context("listing applications")
+}
+
+fn needs_of_region(region_id: Uuid) -> sea_orm::sea_query::SelectStatement {
+    need::Entity::find()
+        .select_only()
+        .column(need::Column::Id)
+        .filter(need::Column::RegionId.eq(region_id))
+        .into_query()
+}
+
+/// Whether a professional applied to any need of a region.
+pub async fn applied_in_region(db: &impl ConnectionTrait, professional_id: Uuid, region_id: Uuid) -> anyhow::Result<bool> {
+    let found = application::Entity::find()
+        .filter(application::Column::ProfessionalId.eq(professional_id))
+        .filter(application::Column::NeedId.in_subquery(needs_of_region(region_id)))
+        .one(db)
+        .await
+        .context("looking for an application in a region")?;
+    Ok(found.is_some())
+}
+
+/// Every application of a professional (for the export).
+pub async fn of_professional(db: &impl ConnectionTrait, professional_id: Uuid) -> anyhow::Result<Vec<application::Model>> {
+    application::Entity::find()
+        .filter(application::Column::ProfessionalId.eq(professional_id))
+        .order_by_asc(application::Column::Id)
+        .all(db)
+        .await
+        .context("listing a professional's applications")
+}

@@ -1,0 +1,32 @@
+//! Hand-written queries beside the generated entities. Every function takes
+//! `&impl ConnectionTrait`, so it composes inside a transaction.
+
+pub mod applications;
+pub mod needs;
+pub mod profiles;
+pub mod regions;
+pub mod users;
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+/// A new time-ordered id.
+pub fn new_id() -> Uuid {
+    Uuid::now_v7()
+}
+
+/// Now, to the microsecond (what both databases store).
+pub fn now() -> DateTime<Utc> {
+    let now = Utc::now();
+    DateTime::from_timestamp_micros(now.timestamp_micros()).unwrap_or(now)
+}
+
+/// Reads a JSON column into a typed value; a row that does not parse is a bug worth a 500.
+pub fn from_json<T: serde::de::DeserializeOwned>(value: &serde_json::Value, column: &str) -> anyhow::Result<T> {
+    serde_json::from_value(value.clone()).map_err(|error| anyhow::anyhow!("column {column} holds unexpected JSON: {error}"))
+}
+
+/// Writes a value into a JSON column.
+pub fn to_json<T: serde::Serialize>(value: &T) -> anyhow::Result<serde_json::Value> {
+    Ok(serde_json::to_value(value)?)
+}

@@ -1,0 +1,103 @@
+//! Profiles, and erasure of a professional's personal data.
+
+use anyhow::Context;
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, sea_query::Expr};
+use uuid::Uuid;
+
+use super::{from_json, now, to_json};
+use crate::{
+    domain::{
+        enums::{ApplicationStatus, Style, WorkStyle},
+        profile::{Place, ProfileInput},
+    },
+    entities::{application, profile, user},
+};
+
+/// The profile of a professional.
+pub async fn by_user(db: &impl ConnectionTrait, user_id: Uuid) -> anyhow::Result<Option<profile::Model>> {
+    profile::Entity::find_by_id(user_id).one(db).await.context("looking up a profile")
+}
+
+/// Creates or replaces a professional's profile; says whether it was created.
+pub async fn upsert(db: &impl ConnectionTrait, user_id: Uuid, input: &ProfileInput) -> anyhow::Result<(profile::Model, bool)> {
+    let existing = by_user(db, user_id).await?;
+    let created = existing.is_none();
+    let mut model = match existing {
+        Some(existing) => existing.into(),
+        None => profile::ActiveModel { user_id: Set(user_id), created_at: Set(now()), ..Default::default() },
+    };
+    model.headline = Set(input.headline.clone());
+    model.bio = Set(input.bio.clone());
+    model.motivation = Set(input.motivation.clone());
+    model.skills = Set(to_json(&input.skills)?);
+    model.roles = Set(to_json(&input.roles)?);
+    model.industries = Set(to_json(&input.industries)?);
+    model.themes = Set(to_json(&input.themes)?);
+    model.style = Set(input.style.as_str().to_owned());
+    model.hours_per_month = Set(i32::from(input.hours_per_month));
+    model.available_from = Set(input.available_from);
+    model.max_engagements = Set(i32::from(input.max_engagements));
+    model.work_style = Set(input.work_style.as_str().to_owned());
+    model.max_onsite_visits_per_month = Set(i32::from(input.max_onsite_visits_per_month));
+    model.home_prefecture = Set(input.home.prefecture.clone());
+    model.home_city = Set(input.home.city.clone());
+    model.ties = Set(to_json(&input.ties)?);
+    model.meeting_slots = Set(to_json(&input.meeting_slots)?);
+    model.min_compensation_jpy = Set(i64::from(input.min_compensation_jpy));
+    model.pro_bono_ok = Set(input.pro_bono_ok);
+    model.active = Set(input.active);
+    model.updated_at = Set(now());
+    let saved = if created { model.insert(db).await } else { model.update(db).await };
+    Ok((saved.context("saving a profile")?, created))
+}
+
+/// The stored profile as the API's input type.
+pub fn to_input(profile: &profile::Model) -> anyhow::Result<ProfileInput> {
+    let id = profile.user_id;
+    Ok(ProfileInput {
+        headline: profile.headline.clone(),
+        bio: profile.bio.clone(),
+        motivation: profile.motivation.clone(),
+        skills: from_json(&profile.skills, "profiles.skills")?,
+        roles: from_json(&profile.roles, "profiles.roles")?,
+        industries: from_json(&profile.industries, "profiles.industries")?,
+        themes: from_json(&profile.themes, "profiles.themes")?,
+        style: Style::parse(&profile.style).with_context(|| format!("profile {id} has style {:?}", profile.style))?,
+        hours_per_month: u16::try_from(profile.hours_per_month).unwrap_or_default(),
+        available_from: profile.available_from,
+        max_engagements: u8::try_from(profile.max_engagements).unwrap_or(1),
+        work_style: WorkStyle::parse(&profile.work_style).with_context(|| format!("profile {id} has work_style {:?}", profile.work_style))?,
+        max_onsite_visits_per_month: u8::try_from(profile.max_onsite_visits_per_month).unwrap_or_default(),
+        home: Place { prefecture: profile.home_prefecture.clone(), city: profile.home_city.clone() },
+        ties: from_json(&profile.ties, "profiles.ties")?,
+        meeting_slots: from_json(&profile.meeting_slots, "profiles.meeting_slots")?,
+        min_compensation_jpy: u32::try_from(profile.min_compensation_jpy).unwrap_or_default(),
+        pro_bono_ok: profile.pro_bono_ok,
+        active: profile.active,
+    })
+}
+
+/// Erases a professional's personal data (APPI): the profile row goes, the account keeps
+/// only its id (so history stays consistent) with name and email replaced, and their
+/// open applications are withdrawn with the proposal text removed.
+pub async fn erase(db: &impl ConnectionTrait, user_id: Uuid) -> anyhow::Result<()> {
+    profile::Entity::delete_by_id(user_id).exec(db).await.context("deleting a profile")?;
+    application::Entity::update_many()
+        .col_expr(application::Column::Message, Expr::value(""))
+        .col_expr(application::Column::Status, Expr::value(ApplicationStatus::Withdrawn.as_str()))
+        .col_expr(application::Column::UpdatedAt, Expr::value(now()))
+        .filter(application::Column::ProfessionalId.eq(user_id))
+        .exec(db)
+        .await
+        .context("anonymising applications")?;
+    let user = user::Entity::find_by_id(user_id).one(db).await.context("looking up a user")?;
+    if let Some(user) = user {
+        let mut model: user::ActiveModel = user.into();
+        model.email = Set(format!("erased-{user_id}@erased.invalid"));
+        model.display_name = Set("退会済み (erased)".to_owned());
+        model.password_hash = Set("!".to_owned());
+        model.erased_at = Set(Some(now()));
+        model.update(db).await.context("anonymising a user")?;
+    }
+    Ok(())
+}

@@ -1,0 +1,208 @@
+//! Applications (応募): a professional's proposal to a need. SMEs see applicants
+//! pseudonymously; coordinators see them in full inside their region.
+
+use std::collections::HashMap;
+
+use actix_web::{HttpResponse, get, post, web};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+
+use super::{Page, PageQuery, needs::visible_need};
+use crate::{
+    auth::{AccountRole, AuthUser},
+    db,
+    domain::{enums::ApplicationStatus, profile::display_line, text::Errors},
+    entities::application,
+    error::{ApiError, ApiResult},
+    extract::Json,
+    repo::{self, applications::Audience},
+    state::AppState,
+};
+
+/// Registers the application routes.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(apply).service(list_applications).service(withdraw);
+}
+
+/// `POST /needs/{id}/applications`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ApplicationRequest {
+    /// The proposal (提案), 1–4000 characters.
+    pub message: String,
+}
+
+/// The applicant as the viewer may see them.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Applicant {
+    /// The professional's id.
+    pub professional_id: Uuid,
+    /// Pseudonymous line (role / home / tie).
+    pub display: String,
+    /// Their name: for themselves and coordinators only, never for an SME before an introduction.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+}
+
+/// An application.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApplicationView {
+    /// Id.
+    pub id: Uuid,
+    /// The need applied to.
+    pub need_id: Uuid,
+    /// Its title.
+    pub need_title: String,
+    /// `submitted` or `withdrawn`.
+    pub status: String,
+    /// The proposal.
+    pub message: String,
+    /// The score when they applied, with its factors and reasons.
+    pub score: Option<serde_json::Value>,
+    /// Who applied.
+    pub applicant: Applicant,
+    /// Sent at.
+    pub created_at: DateTime<Utc>,
+    /// Last changed at.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// How much of the applicant a viewer sees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Viewer {
+    /// The applicant or a coordinator.
+    Full,
+    /// An SME before an introduction.
+    Pseudonymous,
+}
+
+/// Builds views of applications, looking up needs and applicants once each.
+pub async fn views(state: &AppState, rows: Vec<application::Model>, viewer: Viewer) -> ApiResult<Vec<ApplicationView>> {
+    let mut titles: HashMap<Uuid, String> = HashMap::new();
+    let mut applicants: HashMap<Uuid, (String, String)> = HashMap::new();
+    let mut views = Vec::with_capacity(rows.len());
+    for row in rows {
+        if !titles.contains_key(&row.need_id) {
+            let title = repo::needs::by_id(&state.db, row.need_id).await?.map(|need| need.title).unwrap_or_default();
+            titles.insert(row.need_id, title);
+        }
+        if !applicants.contains_key(&row.professional_id) {
+            let name = repo::users::by_id(&state.db, row.professional_id).await?.map(|user| user.display_name).unwrap_or_default();
+            let display = match repo::profiles::by_user(&state.db, row.professional_id).await? {
+                Some(profile) => display_line(&repo::profiles::to_input(&profile)?),
+                None => "退会済み (erased)".to_owned(),
+            };
+            applicants.insert(row.professional_id, (display, name));
+        }
+        let (display, name) = applicants.get(&row.professional_id).cloned().unwrap_or_default();
+        views.push(ApplicationView {
+            id: row.id,
+            need_id: row.need_id,
+            need_title: titles.get(&row.need_id).cloned().unwrap_or_default(),
+            status: row.status,
+            message: row.message,
+            score: row.score,
+            applicant: Applicant {
+                professional_id: row.professional_id,
+                display,
+                display_name: (viewer == Viewer::Full).then_some(name),
+            },
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+        });
+    }
+    Ok(views)
+}
+
+/// Apply to an open need with a proposal. One application per need and professional.
+#[utoipa::path(tag = "applications", security(("bearer" = [])), params(("id" = Uuid, Path, description = "need id")), request_body = ApplicationRequest, responses(
+    (status = 201, body = ApplicationView),
+    (status = 403, body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 404, body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 409, description = "already applied, the need is closed, or no profile yet", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 422, body = crate::error::Problem, content_type = "application/problem+json"),
+))]
+#[post("/needs/{id}/applications")]
+pub async fn apply(state: web::Data<AppState>, caller: AuthUser, id: web::Path<Uuid>, Json(request): Json<ApplicationRequest>) -> ApiResult<HttpResponse> {
+    caller.require(AccountRole::Professional)?;
+    let mut errors = Errors::default();
+    errors.text("message", &request.message, 1, 4_000);
+    errors.finish()?;
+    let (need, _organization) = visible_need(&state, Some(&caller), id.into_inner()).await?;
+    if need.status != "open" {
+        return Err(ApiError::Conflict("this need is closed".to_owned()));
+    }
+    let profile = repo::profiles::by_user(&state.db, caller.id)
+        .await?
+        .ok_or_else(|| ApiError::Conflict("write your profile (PUT /api/v1/profiles/me) before applying".to_owned()))?;
+    let score = crate::scoring::snapshot(&state, &need, &profile, Some(&request.message)).await?;
+    let row = repo::applications::insert(&state.db, need.id, caller.id, &request.message, score)
+        .await
+        .map_err(|error| {
+            if db::is_unique_violation(&error) {
+                ApiError::Conflict("you have already applied to this need".to_owned())
+            } else {
+                error.into()
+            }
+        })?;
+    let mut views = views(&state, vec![row], Viewer::Full).await?;
+    let view = views.pop().ok_or(ApiError::NotFound)?;
+    Ok(HttpResponse::Created().json(view))
+}
+
+/// Filters of `GET /applications`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ApplicationsQuery {
+    /// Only applications to this need.
+    pub need_id: Option<Uuid>,
+    /// Items per page, 1–100 (default 20).
+    pub limit: Option<u64>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// Applications: a professional's own; an SME's, to its needs (pseudonymous); a
+/// coordinator's, to needs in their region.
+#[utoipa::path(tag = "applications", security(("bearer" = [])), params(ApplicationsQuery), responses(
+    (status = 200, body = Page<ApplicationView>),
+    (status = 401, body = crate::error::Problem, content_type = "application/problem+json"),
+))]
+#[get("/applications")]
+pub async fn list_applications(state: web::Data<AppState>, caller: AuthUser, query: web::Query<ApplicationsQuery>) -> ApiResult<web::Json<Page<ApplicationView>>> {
+    let page = PageQuery { limit: query.limit, cursor: query.cursor.clone() }.parse()?;
+    let (audience, viewer) = match caller.role {
+        AccountRole::Professional => (Audience::Professional(caller.id), Viewer::Full),
+        AccountRole::Sme => (Audience::Owner(caller.id), Viewer::Pseudonymous),
+        AccountRole::Coordinator => (Audience::Region(caller.region_id.ok_or(ApiError::Forbidden("this coordinator has no region"))?), Viewer::Full),
+    };
+    let rows = repo::applications::list(&state.db, audience, query.need_id, page).await?;
+    let page = Page::from_rows(rows, page, |row| row.id, |row| row);
+    let items = views(&state, page.items, viewer).await?;
+    Ok(web::Json(Page { items, next_cursor: page.next_cursor }))
+}
+
+/// Withdraw one's own application.
+#[utoipa::path(tag = "applications", security(("bearer" = [])), params(("id" = Uuid, Path, description = "application id")), responses(
+    (status = 200, body = ApplicationView),
+    (status = 403, body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 404, body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 409, description = "already withdrawn", body = crate::error::Problem, content_type = "application/problem+json"),
+))]
+#[post("/applications/{id}/withdraw")]
+pub async fn withdraw(state: web::Data<AppState>, caller: AuthUser, id: web::Path<Uuid>) -> ApiResult<web::Json<ApplicationView>> {
+    caller.require(AccountRole::Professional)?;
+    let row = repo::applications::by_id(&state.db, id.into_inner())
+        .await?
+        .filter(|row| row.professional_id == caller.id)
+        .ok_or(ApiError::NotFound)?;
+    if row.status == ApplicationStatus::Withdrawn.as_str() {
+        return Err(ApiError::Conflict("this application is already withdrawn".to_owned()));
+    }
+    let row = repo::applications::withdraw(&state.db, row).await?;
+    let mut views = views(&state, vec![row], Viewer::Full).await?;
+    Ok(web::Json(views.pop().ok_or(ApiError::NotFound)?))
+}

@@ -1,0 +1,50 @@
+//! Liveness, readiness and metrics, outside `/api/v1`.
+
+use actix_web::{HttpResponse, get, web};
+use sea_orm::ConnectionTrait;
+use serde::Serialize;
+use utoipa::ToSchema;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::{error::ApiError, metrics::Metrics, state::AppState};
+
+/// Registers the operational routes.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(health).service(ready).service(metrics);
+}
+
+/// A health answer.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Health {
+    /// `ok`.
+    pub status: &'static str,
+}
+
+/// Liveness: the process answers.
+#[utoipa::path(tag = "operations", responses((status = 200, body = Health)))]
+#[get("/health")]
+pub async fn health() -> web::Json<Health> {
+    web::Json(Health { status: "ok" })
+}
+
+/// Readiness: the database answers.
+#[utoipa::path(tag = "operations", responses(
+    (status = 200, body = Health),
+    (status = 503, description = "the database does not answer", body = crate::error::Problem, content_type = "application/problem+json"),
+))]
+#[get("/ready")]
+pub async fn ready(state: web::Data<AppState>) -> Result<web::Json<Health>, ApiError> {
+    let check = tokio::time::timeout(state.settings.db_timeout, state.db.execute_unprepared("SELECT 1")).await;
+    match check {
+        Ok(Ok(_)) => Ok(web::Json(Health { status: "ok" })),
+        Ok(Err(error)) => Err(ApiError::Unavailable(error.into())),
+        Err(_) => Err(ApiError::Unavailable(anyhow::anyhow!("the database did not answer in time"))),
+    }
+}
+
+/// Prometheus metrics in the text exposition format.
+#[utoipa::path(tag = "operations", responses((status = 200, description = "Prometheus text format", body = String, content_type = "text/plain")))]
+#[get("/metrics")]
+pub async fn metrics(metrics: web::Data<Metrics>) -> HttpResponse {
+    HttpResponse::Ok().content_type("text/plain; version=0.0.4; charset=utf-8").body(metrics.render())
+}

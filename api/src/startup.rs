@@ -1,0 +1,126 @@
+//! Building and running the HTTP server: `Application::build` binds the listener first, so
+//! tests can ask for port 0 and read the real port back.
+
+use std::{net::TcpListener, sync::Arc};
+
+use actix_web::{
+    App, HttpResponse, HttpServer,
+    dev::Server,
+    middleware::{self, ErrorHandlerResponse, ErrorHandlers},
+    web,
+};
+use anyhow::Context;
+use tracing_actix_web::TracingLogger;
+use utoipa::OpenApi;
+use utoipa_actix_web::{AppExt, scope};
+
+use crate::{
+    auth::{jwt::JwtKeys, password},
+    config::Settings,
+    db,
+    error::ApiError,
+    extract,
+    metrics::{self, Metrics},
+    routes,
+    state::AppState,
+};
+
+/// A built, bound, not yet running server.
+pub struct Application {
+    port: u16,
+    server: Server,
+    state: AppState,
+}
+
+/// Builds the OpenAPI document from the registered routes.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let (_, api) = App::new()
+        .into_utoipa_app()
+        .openapi(routes::openapi::ApiDoc::openapi())
+        .configure(routes::health::configure)
+        .service(scope::scope("/api/v1").configure(routes::configure))
+        .split_for_parts();
+    api
+}
+
+impl Application {
+    /// Connects, migrates, binds. Fails fast on any of them.
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let db = db::connect(&settings).await?;
+        db::migrate(&db).await?;
+        let listener = TcpListener::bind(settings.bind).with_context(|| format!("cannot listen on {} (MUSUBI_BIND)", settings.bind))?;
+        let port = listener.local_addr().context("reading the bound address")?.port();
+        tokio::task::spawn_blocking(password::warm_up);
+
+        let state = AppState { jwt: JwtKeys::new(&settings.jwt_secret, settings.token_ttl), db, settings: Arc::new(settings) };
+        let openapi_json = web::Data::new(routes::openapi::Document(
+            serde_json::to_string(&openapi()).context("serialising the OpenAPI document")?,
+        ));
+        let metrics = web::Data::new(Metrics::default());
+        let data = web::Data::new(state.clone());
+        let server = HttpServer::new(move || {
+            let (app, _) = App::new()
+                .into_utoipa_app()
+                .app_data(data.clone())
+                .app_data(metrics.clone())
+                .app_data(openapi_json.clone())
+                .app_data(extract::query_config())
+                .app_data(extract::path_config())
+                .configure(routes::health::configure)
+                .service(scope::scope("/api/v1").configure(routes::configure))
+                .split_for_parts();
+            app.default_service(web::to(|| async { Err::<HttpResponse, _>(ApiError::NoRoute) }))
+                .wrap(ErrorHandlers::new().default_handler(problem_for_plain_errors))
+                .wrap(middleware::from_fn(metrics::track))
+                .wrap(TracingLogger::default())
+        })
+        .listen(listener)
+        .context("starting the HTTP server")?
+        .shutdown_timeout(20)
+        .run();
+        Ok(Self { port, server, state })
+    }
+
+    /// The bound port.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The shared state (tests and background workers use its pool).
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Runs until SIGTERM or Ctrl-C; actix then stops accepting, finishes in-flight
+    /// requests (up to the shutdown timeout) and returns.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+/// Errors raised inside actix itself (an unmatched method, a payload error) come as plain
+/// text; rewrite any 4xx/5xx that is not already problem+json so every error has one shape.
+fn problem_for_plain_errors<B>(response: actix_web::dev::ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let is_problem = response
+        .headers()
+        .get(actix_web::http::header::CONTENT_TYPE)
+        .is_some_and(|value| value.as_bytes().starts_with(b"application/problem+json"));
+    if is_problem {
+        return Ok(ErrorHandlerResponse::Response(response.map_into_left_body()));
+    }
+    let status = response.status();
+    let error = match status.as_u16() {
+        400 => ApiError::BadRequest("the request is malformed".to_owned()),
+        401 => ApiError::Unauthorized,
+        404 => ApiError::NoRoute,
+        405 => ApiError::MethodNotAllowed,
+        413 => ApiError::PayloadTooLarge,
+        415 => ApiError::UnsupportedMediaType,
+        503 => ApiError::Unavailable(anyhow::anyhow!("unavailable")),
+        code if code >= 500 => ApiError::Internal(anyhow::anyhow!("unhandled {status}")),
+        _ => ApiError::BadRequest(status.canonical_reason().unwrap_or("bad request").to_owned()),
+    };
+    let (request, _) = response.into_parts();
+    let rewritten = actix_web::ResponseError::error_response(&error);
+    Ok(ErrorHandlerResponse::Response(actix_web::dev::ServiceResponse::new(request, rewritten).map_into_right_body()))
+}

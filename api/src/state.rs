@@ -1,0 +1,18 @@
+//! What every handler shares.
+
+use std::sync::Arc;
+
+use sea_orm::DatabaseConnection;
+
+use crate::{auth::jwt::JwtKeys, config::Settings};
+
+/// Shared application state, cloned cheaply into each worker.
+#[derive(Clone)]
+pub struct AppState {
+    /// The connection pool.
+    pub db: DatabaseConnection,
+    /// Token keys.
+    pub jwt: JwtKeys,
+    /// The configuration.
+    pub settings: Arc<Settings>,
+}
