@@ -4,6 +4,7 @@
 //! instances (same seeds) with OR-tools for comparison.
 
 use std::hint::black_box;
+use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use musubi_matcher::assign::assign;
@@ -17,7 +18,10 @@ use generate::{Popularity, Shape, generate};
 
 fn region_wide_assignment(c: &mut Criterion) {
     let mut group = c.benchmark_group("assign/10k_needs_100k_professionals_50_candidates");
-    group.sample_size(10);
+    // A solve takes ~0.1 s: ten samples over ten seconds keep a run short.
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(10));
     for (name, popularity, seed) in [
         ("uniform", Popularity::Uniform, 1),
         ("zipf", Popularity::Zipf(1.0), 2),
