@@ -9,7 +9,10 @@
 //!
 //! - the query keeps the need's [`QUERY_TERMS`] most distinctive terms (highest idf,
 //!   then earliest in the need's text) — against profiles, only terms some profile
-//!   uses; against a proposal, any term;
+//!   uses, and only while their document frequencies add up to at most the number of
+//!   profiles, so words nearly everyone writes (the near-stop-words of Japanese
+//!   bigrams: `した`, `たい`) cost nothing and say nothing; against a proposal, any
+//!   term;
 //! - the BM25 sum is divided by its ceiling (every kept term present, saturated) and
 //!   bent by `s ↦ (1 + c)·s / (s + c)` with `c = 0.1`, because a short motivation
 //!   that shares a tenth of a need's distinctive vocabulary already speaks to it:
@@ -49,12 +52,12 @@ pub(crate) struct QueryTerm {
 pub(crate) struct TextQuery {
     /// Terms matched against profiles' text, in accumulation order.
     pub profile_terms: Vec<QueryTerm>,
-    /// The BM25 ceiling of `profile_terms`.
-    pub profile_max: f32,
+    /// One over the BM25 ceiling of `profile_terms` (0 when there are none).
+    pub profile_scale: f32,
     /// Terms matched against a proposal.
     pub proposal_terms: Vec<QueryTerm>,
-    /// The BM25 ceiling of `proposal_terms`.
-    pub proposal_max: f32,
+    /// One over the BM25 ceiling of `proposal_terms` (0 when there are none).
+    pub proposal_scale: f32,
     /// Average document length; 0 without a corpus (each text is its own average).
     pub average_len: f32,
     /// The need's tokens in order, for naming shared words in reasons.
@@ -91,7 +94,7 @@ impl TextQuery {
             }
             Some(corpus) => {
                 let docs = corpus.docs();
-                let mut terms: Vec<(QueryTerm, bool)> = keys
+                let mut terms: Vec<(QueryTerm, u32)> = keys
                     .iter()
                     .map(|&key| {
                         let (term, df) = corpus.term(key).unwrap_or((NO_TERM, 0));
@@ -100,17 +103,28 @@ impl TextQuery {
                             idf: idf(docs, df),
                             term,
                         };
-                        (query_term, df > 0)
+                        (query_term, df)
                     })
                     .collect();
                 // Highest idf first; the sort is stable, so ties keep text order.
                 terms.sort_by(|a, b| b.0.idf.total_cmp(&a.0.idf));
-                let profile_terms = terms
-                    .iter()
-                    .filter(|(_, in_corpus)| *in_corpus)
-                    .map(|(term, _)| *term)
-                    .take(QUERY_TERMS)
-                    .collect();
+                let mut budget = u64::from(docs.max(1));
+                let mut profile_terms: Vec<QueryTerm> = Vec::new();
+                for (term, df) in &terms {
+                    if profile_terms.len() == QUERY_TERMS {
+                        break;
+                    }
+                    if *df == 0 {
+                        continue;
+                    }
+                    let Some(left) = budget.checked_sub(u64::from(*df)) else {
+                        break;
+                    };
+                    budget = left;
+                    profile_terms.push(*term);
+                }
+                // Summed in term-id order, which a batch of needs can share.
+                profile_terms.sort_by_key(|term| term.term);
                 let proposal_terms = terms
                     .iter()
                     .map(|(term, _)| *term)
@@ -120,8 +134,8 @@ impl TextQuery {
             }
         };
         Self {
-            profile_max: ceiling(&profile_terms),
-            proposal_max: ceiling(&proposal_terms),
+            profile_scale: inverse(ceiling(&profile_terms)),
+            proposal_scale: inverse(ceiling(&proposal_terms)),
             profile_terms,
             proposal_terms,
             average_len,
@@ -142,16 +156,51 @@ pub(crate) fn idf(docs: u32, df: u32) -> f32 {
     (1.0 + (docs - df + 0.5) / (df + 0.5)).ln()
 }
 
-/// One term's BM25 contribution. Both the index and a pair on its own call this, in
-/// the same order, so their sums agree to the bit.
+/// One term's BM25 contribution: `idf × saturation`. Both the index and a pair on
+/// its own call this, in the same order, so their sums agree to the bit.
+#[inline]
 pub(crate) fn contribution(idf: f32, tf: u16, doc_len: u16, average_len: f32) -> f32 {
+    idf * saturation(tf, doc_len, average_len)
+}
+
+/// BM25's term-frequency saturation with length normalisation.
+#[inline]
+pub(crate) fn saturation(tf: u16, doc_len: u16, average_len: f32) -> f32 {
     let tf = f32::from(tf);
     let relative_len = if average_len > 0.0 {
         f32::from(doc_len) / average_len
     } else {
         1.0
     };
-    idf * (tf * (K1 + 1.0)) / (tf + K1 * (1.0 - B + B * relative_len))
+    (tf * (K1 + 1.0)) / (tf + K1 * (1.0 - B + B * relative_len))
+}
+
+/// [`saturation`] of a single occurrence, by document length, precomputed for a
+/// scan (almost every posting has `tf = 1`).
+pub(crate) struct SaturationTable {
+    once: Vec<f32>,
+    average_len: f32,
+}
+
+impl SaturationTable {
+    /// The table for documents up to `max_len` tokens (longer ones are computed).
+    pub(crate) fn new(average_len: f32, max_len: u16) -> Self {
+        Self {
+            once: (0..=max_len)
+                .map(|len| saturation(1, len, average_len))
+                .collect(),
+            average_len,
+        }
+    }
+
+    /// Exactly [`saturation`]`(tf, doc_len, average_len)`.
+    #[inline]
+    pub(crate) fn get(&self, tf: u16, doc_len: u16) -> f32 {
+        match self.once.get(usize::from(doc_len)) {
+            Some(&value) if tf == 1 => value,
+            _ => saturation(tf, doc_len, self.average_len),
+        }
+    }
 }
 
 /// The BM25 sum of `terms` over `doc`, accumulated in the terms' order.
@@ -175,13 +224,18 @@ pub(crate) fn matched_keys(terms: &[QueryTerm], doc: &Doc) -> Vec<u64> {
         .collect()
 }
 
-/// The similarity in `[0, 1]` of a BM25 sum against its ceiling.
-pub(crate) fn similarity(raw: f32, max: f32) -> f32 {
-    if max <= 0.0 || raw <= 0.0 {
-        return 0.0;
-    }
-    let share = (raw / max).min(1.0);
+/// The similarity in `[0, 1]` of a BM25 sum, given one over its ceiling.
+#[inline]
+pub(crate) fn similarity(raw: f32, scale: f32) -> f32 {
+    // No branch: `raw` is never negative and a scale of 0 gives 0, so a scan's loop
+    // stays straight.
+    let share = (raw * scale).min(1.0);
     ((1.0 + BEND) * share / (share + BEND)).min(1.0)
+}
+
+/// `1 / x`, or 0 for 0.
+pub(crate) fn inverse(x: f32) -> f32 {
+    if x > 0.0 { 1.0 / x } else { 0.0 }
 }
 
 fn ceiling(terms: &[QueryTerm]) -> f32 {
@@ -271,10 +325,10 @@ mod tests {
 
     #[test]
     fn similarity_is_bent_and_bounded() {
-        assert_eq!(similarity(0.0, 10.0), 0.0);
-        assert_eq!(similarity(10.0, 10.0), 1.0);
-        assert!((similarity(1.0, 10.0) - 0.55).abs() < 1e-6);
-        assert_eq!(similarity(5.0, 0.0), 0.0);
+        assert_eq!(similarity(0.0, 0.1), 0.0);
+        assert_eq!(similarity(10.0, 0.1), 1.0);
+        assert!((similarity(1.0, 0.1) - 0.55).abs() < 1e-6);
+        assert_eq!(similarity(5.0, inverse(0.0)), 0.0);
     }
 
     #[test]

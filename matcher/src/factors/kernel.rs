@@ -7,7 +7,7 @@ use crate::exclusion::Exclusion;
 use crate::model::{Style, WorkStyle};
 
 use super::bm25::similarity;
-use super::encode::{ACTIVE, PRO_BONO_OK, PlaceCode, PlaceKind, RowRef, code_level, code_skill};
+use super::encode::{ACTIVE, PRO_BONO_OK, PlaceCode, PlaceKind, RowRef, WORK_STYLE_SHIFT};
 use super::query::NeedQuery;
 
 /// Text similarities of a pair, each in `[0, 1]`.
@@ -23,7 +23,7 @@ impl TextScores {
     /// The motivation's similarity from its BM25 sum.
     pub(crate) fn from_raw(q: &NeedQuery<'_>, motivation_raw: f32, proposal: f32) -> Self {
         Self {
-            motivation: similarity(motivation_raw, q.text.profile_max),
+            motivation: similarity(motivation_raw, q.text.profile_scale),
             proposal,
         }
     }
@@ -32,7 +32,7 @@ impl TextScores {
 /// Every factor, in the order of [`Factor::ALL`](crate::weights::Factor::ALL).
 pub(crate) fn factor_scores(q: &NeedQuery<'_>, row: &RowRef<'_>, text: TextScores) -> [f32; 7] {
     [
-        skill_fit(q, row),
+        skill_fit(q, row.skills),
         motivation_fit(q, row, text),
         experience_fit(q, row),
         availability_fit(q, row),
@@ -64,24 +64,44 @@ pub(crate) fn harmonic(a: f32, b: f32) -> f32 {
 /// The [`Exclusion`] bits that apply.
 pub(crate) fn exclusion_mask(q: &NeedQuery<'_>, row: &RowRef<'_>) -> u8 {
     let s = &row.s;
+    exclusion_bits(
+        q,
+        s.flags,
+        s.hours,
+        s.min_compensation,
+        [s.max_visits, s.max_engagements, s.active_engagements, 0],
+    )
+}
+
+/// [`exclusion_mask`] from raw column values (`caps`: visits, max and current
+/// engagements).
+#[inline]
+pub(crate) fn exclusion_bits(
+    q: &NeedQuery<'_>,
+    flags: u32,
+    hours: u16,
+    min_compensation: u32,
+    caps: [u8; 4],
+) -> u8 {
+    let [max_visits, max_engagements, active_engagements, _] = caps;
     let mut mask = 0;
-    if !s.has(ACTIVE) {
+    if flags & ACTIVE == 0 {
         mask |= Exclusion::Inactive.bit();
     }
-    if u32::from(s.hours) * 2 < u32::from(q.need.hours_min) {
+    if u32::from(hours) * 2 < u32::from(q.need.hours_min) {
         mask |= Exclusion::HoursBelowHalf.bit();
     }
     if q.need.pro_bono {
-        if !s.has(PRO_BONO_OK) {
+        if flags & PRO_BONO_OK == 0 {
             mask |= Exclusion::ProBonoNotAccepted.bit();
         }
-    } else if s.min_compensation > q.budget_max {
+    } else if min_compensation > q.budget_max {
         mask |= Exclusion::CompensationAboveBudget.bit();
     }
-    if q.visits_asked && s.work_style() == WorkStyle::Remote && s.max_visits == 0 {
+    if q.visits_asked && (flags >> WORK_STYLE_SHIFT) & 3 == 0 && max_visits == 0 {
         mask |= Exclusion::VisitsRuledOut.bit();
     }
-    if s.active_engagements >= s.max_engagements {
+    if active_engagements >= max_engagements {
         mask |= Exclusion::AtMaxEngagements.bit();
     }
     mask
@@ -106,42 +126,42 @@ pub(crate) fn requirement_credit(
     r: usize,
     row: &RowRef<'_>,
 ) -> (f32, Option<u16>) {
-    let min_level = q.requirements[r].asked.min_level;
+    let credits = q.skill_credits(r);
     let mut best = 0.0f32;
     let mut which = None;
     for &code in row.skills {
-        let credit = q.credit(r, code_skill(code));
-        if credit > 0.0 {
-            let value = credit * level_factor(code_level(code), min_level);
-            if value > best {
-                best = value;
-                which = Some(code);
-            }
+        let value = credits.get(usize::from(code)).copied().unwrap_or(0.0);
+        if value > best {
+            best = value;
+            which = Some(code);
         }
     }
     (best, which)
 }
 
 /// Required skills covered at the asked level; `must` skills weigh 3×. A need that
-/// asks no skill is fit by anyone (1.0).
-pub(crate) fn skill_fit(q: &NeedQuery<'_>, row: &RowRef<'_>) -> f32 {
+/// asks no skill is fit by anyone (1.0). `skills` may be padded with code 0, which
+/// earns nothing, so a scan can read fixed-width slots.
+#[inline]
+pub(crate) fn skill_fit(q: &NeedQuery<'_>, skills: &[u16]) -> f32 {
     if q.requirements.is_empty() {
         return 1.0;
     }
     let mut sum = 0.0f32;
     for (r, requirement) in q.requirements.iter().enumerate() {
-        sum += requirement.weight * requirement_credit(q, r, row).0;
+        let credits = q.skill_credits(r);
+        let mut best = 0.0f32;
+        for &code in skills {
+            let value = credits.get(usize::from(code)).copied().unwrap_or(0.0);
+            // Not `f32::max`: no NaN can occur, and this is a single `maxss`.
+            best = if value > best { value } else { best };
+        }
+        sum += requirement.weight * best;
     }
-    (sum / q.requirement_weight).min(1.0)
+    (sum * q.requirement_scale).min(1.0)
 }
 
 // ---------------------------------------------------------------- motivation_fit
-
-/// Share of the need's themes the professional shares; `None` if the need has none.
-pub(crate) fn theme_overlap(q: &NeedQuery<'_>, row: &RowRef<'_>) -> Option<f32> {
-    (q.themes != 0)
-        .then(|| (q.themes & row.s.themes).count_ones() as f32 / q.themes.count_ones() as f32)
-}
 
 /// The better of the motivation's and the proposal's similarity; `None` if the need
 /// has no text.
@@ -154,7 +174,14 @@ pub(crate) fn text_part(q: &NeedQuery<'_>, text: TextScores) -> Option<f32> {
 /// Will over skill: half shared themes, half text similarity; either alone when the
 /// need lacks the other; a neutral 0.5 when it has neither.
 pub(crate) fn motivation_fit(q: &NeedQuery<'_>, row: &RowRef<'_>, text: TextScores) -> f32 {
-    match (theme_overlap(q, row), text_part(q, text)) {
+    motivation_value(q, row.s.themes, text)
+}
+
+/// [`motivation_fit`] from the row's theme mask alone.
+#[inline]
+pub(crate) fn motivation_value(q: &NeedQuery<'_>, themes: u32, text: TextScores) -> f32 {
+    let overlap = (q.themes != 0).then(|| (q.themes & themes).count_ones() as f32 * q.theme_scale);
+    match (overlap, text_part(q, text)) {
         (Some(themes), Some(text)) => 0.5 * themes + 0.5 * text,
         (Some(themes), None) => themes,
         (None, Some(text)) => text,

@@ -168,7 +168,7 @@ pub(crate) fn proposal_match(q: &NeedQuery<'_>, proposal: &str) -> (f32, Vec<u64
     let doc = Doc::new(&[proposal]);
     let raw = bm25::raw_score(&q.text.proposal_terms, &doc, q.text.average_len);
     (
-        bm25::similarity(raw, q.text.proposal_max),
+        bm25::similarity(raw, q.text.proposal_scale),
         bm25::matched_keys(&q.text.proposal_terms, &doc),
     )
 }

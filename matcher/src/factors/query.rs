@@ -8,8 +8,11 @@ use crate::model::{Need, SkillRequirement, Style, WorkStyle};
 use crate::taxonomy::{self, SkillRelation};
 use crate::weights::Weights;
 
-use super::bm25::TextQuery;
-use super::encode::{Vocab, day_number, prefecture_code, skill_id_of, slot_mask, theme_mask};
+use super::bm25::{TextQuery, inverse};
+use super::encode::{
+    Vocab, day_number, prefecture_code, skill_code, skill_id_of, slot_mask, theme_mask,
+};
+use super::kernel::level_factor;
 
 /// Credit for a related skill, by how the professional's skill relates to the asked
 /// one: a more specific skill (asked `marketing`, has `digital_marketing`) covers
@@ -43,10 +46,16 @@ pub(crate) struct NeedQuery<'n> {
     pub need: &'n Need,
     pub weights: [f32; 7],
     pub requirements: Vec<Requirement<'n>>,
-    /// `credit[r * skill_count + id]`: credit a skill `id` earns for requirement `r`.
-    pub credit: Vec<f32>,
-    pub skill_count: usize,
-    pub requirement_weight: f32,
+    /// `skill_table[r * codes + code]`: what a skill code (skill and level) earns
+    /// for requirement `r` — relation credit × level factor. Code 0 (skill 0 at
+    /// level 0) earns 0, so empty slots can be read as code 0.
+    pub skill_table: Vec<f32>,
+    /// Codes per requirement in `skill_table`.
+    pub codes: usize,
+    /// One over the sum of requirement weights.
+    pub requirement_scale: f32,
+    /// One over the number of the need's themes (0 without themes).
+    pub theme_scale: f32,
     pub themes: u32,
     /// `4 × role index`, for [`Scalars::years_in`](super::encode::Scalars::years_in).
     pub role_shift: u32,
@@ -80,15 +89,20 @@ impl<'n> NeedQuery<'n> {
         vocab: &Vocab,
         corpus: Option<&Corpus>,
     ) -> Self {
-        let skill_count = taxonomy::skill_count();
+        let codes = taxonomy::skill_count() * 8;
         let mut requirements = Vec::with_capacity(need.skills.len());
-        let mut credit = vec![0.0f32; need.skills.len() * skill_count];
+        let mut skill_table = vec![0.0f32; need.skills.len() * codes];
         for (r, asked) in need.skills.iter().enumerate() {
             let skill = skill_id_of(&asked.skill);
+            // A level of 0 is read as 1, so that level 0 (and empty slots) earn 0.
+            let min_level = asked.min_level.max(1);
             if let Some(key) = skill.and_then(taxonomy::skill_by_id).map(|skill| skill.key) {
-                for (id, candidate) in taxonomy::skills().iter().enumerate() {
-                    credit[r * skill_count + id] =
-                        relation_credit(taxonomy::skill_relation(key, candidate.key));
+                for (id, candidate) in (0u16..).zip(taxonomy::skills()) {
+                    let credit = relation_credit(taxonomy::skill_relation(key, candidate.key));
+                    for level in 0..8u8 {
+                        let code = usize::from(skill_code(id, level));
+                        skill_table[r * codes + code] = credit * level_factor(level, min_level);
+                    }
                 }
             }
             requirements.push(Requirement {
@@ -97,7 +111,8 @@ impl<'n> NeedQuery<'n> {
                 weight: if asked.must { MUST_WEIGHT } else { 1.0 },
             });
         }
-        let requirement_weight = requirements.iter().map(|r| r.weight).sum();
+        let requirement_weight: f32 = requirements.iter().map(|r| r.weight).sum();
+        let themes = theme_mask(&need.themes);
 
         let prefecture = prefecture_code(&need.place.prefecture);
         let wider = taxonomy::prefecture(&need.place.prefecture).map_or(0, |own| {
@@ -111,10 +126,11 @@ impl<'n> NeedQuery<'n> {
             need,
             weights: weights.as_array(),
             requirements,
-            credit,
-            skill_count,
-            requirement_weight,
-            themes: theme_mask(&need.themes),
+            skill_table,
+            codes,
+            requirement_scale: inverse(requirement_weight),
+            theme_scale: inverse(themes.count_ones() as f32),
+            themes,
             role_shift: 4 * need.role as u32,
             industry: vocab.industry(&need.industry),
             style: need.style,
@@ -137,12 +153,12 @@ impl<'n> NeedQuery<'n> {
         }
     }
 
-    /// The credit skill `id` earns for requirement `r`.
-    pub(crate) fn credit(&self, r: usize, id: u16) -> f32 {
-        self.credit
-            .get(r * self.skill_count + usize::from(id))
-            .copied()
-            .unwrap_or(0.0)
+    /// What each skill code earns for requirement `r`.
+    #[inline]
+    pub(crate) fn skill_credits(&self, r: usize) -> &[f32] {
+        self.skill_table
+            .get(r * self.codes..(r + 1) * self.codes)
+            .unwrap_or_default()
     }
 }
 

@@ -211,6 +211,11 @@ impl Corpus {
         }
     }
 
+    /// The term ids and counts of `row`'s document, ascending.
+    pub(crate) fn forward_terms(&self, row: u32) -> impl Iterator<Item = (u32, u16)> + '_ {
+        ForwardIter::new(self.forward_of(row).unwrap_or_default())
+    }
+
     /// Every byte list a ranking may read, for a streaming-read baseline.
     pub(crate) fn byte_lists(&self) -> impl Iterator<Item = &[u8]> {
         self.postings.iter().map(Vec::as_slice)

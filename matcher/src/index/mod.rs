@@ -73,11 +73,12 @@ const INDUSTRY_SLOTS: usize = 2;
 const PLACE_SLOTS: usize = 4;
 
 /// Flag: this row's lists are in the overflow table.
-const OVERFLOW: u32 = 1 << SCALAR_FLAG_BITS;
+pub(crate) const OVERFLOW: u32 = 1 << SCALAR_FLAG_BITS;
 const SKILL_COUNT_SHIFT: u32 = SCALAR_FLAG_BITS + 1;
 const INDUSTRY_COUNT_SHIFT: u32 = SCALAR_FLAG_BITS + 4;
 const PLACE_COUNT_SHIFT: u32 = SCALAR_FLAG_BITS + 6;
-const EMPTY_SKILL: u16 = u16::MAX;
+/// An empty skill slot: code 0 (skill 0 at level 0) earns nothing in any need.
+const EMPTY_SKILL: u16 = 0;
 
 /// The lists of a row too long for its inline slots.
 #[derive(Debug, Clone, Default)]
@@ -106,6 +107,8 @@ pub struct ProfileIndex {
     id_map: IdMap,
     free: Vec<u32>,
     live: usize,
+    /// The longest text ever indexed, in tokens (an upper bound for tables).
+    max_doc_len: u16,
     vocab: Vocab,
     corpus: Corpus,
 }
@@ -409,6 +412,7 @@ impl ProfileIndex {
         self.hours[r] = s.hours;
         self.available_from[r] = s.available_from;
         self.doc_len[r] = s.doc_len;
+        self.max_doc_len = self.max_doc_len.max(s.doc_len);
         self.min_compensation[r] = s.min_compensation;
         self.caps[r] = [
             s.max_visits,
@@ -479,20 +483,8 @@ impl ProfileIndex {
         }
     }
 
-    pub(crate) fn is_alive(&self, r: usize) -> bool {
-        self.flags[r] & ALIVE != 0
-    }
-
-    pub(crate) fn id_at(&self, r: usize) -> Id {
-        self.ids[r]
-    }
-
     pub(crate) fn row_of(&self, id: Id) -> Option<u32> {
         self.id_map.get(id, &self.ids)
-    }
-
-    pub(crate) fn doc_len_column(&self) -> &[u16] {
-        &self.doc_len
     }
 
     pub(crate) fn vocab(&self) -> &Vocab {

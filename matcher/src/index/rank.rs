@@ -1,20 +1,26 @@
 //! Ranking profiles for needs: one scan over the columns, a bounded heap per need,
 //! reasons only for the rows returned.
 //!
-//! For each need the text part is accumulated first, term by term over the
-//! postings of the need's distinctive terms. Then each live row is read once and,
-//! for each need, scored factor by factor — highest-value factors first — and
-//! dropped as soon as even perfect remaining factors could not lift it into the
-//! need's current top `k`. Only the `k` survivors get their reasons written.
-
-use std::collections::HashMap;
+//! 1. **Text first.** For each need, BM25 sums are accumulated into one float per
+//!    row from the postings of the need's distinctive terms; a batch of needs
+//!    decodes each shared term's postings once.
+//! 2. **Scan in blocks.** Rows are read in blocks of [`BLOCK`]. For each need,
+//!    straight loops over the block's columns compute the exclusions, `skill_fit`
+//!    and `motivation_fit` (together 45 % of the default weight); a row whose score
+//!    could not reach the need's current top `k` even with perfect remaining factors
+//!    stops there. Survivors get the other five factors and meet the heap.
+//! 3. **Reasons last**, for the `k` returned only, from the same columns (and the
+//!    rows' forward term lists for the shared words).
+//!
+//! Every number comes from the same kernels as [`score`](crate::score::score), in the
+//! same order, so a ranked score equals the pair's score to the bit.
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::exclusion::Exclusion;
-use crate::factors::bm25::{NO_TERM, contribution};
-use crate::factors::encode::RowRef;
+use crate::factors::bm25::{NO_TERM, SaturationTable};
+use crate::factors::encode::{ALIVE, RowRef};
 use crate::factors::kernel::{self, TextScores};
 use crate::factors::proposal_match;
 use crate::factors::query::NeedQuery;
@@ -25,11 +31,15 @@ use crate::score::{Explanation, display_row};
 use crate::topk::{RankKey, TopK};
 use crate::weights::Weights;
 
-use super::ProfileIndex;
+use super::{OVERFLOW, ProfileIndex};
 
+/// Rows scored together: small enough for the block's columns to stay in L1.
+const BLOCK: usize = 256;
 /// Float slack when pruning on an upper bound: the bound is summed in another order
 /// than the total, so it may round a hair low.
 const SLACK: f32 = 1e-3;
+/// Longest text a saturation table covers; longer ones are computed.
+const TABLE_LEN: u16 = 4096;
 
 /// What a ranking orders by.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -103,26 +113,29 @@ pub struct Candidate {
 /// One need's state during a scan.
 struct Lane<'n> {
     q: NeedQuery<'n>,
-    /// BM25 sums of each row's text against the need.
-    acc: Vec<f32>,
     /// `(row, similarity, matched keys)` of proposals, by row.
     proposals: Vec<(u32, f32, Vec<u64>)>,
-    cursor: usize,
     top: TopK<u32>,
-    /// Weight of every factor but motivation.
-    rest_after_motivation: f32,
     /// Weight of every factor but motivation and skills.
-    rest_after_skills: f32,
+    rest: f32,
 }
 
 impl Lane<'_> {
-    fn proposal_at(&mut self, row: u32) -> f32 {
-        while self.proposals.get(self.cursor).is_some_and(|p| p.0 < row) {
-            self.cursor += 1;
-        }
-        match self.proposals.get(self.cursor) {
-            Some(p) if p.0 == row => p.1,
-            _ => 0.0,
+    fn proposal(&self, row: u32) -> Option<&(u32, f32, Vec<u64>)> {
+        self.proposals
+            .binary_search_by_key(&row, |p| p.0)
+            .ok()
+            .map(|at| &self.proposals[at])
+    }
+
+    /// The best score an item could have and still fail to get in, by group: any
+    /// row whose bound is below it is skipped. `-∞` while the heap has room.
+    fn floor(&self, group: u8) -> f32 {
+        match self.top.threshold() {
+            None => f32::NEG_INFINITY,
+            Some(worst) if group < worst.group => f32::NEG_INFINITY,
+            Some(worst) if group > worst.group => f32::INFINITY,
+            Some(worst) => worst.score,
         }
     }
 
@@ -133,38 +146,20 @@ impl Lane<'_> {
         }
     }
 
-    /// Scores one row, pruning early, and offers it to the heap.
-    #[inline]
-    fn consider(&mut self, r: u32, row: &RowRef<'_>, id: Id, request: &RankRequest<'_>) {
-        let mask = kernel::exclusion_mask(&self.q, row);
-        let group = u8::from(mask != 0);
-        if (group == 1 && !request.include_excluded) || !self.top.can_reach(group, 100.0) {
-            return;
-        }
-        let w = self.q.weights;
-        let proposal = self.proposal_at(r);
-        let text = TextScores::from_raw(&self.q, self.acc[r as usize], proposal);
-        let motivation = kernel::motivation_fit(&self.q, row, text);
-        let upper = 100.0 * (w[1] * motivation + self.rest_after_motivation);
-        if !self.top.can_reach(group, self.bound(request.mode, upper)) {
-            return;
-        }
-        let skills = kernel::skill_fit(&self.q, row);
-        let upper = 100.0 * (w[0] * skills + w[1] * motivation + self.rest_after_skills);
-        if !self.top.can_reach(group, self.bound(request.mode, upper)) {
-            return;
-        }
-        let scores = [
-            skills,
-            motivation,
-            kernel::experience_fit(&self.q, row),
-            kernel::availability_fit(&self.q, row),
-            kernel::regional_affinity(&self.q, row),
-            kernel::work_style_fit(&self.q, row),
-            kernel::compensation_fit(&self.q, row),
-        ];
-        let total = kernel::weighted_total(&w, &scores);
-        let key = match request.mode {
+    /// Offers a fully scored row to the heap; the id (a cold column) is read only
+    /// if the row can get in.
+    fn offer(
+        &mut self,
+        r: u32,
+        row: &RowRef<'_>,
+        id: impl FnOnce() -> Id,
+        group: u8,
+        scores: &[f32; 7],
+        mode: Mode,
+    ) {
+        let q = &self.q;
+        let total = kernel::weighted_total(&q.weights, scores);
+        let key = match mode {
             Mode::Need => total,
             Mode::Reciprocal => {
                 if !self
@@ -173,18 +168,29 @@ impl Lane<'_> {
                 {
                     return;
                 }
-                kernel::harmonic(total, preference_total(&self.q, row))
+                kernel::harmonic(total, preference_total(q, row))
             }
         };
-        self.top.push(
-            RankKey {
-                group,
-                score: key,
-                id,
-            },
-            r,
-        );
+        if self.top.can_reach(group, key) {
+            self.top.push(
+                RankKey {
+                    group,
+                    score: key,
+                    id: id(),
+                },
+                r,
+            );
+        }
     }
+}
+
+/// Per-block scratch.
+struct Scratch {
+    excluded: [u8; BLOCK],
+    skills: [f32; BLOCK],
+    motivation: [f32; BLOCK],
+    survivors: Vec<u16>,
+    parts: [[f32; 4]; BLOCK],
 }
 
 impl ProfileIndex {
@@ -198,31 +204,40 @@ impl ProfileIndex {
     /// Ranks several needs in one pass over the columns; one list per need, in order.
     pub fn rank_batch(&self, needs: &[Need], request: &RankRequest<'_>) -> Vec<Vec<Candidate>> {
         let mut lanes: Vec<Lane<'_>> = needs.iter().map(|need| self.lane(need, request)).collect();
+        let accs = self.accumulate_text(&lanes);
 
-        let only: Option<Vec<u32>> = request.only.map(|ids| {
-            let mut rows: Vec<u32> = ids.iter().filter_map(|&id| self.row_of(id)).collect();
-            rows.sort_unstable();
-            rows.dedup();
-            rows
-        });
-        let mut visit = |r: usize| {
-            if !self.is_alive(r) {
-                return;
+        match request.only {
+            Some(ids) => {
+                let mut rows: Vec<u32> = ids.iter().filter_map(|&id| self.row_of(id)).collect();
+                rows.sort_unstable();
+                rows.dedup();
+                for r in rows {
+                    for (lane, acc) in lanes.iter_mut().zip(&accs) {
+                        self.consider(lane, acc, r, request);
+                    }
+                }
             }
-            let row = self.row_ref(r);
-            let id = self.id_at(r);
-            for lane in &mut lanes {
-                lane.consider(r as u32, &row, id, request);
+            None => {
+                let mut scratch = Scratch {
+                    excluded: [0; BLOCK],
+                    skills: [0.0; BLOCK],
+                    motivation: [0.0; BLOCK],
+                    survivors: Vec::with_capacity(BLOCK),
+                    parts: [[0.0; 4]; BLOCK],
+                };
+                for start in (0..self.rows()).step_by(BLOCK) {
+                    let end = (start + BLOCK).min(self.rows());
+                    for (lane, acc) in lanes.iter_mut().zip(&accs) {
+                        self.scan_block(lane, acc, start, end, request, &mut scratch);
+                    }
+                }
             }
-        };
-        match &only {
-            Some(rows) => rows.iter().for_each(|&r| visit(r as usize)),
-            None => (0..self.rows()).for_each(visit),
         }
 
         lanes
             .into_iter()
-            .map(|lane| self.candidates(lane, request))
+            .zip(&accs)
+            .map(|(lane, acc)| self.candidates(lane, acc, request))
             .collect()
     }
 
@@ -234,20 +249,6 @@ impl ProfileIndex {
             self.vocab(),
             Some(self.corpus()),
         );
-        let mut acc = vec![0.0f32; self.rows()];
-        let doc_len = self.doc_len_column();
-        let average_len = q.text.average_len;
-        for term in &q.text.profile_terms {
-            if term.term == NO_TERM {
-                continue;
-            }
-            self.corpus().for_each_posting(term.term, |row, tf| {
-                let r = row as usize;
-                if let (Some(sum), Some(&len)) = (acc.get_mut(r), doc_len.get(r)) {
-                    *sum += contribution(term.idf, tf, len, average_len);
-                }
-            });
-        }
         let mut proposals: Vec<(u32, f32, Vec<u64>)> = Vec::new();
         for &(id, text) in request.proposals {
             if let Some(row) = self.row_of(id)
@@ -259,84 +260,253 @@ impl ProfileIndex {
         }
         proposals.sort_by_key(|p| p.0);
         let w = q.weights;
-        let rest_after_motivation = w[0] + w[2] + w[3] + w[4] + w[5] + w[6];
-        let rest_after_skills = w[2] + w[3] + w[4] + w[5] + w[6];
         Lane {
             q,
-            acc,
             proposals,
-            cursor: 0,
             top: TopK::new(request.k),
-            rest_after_motivation,
-            rest_after_skills,
+            rest: w[2] + w[3] + w[4] + w[5] + w[6],
         }
     }
 
-    /// The candidates of a finished lane, with reasons if asked.
-    fn candidates(&self, lane: Lane<'_>, request: &RankRequest<'_>) -> Vec<Candidate> {
-        let Lane {
-            q,
-            acc,
-            proposals,
-            top,
-            ..
-        } = lane;
-        let chosen = top.into_sorted();
-        let mut matched: HashMap<u32, Vec<u64>> = HashMap::new();
-        if request.explain && !chosen.is_empty() {
-            // Which of the need's terms each chosen row uses: one more pass over the
-            // same postings, keeping only the chosen rows.
-            let mut wanted = vec![0u64; self.rows().div_ceil(64)];
-            for &(_, r) in &chosen {
-                wanted[r as usize / 64] |= 1 << (r % 64);
-            }
-            for term in &q.text.profile_terms {
-                if term.term == NO_TERM {
-                    continue;
-                }
-                self.corpus().for_each_posting(term.term, |row, _| {
+    /// Each lane's BM25 sums per row. Terms are taken in ascending id — the order
+    /// [`raw_score`](crate::factors::bm25::raw_score) sums in — and a term several
+    /// needs share is decoded once.
+    fn accumulate_text(&self, lanes: &[Lane<'_>]) -> Vec<Vec<f32>> {
+        let rows = self.rows();
+        let mut accs: Vec<Vec<f32>> = lanes.iter().map(|_| vec![0.0f32; rows]).collect();
+        let mut wanted: Vec<(u32, usize, f32)> = lanes
+            .iter()
+            .enumerate()
+            .flat_map(|(lane, l)| {
+                l.q.text
+                    .profile_terms
+                    .iter()
+                    .filter(|term| term.term != NO_TERM)
+                    .map(move |term| (term.term, lane, term.idf))
+            })
+            .collect();
+        wanted.sort_by_key(|&(term, lane, _)| (term, lane));
+        let table =
+            SaturationTable::new(self.corpus().average_len(), self.max_doc_len.min(TABLE_LEN));
+        let doc_len = &self.doc_len;
+        let mut at = 0;
+        while at < wanted.len() {
+            let (term, _, idf) = wanted[at];
+            let group_end = at + wanted[at..].iter().take_while(|w| w.0 == term).count();
+            let group = &wanted[at..group_end];
+            if let [(_, lane, _)] = group {
+                let acc = &mut accs[*lane];
+                self.corpus().for_each_posting(term, |row, tf| {
                     let r = row as usize;
-                    if wanted
-                        .get(r / 64)
-                        .is_some_and(|bits| bits & (1 << (r % 64)) != 0)
-                        && self.is_alive(r)
-                    {
-                        matched.entry(row).or_default().push(term.key);
+                    if let (Some(sum), Some(&len)) = (acc.get_mut(r), doc_len.get(r)) {
+                        *sum += idf * table.get(tf, len);
+                    }
+                });
+            } else {
+                self.corpus().for_each_posting(term, |row, tf| {
+                    let r = row as usize;
+                    let Some(&len) = doc_len.get(r) else { return };
+                    let value = idf * table.get(tf, len);
+                    for &(_, lane, _) in group {
+                        if let Some(sum) = accs[lane].get_mut(r) {
+                            *sum += value;
+                        }
                     }
                 });
             }
+            at = group_end;
         }
+        accs
+    }
+
+    /// Scores rows `start..end` for one lane: straight loops over the block's
+    /// columns for the first factors, then the survivors only.
+    fn scan_block(
+        &self,
+        lane: &mut Lane<'_>,
+        acc: &[f32],
+        start: usize,
+        end: usize,
+        request: &RankRequest<'_>,
+        scratch: &mut Scratch,
+    ) {
+        let floor = [lane.floor(0), lane.floor(1)];
+        if floor[0] == f32::INFINITY {
+            return;
+        }
+        let n = end - start;
+        let q = &lane.q;
+        let flags = &self.flags[start..end];
+        let hours = &self.hours[start..end];
+        let min_compensation = &self.min_compensation[start..end];
+        let caps = &self.caps[start..end];
+        let themes = &self.themes[start..end];
+        let skills = &self.skills[start..end];
+        let acc = &acc[start..end];
+
+        // Stage 1, every row: exclusions, skills, motivation.
+        let excluded = &mut scratch.excluded[..n];
+        for i in 0..n {
+            excluded[i] =
+                kernel::exclusion_bits(q, flags[i], hours[i], min_compensation[i], caps[i]);
+        }
+        let skill = &mut scratch.skills[..n];
+        for i in 0..n {
+            skill[i] = kernel::skill_fit(q, &skills[i]);
+        }
+        for i in 0..n {
+            // The rare rows whose skills spill out of the inline slots.
+            if flags[i] & OVERFLOW != 0 {
+                skill[i] = kernel::skill_fit(q, self.row_ref(start + i).skills);
+            }
+        }
+        let motivation = &mut scratch.motivation[..n];
+        for i in 0..n {
+            let text = TextScores::from_raw(q, acc[i], 0.0);
+            motivation[i] = kernel::motivation_value(q, themes[i], text);
+        }
+        let first = lane.proposals.partition_point(|p| (p.0 as usize) < start);
+        for p in lane.proposals[first..]
+            .iter()
+            .take_while(|p| (p.0 as usize) < end)
+        {
+            let i = p.0 as usize - start;
+            let text = TextScores::from_raw(q, acc[i], p.1);
+            motivation[i] = kernel::motivation_value(q, themes[i], text);
+        }
+        let w = q.weights;
+        let survivors = &mut scratch.survivors;
+        survivors.clear();
+        for i in 0..n {
+            let group = usize::from(excluded[i] != 0);
+            let upper = 100.0 * (w[0] * skill[i] + w[1] * motivation[i] + lane.rest);
+            let keep = flags[i] & ALIVE != 0
+                && (group == 0 || request.include_excluded)
+                && lane.bound(request.mode, upper) >= floor[group];
+            if keep {
+                survivors.push(i as u16);
+            }
+        }
+
+        // Stage 2, survivors: the factors of the other scalar columns.
+        let mut kept = 0;
+        for at in 0..survivors.len() {
+            let i = usize::from(survivors[at]);
+            let row = self.row_ref(start + i);
+            let parts = [
+                kernel::experience_fit(q, &row),
+                kernel::availability_fit(q, &row),
+                kernel::work_style_fit(q, &row),
+                kernel::compensation_fit(q, &row),
+            ];
+            let upper = 100.0
+                * (w[0] * skill[i]
+                    + w[1] * motivation[i]
+                    + w[2] * parts[0]
+                    + w[3] * parts[1]
+                    + w[4]
+                    + w[5] * parts[2]
+                    + w[6] * parts[3]);
+            let group = usize::from(excluded[i] != 0);
+            if lane.bound(request.mode, upper) >= floor[group] {
+                scratch.parts[kept] = parts;
+                survivors[kept] = survivors[at];
+                kept += 1;
+            }
+        }
+
+        // Stage 3: places, the total, the heap.
+        for (at, &survivor) in survivors[..kept].iter().enumerate() {
+            let i = usize::from(survivor);
+            let r = start + i;
+            let row = self.row_ref(r);
+            let parts = scratch.parts[at];
+            let scores = [
+                skill[i],
+                motivation[i],
+                parts[0],
+                parts[1],
+                kernel::regional_affinity(&lane.q, &row),
+                parts[2],
+                parts[3],
+            ];
+            let group = u8::from(excluded[i] != 0);
+            lane.offer(r as u32, &row, || self.ids[r], group, &scores, request.mode);
+        }
+    }
+
+    /// Scores one row for one lane (the path for a need's applicants).
+    fn consider(&self, lane: &mut Lane<'_>, acc: &[f32], r: u32, request: &RankRequest<'_>) {
+        let ri = r as usize;
+        if self.flags[ri] & ALIVE == 0 {
+            return;
+        }
+        let row = self.row_ref(ri);
+        let group = u8::from(kernel::exclusion_mask(&lane.q, &row) != 0);
+        if (group == 1 && !request.include_excluded) || !lane.top.can_reach(group, 100.0) {
+            return;
+        }
+        let proposal = lane.proposal(r).map_or(0.0, |p| p.1);
+        let text = TextScores::from_raw(&lane.q, acc[ri], proposal);
+        let scores = kernel::factor_scores(&lane.q, &row, text);
+        lane.offer(r, &row, || self.ids[ri], group, &scores, request.mode);
+    }
+
+    /// The candidates of a finished lane, with reasons if asked.
+    fn candidates(&self, lane: Lane<'_>, acc: &[f32], request: &RankRequest<'_>) -> Vec<Candidate> {
+        let chosen = lane.top.into_sorted();
+        let q = &lane.q;
         chosen
             .into_iter()
             .map(|(_, r)| {
                 let row = self.row_ref(r as usize);
-                let proposal = proposals.iter().find(|p| p.0 == r);
-                let text = TextMatch {
-                    scores: TextScores::from_raw(
-                        &q,
-                        acc[r as usize],
-                        proposal.map_or(0.0, |p| p.1),
-                    ),
-                    has_proposal: proposal.is_some(),
-                    motivation_keys: matched.remove(&r).unwrap_or_default(),
-                    proposal_keys: proposal.map(|p| p.2.clone()).unwrap_or_default(),
+                let proposal = lane
+                    .proposals
+                    .binary_search_by_key(&r, |p| p.0)
+                    .ok()
+                    .map(|at| &lane.proposals[at]);
+                let scores =
+                    TextScores::from_raw(q, acc[r as usize], proposal.map_or(0.0, |p| p.1));
+                let score =
+                    kernel::weighted_total(&q.weights, &kernel::factor_scores(q, &row, scores));
+                let preference = preference_total(q, &row);
+                let (explanation, preference_detail) = if request.explain {
+                    let text = TextMatch {
+                        scores,
+                        has_proposal: proposal.is_some(),
+                        motivation_keys: self.shared_keys(q, r),
+                        proposal_keys: proposal.map(|p| p.2.clone()).unwrap_or_default(),
+                    };
+                    (
+                        Some(Explanation::build(q, &row, &text)),
+                        Some(Preference::build(q, &row)),
+                    )
+                } else {
+                    (None, None)
                 };
-                let score = kernel::weighted_total(
-                    &q.weights,
-                    &kernel::factor_scores(&q, &row, text.scores),
-                );
-                let preference = preference_total(&q, &row);
                 Candidate {
-                    profile_id: self.id_at(r as usize),
+                    profile_id: self.ids[r as usize],
                     score,
                     preference,
                     reciprocal_score: kernel::harmonic(score, preference),
                     display: display_row(&row),
-                    excluded: Exclusion::from_mask(kernel::exclusion_mask(&q, &row)),
-                    explanation: request.explain.then(|| Explanation::build(&q, &row, &text)),
-                    preference_detail: request.explain.then(|| Preference::build(&q, &row)),
+                    excluded: Exclusion::from_mask(kernel::exclusion_mask(q, &row)),
+                    explanation,
+                    preference_detail,
                 }
             })
+            .collect()
+    }
+
+    /// The keys of the need's profile-query terms that row `r`'s text uses, from its
+    /// forward list.
+    fn shared_keys(&self, q: &NeedQuery<'_>, r: u32) -> Vec<u64> {
+        let held: Vec<u32> = self.corpus().forward_terms(r).map(|(id, _)| id).collect();
+        q.text
+            .profile_terms
+            .iter()
+            .filter(|term| held.binary_search(&term.term).is_ok())
+            .map(|term| term.key)
             .collect()
     }
 }
