@@ -10,6 +10,7 @@ use musubi_matcher::reciprocal::{Aspect, preference, reciprocal_score};
 use musubi_matcher::score::{Context, display, score};
 use musubi_matcher::weights::{Factor, Weights};
 
+#[expect(clippy::unwrap_used, reason = "fixture dates are literals")]
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()
 }
