@@ -123,8 +123,10 @@ impl TextQuery {
                     budget = left;
                     profile_terms.push(*term);
                 }
-                // Summed in term-id order, which a batch of needs can share.
-                profile_terms.sort_by_key(|term| term.term);
+                // Summed in key order: it depends on the terms alone (not on the
+                // order the index met them in, as ids would), so an index updated any
+                // way sums exactly as a fresh one; and a batch of needs shares it.
+                profile_terms.sort_by_key(|term| term.key);
                 let proposal_terms = terms
                     .iter()
                     .map(|(term, _)| *term)

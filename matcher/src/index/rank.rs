@@ -268,13 +268,13 @@ impl ProfileIndex {
         }
     }
 
-    /// Each lane's BM25 sums per row. Terms are taken in ascending id — the order
+    /// Each lane's BM25 sums per row. Terms are taken in ascending key — the order
     /// [`raw_score`](crate::factors::bm25::raw_score) sums in — and a term several
     /// needs share is decoded once.
     fn accumulate_text(&self, lanes: &[Lane<'_>]) -> Vec<Vec<f32>> {
         let rows = self.rows();
         let mut accs: Vec<Vec<f32>> = lanes.iter().map(|_| vec![0.0f32; rows]).collect();
-        let mut wanted: Vec<(u32, usize, f32)> = lanes
+        let mut wanted: Vec<(u32, usize, f32, u64)> = lanes
             .iter()
             .enumerate()
             .flat_map(|(lane, l)| {
@@ -282,19 +282,19 @@ impl ProfileIndex {
                     .profile_terms
                     .iter()
                     .filter(|term| term.term != NO_TERM)
-                    .map(move |term| (term.term, lane, term.idf))
+                    .map(move |term| (term.term, lane, term.idf, term.key))
             })
             .collect();
-        wanted.sort_by_key(|&(term, lane, _)| (term, lane));
+        wanted.sort_by_key(|&(_, lane, _, key)| (key, lane));
         let table =
             SaturationTable::new(self.corpus().average_len(), self.max_doc_len.min(TABLE_LEN));
         let doc_len = &self.doc_len;
         let mut at = 0;
         while at < wanted.len() {
-            let (term, _, idf) = wanted[at];
+            let (term, _, idf, _) = wanted[at];
             let group_end = at + wanted[at..].iter().take_while(|w| w.0 == term).count();
             let group = &wanted[at..group_end];
-            if let [(_, lane, _)] = group {
+            if let [(_, lane, _, _)] = group {
                 let acc = &mut accs[*lane];
                 self.corpus().for_each_posting(term, |row, tf| {
                     let r = row as usize;
@@ -307,7 +307,7 @@ impl ProfileIndex {
                     let r = row as usize;
                     let Some(&len) = doc_len.get(r) else { return };
                     let value = idf * table.get(tf, len);
-                    for &(_, lane, _) in group {
+                    for &(_, lane, _, _) in group {
                         if let Some(sum) = accs[lane].get_mut(r) {
                             *sum += value;
                         }
@@ -407,8 +407,9 @@ impl ProfileIndex {
                     + w[4]
                     + w[5] * parts[2]
                     + w[6] * parts[3]);
-            let group = usize::from(excluded[i] != 0);
-            if lane.bound(request.mode, upper) >= floor[group] {
+            // The heap may have filled since the block began: ask it again.
+            let group = u8::from(excluded[i] != 0);
+            if lane.bound(request.mode, upper) >= lane.floor(group) {
                 scratch.parts[kept] = parts;
                 survivors[kept] = survivors[at];
                 kept += 1;
