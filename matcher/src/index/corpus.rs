@@ -42,6 +42,9 @@ pub struct Corpus {
     postings: Vec<Vec<u8>>,
     /// The row of each list's last posting (delta base for appends).
     last: Vec<u32>,
+    /// Whether each list is in ascending row order (it is unless a freed row was
+    /// reused since the list was last cleaned).
+    sorted: Vec<bool>,
     /// Live documents.
     docs: u32,
     /// Sum of live documents' lengths.
@@ -104,6 +107,9 @@ impl Corpus {
             let id = id as usize;
             self.df[id] += 1;
             let delta = i64::from(row) - i64::from(self.last[id]);
+            if delta <= 0 && !self.postings[id].is_empty() {
+                self.sorted[id] = false;
+            }
             push_posting(&mut self.postings[id], delta, tf);
             self.last[id] = row;
         }
@@ -169,19 +175,16 @@ impl Corpus {
             self.dirty.pop_front();
             let id = id as usize;
             budget = budget.saturating_sub(self.postings[id].len());
-            let mut kept = Vec::with_capacity(self.postings[id].len());
-            let mut last = 0u32;
-            for (row, tf) in PostingIter::new(&self.postings[id]) {
-                if alive(row) {
-                    push_posting(&mut kept, i64::from(row) - i64::from(last), tf);
-                    last = row;
-                }
-            }
-            kept.shrink_to_fit();
-            self.postings[id] = kept;
-            self.last[id] = last;
+            self.rewrite(id, &alive);
             self.queued[id] = false;
             self.cleaned_at[id] = self.removals;
+        }
+        if everything {
+            for id in 0..self.postings.len() {
+                if !self.sorted[id] {
+                    self.rewrite(id, &alive);
+                }
+            }
         }
         let mut freed = Vec::new();
         while let Some(&(row, removed_at)) = self.zombies.front() {
@@ -202,7 +205,7 @@ impl Corpus {
     }
 
     /// Calls `visit(row, tf)` for each posting of term `id`, dead rows included.
-    #[inline]
+    #[cfg(test)]
     pub(crate) fn for_each_posting(&self, id: u32, mut visit: impl FnMut(u32, u16)) {
         if let Some(list) = self.postings.get(id as usize) {
             for (row, tf) in PostingIter::new(list) {
@@ -241,6 +244,7 @@ impl Corpus {
         self.queued.shrink_to_fit();
         self.cleaned_at.shrink_to_fit();
         self.last.shrink_to_fit();
+        self.sorted.shrink_to_fit();
         self.ids.shrink_to_fit();
         self.forward.shrink_to_fit();
         self.forward_start.shrink_to_fit();
@@ -255,11 +259,51 @@ impl Corpus {
             + self.ids.capacity() * (std::mem::size_of::<(u64, u32)>() + 1)
             + (self.df.capacity() + self.last.capacity()) * 4
             + self.queued.capacity()
+            + self.sorted.capacity()
             + self.cleaned_at.capacity() * 8
             + self.forward.capacity()
             + self.forward_start.capacity() * 4
             + self.dirty.capacity() * 4
             + self.zombies.capacity() * 16
+    }
+
+    /// Rewrites list `id` without dead rows' postings, in ascending row order.
+    fn rewrite(&mut self, id: usize, alive: &impl Fn(u32) -> bool) {
+        let mut postings: Vec<(u32, u16)> = PostingIter::new(&self.postings[id])
+            .filter(|&(row, _)| alive(row))
+            .collect();
+        if !self.sorted[id] {
+            postings.sort_unstable_by_key(|&(row, _)| row);
+        }
+        let mut kept = Vec::with_capacity(self.postings[id].len());
+        let mut last = 0u32;
+        for (row, tf) in postings {
+            push_posting(&mut kept, i64::from(row) - i64::from(last), tf);
+            last = row;
+        }
+        kept.shrink_to_fit();
+        self.postings[id] = kept;
+        self.last[id] = last;
+        self.sorted[id] = true;
+    }
+
+    /// Postings of term `id` in ascending row order.
+    pub(crate) fn cursor(&self, id: u32) -> Cursor<'_> {
+        let bytes = self
+            .postings
+            .get(id as usize)
+            .map_or(&[][..], Vec::as_slice);
+        let source = if self.sorted.get(id as usize).copied().unwrap_or(true) {
+            Source::Bytes(PostingIter::new(bytes))
+        } else {
+            let mut postings: Vec<(u32, u16)> = PostingIter::new(bytes).collect();
+            postings.sort_unstable_by_key(|&(row, _)| row);
+            Source::Sorted(postings.into_iter())
+        };
+        Cursor {
+            source,
+            pending: None,
+        }
     }
 
     fn intern(&mut self, key: u64) -> u32 {
@@ -271,6 +315,7 @@ impl Corpus {
             self.cleaned_at.push(0);
             self.postings.push(Vec::new());
             self.last.push(0);
+            self.sorted.push(true);
         }
         id
     }
@@ -334,6 +379,44 @@ fn push_posting(out: &mut Vec<u8>, delta: i64, tf: u16) {
     push_varint(out, zigzag << 1 | u64::from(tf > 1));
     if tf > 1 {
         push_varint(out, u64::from(tf - 2));
+    }
+}
+
+/// A term's postings read in ascending row order, a block of rows at a time.
+pub(crate) struct Cursor<'a> {
+    source: Source<'a>,
+    pending: Option<(u32, u16)>,
+}
+
+enum Source<'a> {
+    /// A list already in row order, decoded as it is read.
+    Bytes(PostingIter<'a>),
+    /// A list that was not, decoded and sorted up front.
+    Sorted(std::vec::IntoIter<(u32, u16)>),
+}
+
+impl Cursor<'_> {
+    /// Calls `visit(row, tf)` for each posting with a row below `end` not yet
+    /// visited.
+    #[inline]
+    pub(crate) fn take_until(&mut self, end: u32, mut visit: impl FnMut(u32, u16)) {
+        loop {
+            let next = match self.pending.take() {
+                Some(posting) => Some(posting),
+                None => match &mut self.source {
+                    Source::Bytes(iter) => iter.next(),
+                    Source::Sorted(iter) => iter.next(),
+                },
+            };
+            match next {
+                Some((row, tf)) if row < end => visit(row, tf),
+                Some(posting) => {
+                    self.pending = Some(posting);
+                    return;
+                }
+                None => return,
+            }
+        }
     }
 }
 

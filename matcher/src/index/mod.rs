@@ -50,6 +50,7 @@
 //! assert_eq!(ranked[0].profile_id, 7);
 //! ```
 
+mod batch;
 mod corpus;
 mod idmap;
 mod rank;

@@ -19,7 +19,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::exclusion::Exclusion;
-use crate::factors::bm25::{NO_TERM, SaturationTable};
+use crate::factors::bm25::{NO_TERM, SaturationTable, contribution};
 use crate::factors::encode::{ALIVE, RowRef};
 use crate::factors::kernel::{self, TextScores};
 use crate::factors::proposal_match;
@@ -31,13 +31,15 @@ use crate::score::{Explanation, display_row};
 use crate::topk::{RankKey, TopK};
 use crate::weights::Weights;
 
+use super::batch::{Params, WIDTH};
+use super::corpus::Cursor;
 use super::{OVERFLOW, ProfileIndex};
 
 /// Rows scored together: small enough for the block's columns to stay in L1.
 const BLOCK: usize = 256;
 /// Float slack when pruning on an upper bound: the bound is summed in another order
 /// than the total, so it may round a hair low.
-const SLACK: f32 = 1e-3;
+pub(super) const SLACK: f32 = 1e-3;
 /// Longest text a saturation table covers; longer ones are computed.
 const TABLE_LEN: u16 = 4096;
 
@@ -111,17 +113,17 @@ pub struct Candidate {
 }
 
 /// One need's state during a scan.
-struct Lane<'n> {
-    q: NeedQuery<'n>,
+pub(super) struct Lane<'n> {
+    pub(super) q: NeedQuery<'n>,
     /// `(row, similarity, matched keys)` of proposals, by row.
-    proposals: Vec<(u32, f32, Vec<u64>)>,
-    top: TopK<u32>,
+    pub(super) proposals: Vec<(u32, f32, Vec<u64>)>,
+    pub(super) top: TopK<u32>,
     /// Weight of every factor but motivation and skills.
-    rest: f32,
+    pub(super) rest: f32,
 }
 
 impl Lane<'_> {
-    fn proposal(&self, row: u32) -> Option<&(u32, f32, Vec<u64>)> {
+    pub(super) fn proposal(&self, row: u32) -> Option<&(u32, f32, Vec<u64>)> {
         self.proposals
             .binary_search_by_key(&row, |p| p.0)
             .ok()
@@ -130,7 +132,7 @@ impl Lane<'_> {
 
     /// The best score an item could have and still fail to get in, by group: any
     /// row whose bound is below it is skipped. `-∞` while the heap has room.
-    fn floor(&self, group: u8) -> f32 {
+    pub(super) fn floor(&self, group: u8) -> f32 {
         match self.top.threshold() {
             None => f32::NEG_INFINITY,
             Some(worst) if group < worst.group => f32::NEG_INFINITY,
@@ -139,7 +141,7 @@ impl Lane<'_> {
         }
     }
 
-    fn bound(&self, mode: Mode, upper: f32) -> f32 {
+    pub(super) fn bound(&self, mode: Mode, upper: f32) -> f32 {
         match mode {
             Mode::Need => upper + SLACK,
             Mode::Reciprocal => kernel::harmonic(upper.min(100.0), 100.0) + SLACK,
@@ -184,6 +186,87 @@ impl Lane<'_> {
     }
 }
 
+/// Rows whose BM25 sums are accumulated together: small enough that a batch's
+/// sums (16 floats a row) stay in L2.
+const TEXT_BLOCK: usize = 4096;
+
+/// The BM25 sums of a batch of needs, streamed a block of rows at a time: one
+/// cursor per distinct query term, in key order, each decoded once for all the
+/// needs that share it.
+struct TextScan<'c> {
+    terms: Vec<TermLanes<'c>>,
+    table: SaturationTable,
+    /// Sums per row: one per lane.
+    stride: usize,
+}
+
+struct TermLanes<'c> {
+    idf: f32,
+    lanes: Vec<usize>,
+    cursor: Cursor<'c>,
+}
+
+impl<'c> TextScan<'c> {
+    fn new(index: &'c ProfileIndex, lanes: &[Lane<'_>]) -> Self {
+        let mut wanted: Vec<(u64, u32, f32, usize)> = lanes
+            .iter()
+            .enumerate()
+            .flat_map(|(lane, l)| {
+                l.q.text
+                    .profile_terms
+                    .iter()
+                    .filter(|term| term.term != NO_TERM)
+                    .map(move |term| (term.key, term.term, term.idf, lane))
+            })
+            .collect();
+        wanted.sort_by_key(|&(key, _, _, lane)| (key, lane));
+        let mut terms: Vec<TermLanes<'c>> = Vec::new();
+        let mut last_key = None;
+        for (key, id, idf, lane) in wanted {
+            match terms.last_mut() {
+                Some(term) if last_key == Some(key) => term.lanes.push(lane),
+                _ => terms.push(TermLanes {
+                    idf,
+                    lanes: vec![lane],
+                    cursor: index.corpus().cursor(id),
+                }),
+            }
+            last_key = Some(key);
+        }
+        Self {
+            terms,
+            table: SaturationTable::new(
+                index.corpus().average_len(),
+                index.max_doc_len.min(TABLE_LEN),
+            ),
+            stride: lanes.len().max(1),
+        }
+    }
+
+    /// The sums of rows `start..end` into `sums[(row - start) * stride + lane]`.
+    fn fill(&mut self, start: usize, end: usize, doc_len: &[u16], sums: &mut [f32]) {
+        let stride = self.stride;
+        let block = &mut sums[..(end - start) * stride];
+        block.fill(0.0);
+        let table = &self.table;
+        for term in &mut self.terms {
+            let (idf, lanes) = (term.idf, &term.lanes);
+            term.cursor.take_until(end as u32, |row, tf| {
+                let r = row as usize;
+                let (Some(offset), Some(&len)) = (r.checked_sub(start), doc_len.get(r)) else {
+                    return;
+                };
+                let value = idf * table.get(tf, len);
+                for &lane in lanes {
+                    if let Some(sum) = block.get_mut(offset * stride + lane) {
+                        *sum += value;
+                    }
+                }
+            });
+        }
+    }
+}
+
 /// Per-block scratch.
 struct Scratch {
     excluded: [u8; BLOCK],
@@ -203,42 +286,59 @@ impl ProfileIndex {
 
     /// Ranks several needs in one pass over the columns; one list per need, in order.
     pub fn rank_batch(&self, needs: &[Need], request: &RankRequest<'_>) -> Vec<Vec<Candidate>> {
-        let mut lanes: Vec<Lane<'_>> = needs.iter().map(|need| self.lane(need, request)).collect();
-        let accs = self.accumulate_text(&lanes);
-
-        match request.only {
-            Some(ids) => {
-                let mut rows: Vec<u32> = ids.iter().filter_map(|&id| self.row_of(id)).collect();
-                rows.sort_unstable();
-                rows.dedup();
-                for r in rows {
-                    for (lane, acc) in lanes.iter_mut().zip(&accs) {
-                        self.consider(lane, acc, r, request);
+        let mut ranked = Vec::with_capacity(needs.len());
+        for needs in needs.chunks(WIDTH) {
+            let mut lanes: Vec<Lane<'_>> =
+                needs.iter().map(|need| self.lane(need, request)).collect();
+            match request.only {
+                Some(ids) => {
+                    let mut rows: Vec<u32> = ids.iter().filter_map(|&id| self.row_of(id)).collect();
+                    rows.sort_unstable();
+                    rows.dedup();
+                    for r in rows {
+                        for lane in &mut lanes {
+                            let raw = self.raw_text(&lane.q, r);
+                            self.consider(lane, raw, r, request);
+                        }
                     }
                 }
+                None => self.scan(&mut lanes, request),
             }
-            None => {
-                let mut scratch = Scratch {
-                    excluded: [0; BLOCK],
-                    skills: [0.0; BLOCK],
-                    motivation: [0.0; BLOCK],
-                    survivors: Vec::with_capacity(BLOCK),
-                    parts: [[0.0; 4]; BLOCK],
-                };
-                for start in (0..self.rows()).step_by(BLOCK) {
-                    let end = (start + BLOCK).min(self.rows());
-                    for (lane, acc) in lanes.iter_mut().zip(&accs) {
-                        self.scan_block(lane, acc, start, end, request, &mut scratch);
+            ranked.extend(lanes.into_iter().map(|lane| self.candidates(lane, request)));
+        }
+        ranked
+    }
+
+    /// Scans every row for up to [`WIDTH`] lanes, a block of rows at a time: first
+    /// the block's BM25 sums, then its scores.
+    fn scan(&self, lanes: &mut [Lane<'_>], request: &RankRequest<'_>) {
+        let mut text = TextScan::new(self, lanes);
+        let mut sums = vec![0.0f32; TEXT_BLOCK * text.stride];
+        let transposed = (lanes.len() > 1).then(|| Params::new(lanes));
+        let mut scratch = Scratch {
+            excluded: [0; BLOCK],
+            skills: [0.0; BLOCK],
+            motivation: [0.0; BLOCK],
+            survivors: Vec::with_capacity(BLOCK),
+            parts: [[0.0; 4]; BLOCK],
+        };
+        for start in (0..self.rows()).step_by(TEXT_BLOCK) {
+            let end = (start + TEXT_BLOCK).min(self.rows());
+            text.fill(start, end, &self.doc_len, &mut sums);
+            match (&transposed, lanes.first_mut()) {
+                (Some(params), _) => {
+                    self.scan_transposed(lanes, params, &sums, start, end, request)
+                }
+                (None, Some(lane)) => {
+                    for block in (start..end).step_by(BLOCK) {
+                        let block_end = (block + BLOCK).min(end);
+                        let acc = &sums[block - start..block_end - start];
+                        self.scan_block(lane, acc, block, block_end, request, &mut scratch);
                     }
                 }
+                (None, None) => {}
             }
         }
-
-        lanes
-            .into_iter()
-            .zip(&accs)
-            .map(|(lane, acc)| self.candidates(lane, acc, request))
-            .collect()
     }
 
     fn lane<'n>(&self, need: &'n Need, request: &RankRequest<'_>) -> Lane<'n> {
@@ -268,55 +368,20 @@ impl ProfileIndex {
         }
     }
 
-    /// Each lane's BM25 sums per row. Terms are taken in ascending key — the order
-    /// [`raw_score`](crate::factors::bm25::raw_score) sums in — and a term several
-    /// needs share is decoded once.
-    fn accumulate_text(&self, lanes: &[Lane<'_>]) -> Vec<Vec<f32>> {
-        let rows = self.rows();
-        let mut accs: Vec<Vec<f32>> = lanes.iter().map(|_| vec![0.0f32; rows]).collect();
-        let mut wanted: Vec<(u32, usize, f32, u64)> = lanes
-            .iter()
-            .enumerate()
-            .flat_map(|(lane, l)| {
-                l.q.text
-                    .profile_terms
-                    .iter()
-                    .filter(|term| term.term != NO_TERM)
-                    .map(move |term| (term.term, lane, term.idf, term.key))
-            })
-            .collect();
-        wanted.sort_by_key(|&(_, lane, _, key)| (key, lane));
-        let table =
-            SaturationTable::new(self.corpus().average_len(), self.max_doc_len.min(TABLE_LEN));
-        let doc_len = &self.doc_len;
-        let mut at = 0;
-        while at < wanted.len() {
-            let (term, _, idf, _) = wanted[at];
-            let group_end = at + wanted[at..].iter().take_while(|w| w.0 == term).count();
-            let group = &wanted[at..group_end];
-            if let [(_, lane, _, _)] = group {
-                let acc = &mut accs[*lane];
-                self.corpus().for_each_posting(term, |row, tf| {
-                    let r = row as usize;
-                    if let (Some(sum), Some(&len)) = (acc.get_mut(r), doc_len.get(r)) {
-                        *sum += idf * table.get(tf, len);
-                    }
-                });
-            } else {
-                self.corpus().for_each_posting(term, |row, tf| {
-                    let r = row as usize;
-                    let Some(&len) = doc_len.get(r) else { return };
-                    let value = idf * table.get(tf, len);
-                    for &(_, lane, _, _) in group {
-                        if let Some(sum) = accs[lane].get_mut(r) {
-                            *sum += value;
-                        }
-                    }
-                });
+    /// The BM25 sum of row `r`'s text against a need, from the row's forward list,
+    /// summed in key order exactly as a scan (and [`raw_score`]) sums it.
+    ///
+    /// [`raw_score`]: crate::factors::bm25::raw_score
+    fn raw_text(&self, q: &NeedQuery<'_>, r: u32) -> f32 {
+        let held: Vec<(u32, u16)> = self.corpus().forward_terms(r).collect();
+        let len = self.doc_len[r as usize];
+        let mut sum = 0.0f32;
+        for term in &q.text.profile_terms {
+            if let Ok(at) = held.binary_search_by_key(&term.term, |&(id, _)| id) {
+                sum += contribution(term.idf, held[at].1, len, q.text.average_len);
             }
-            at = group_end;
         }
-        accs
+        sum
     }
 
     /// Scores rows `start..end` for one lane: straight loops over the block's
@@ -342,7 +407,6 @@ impl ProfileIndex {
         let caps = &self.caps[start..end];
         let themes = &self.themes[start..end];
         let skills = &self.skills[start..end];
-        let acc = &acc[start..end];
 
         // Stage 1, every row: exclusions, skills, motivation.
         let excluded = &mut scratch.excluded[..n];
@@ -436,8 +500,51 @@ impl ProfileIndex {
         }
     }
 
+    /// Stages 2 and 3 for one row that passed stage 1 (see [`scan_block`]).
+    ///
+    /// [`scan_block`]: ProfileIndex::scan_block
+    pub(super) fn refine(
+        &self,
+        lane: &mut Lane<'_>,
+        r: usize,
+        first: [f32; 2],
+        group: u8,
+        mode: Mode,
+    ) {
+        let q = &lane.q;
+        let w = q.weights;
+        let row = self.row_ref(r);
+        let parts = [
+            kernel::experience_fit(q, &row),
+            kernel::availability_fit(q, &row),
+            kernel::work_style_fit(q, &row),
+            kernel::compensation_fit(q, &row),
+        ];
+        let upper = 100.0
+            * (w[0] * first[0]
+                + w[1] * first[1]
+                + w[2] * parts[0]
+                + w[3] * parts[1]
+                + w[4]
+                + w[5] * parts[2]
+                + w[6] * parts[3]);
+        if lane.bound(mode, upper) < lane.floor(group) {
+            return;
+        }
+        let scores = [
+            first[0],
+            first[1],
+            parts[0],
+            parts[1],
+            kernel::regional_affinity(q, &row),
+            parts[2],
+            parts[3],
+        ];
+        lane.offer(r as u32, &row, || self.ids[r], group, &scores, mode);
+    }
+
     /// Scores one row for one lane (the path for a need's applicants).
-    fn consider(&self, lane: &mut Lane<'_>, acc: &[f32], r: u32, request: &RankRequest<'_>) {
+    fn consider(&self, lane: &mut Lane<'_>, raw: f32, r: u32, request: &RankRequest<'_>) {
         let ri = r as usize;
         if self.flags[ri] & ALIVE == 0 {
             return;
@@ -448,13 +555,13 @@ impl ProfileIndex {
             return;
         }
         let proposal = lane.proposal(r).map_or(0.0, |p| p.1);
-        let text = TextScores::from_raw(&lane.q, acc[ri], proposal);
+        let text = TextScores::from_raw(&lane.q, raw, proposal);
         let scores = kernel::factor_scores(&lane.q, &row, text);
         lane.offer(r, &row, || self.ids[ri], group, &scores, request.mode);
     }
 
     /// The candidates of a finished lane, with reasons if asked.
-    fn candidates(&self, lane: Lane<'_>, acc: &[f32], request: &RankRequest<'_>) -> Vec<Candidate> {
+    fn candidates(&self, lane: Lane<'_>, request: &RankRequest<'_>) -> Vec<Candidate> {
         let chosen = lane.top.into_sorted();
         let q = &lane.q;
         chosen
@@ -467,7 +574,7 @@ impl ProfileIndex {
                     .ok()
                     .map(|at| &lane.proposals[at]);
                 let scores =
-                    TextScores::from_raw(q, acc[r as usize], proposal.map_or(0.0, |p| p.1));
+                    TextScores::from_raw(q, self.raw_text(q, r), proposal.map_or(0.0, |p| p.1));
                 let score =
                     kernel::weighted_total(&q.weights, &kernel::factor_scores(q, &row, scores));
                 let preference = preference_total(q, &row);
