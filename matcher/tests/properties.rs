@@ -651,6 +651,23 @@ proptest! {
             .collect();
         prop_assert_eq!(got, expected);
     }
+
+    #[test]
+    fn a_batch_over_a_contested_pool_ranks_each_need_as_alone(
+        needs in proptest::collection::vec(need(), 2..5),
+        profiles in contested_profiles(),
+        k in 1usize..6,
+        mode in pick(&[Mode::Need, Mode::Reciprocal]),
+    ) {
+        let index = ProfileIndex::build(&profiles);
+        let mut req = request(k, Weights::default());
+        req.mode = mode;
+        let batch = index.rank_batch(&needs, &req);
+        for (need, ranked) in needs.iter().zip(&batch) {
+            let alone = index.rank(need, &req);
+            prop_assert_eq!(ids_and_scores(ranked), ids_and_scores(&alone));
+        }
+    }
 }
 
 #[test]

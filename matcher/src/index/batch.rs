@@ -124,6 +124,17 @@ impl Params {
     }
 }
 
+/// Lane-wise maximum of non-negative credits, written so it compiles to vector
+/// maxima (no NaN can occur; this is exactly what the scalar kernel's `if` picks).
+#[inline(always)]
+fn lane_max(best: [f32; WIDTH], credits: &[f32; WIDTH]) -> [f32; WIDTH] {
+    let mut out = best;
+    for (out, &credit) in out.iter_mut().zip(credits) {
+        *out = if credit > *out { credit } else { *out };
+    }
+    out
+}
+
 impl ProfileIndex {
     /// Scores rows `start..end` for up to [`WIDTH`] lanes; `sums` holds the rows'
     /// BM25 sums, one per lane each.
@@ -167,10 +178,7 @@ impl ProfileIndex {
                     continue;
                 };
                 for (slot, credits) in best.iter_mut().zip(credits) {
-                    for n in 0..WIDTH {
-                        let value = credits[n];
-                        slot[n] = if value > slot[n] { value } else { slot[n] };
-                    }
+                    *slot = lane_max(*slot, credits);
                 }
             }
             let mut sum = [0.0f32; WIDTH];
