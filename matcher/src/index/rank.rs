@@ -272,7 +272,7 @@ struct Scratch {
     excluded: [u8; BLOCK],
     skills: [f32; BLOCK],
     motivation: [f32; BLOCK],
-    survivors: Vec<u16>,
+    survivors: [u16; BLOCK],
     parts: [[f32; 4]; BLOCK],
 }
 
@@ -319,7 +319,7 @@ impl ProfileIndex {
             excluded: [0; BLOCK],
             skills: [0.0; BLOCK],
             motivation: [0.0; BLOCK],
-            survivors: Vec::with_capacity(BLOCK),
+            survivors: [0; BLOCK],
             parts: [[0.0; 4]; BLOCK],
         };
         for start in (0..self.rows()).step_by(TEXT_BLOCK) {
@@ -425,10 +425,7 @@ impl ProfileIndex {
             }
         }
         let motivation = &mut scratch.motivation[..n];
-        for i in 0..n {
-            let text = TextScores::from_raw(q, acc[i], 0.0);
-            motivation[i] = kernel::motivation_value(q, themes[i], text);
-        }
+        kernel::motivation_block(q, themes, acc, motivation);
         let first = lane.proposals.partition_point(|p| (p.0 as usize) < start);
         for p in lane.proposals[first..]
             .iter()
@@ -440,17 +437,24 @@ impl ProfileIndex {
         }
         let w = q.weights;
         let survivors = &mut scratch.survivors;
-        survivors.clear();
+        let mut kept = 0;
+        // Branch-free: every row is written, only survivors advance `kept`.
+        let reciprocal = request.mode == Mode::Reciprocal;
         for i in 0..n {
             let group = usize::from(excluded[i] != 0);
             let upper = 100.0 * (w[0] * skill[i] + w[1] * motivation[i] + lane.rest);
-            let keep = flags[i] & ALIVE != 0
-                && (group == 0 || request.include_excluded)
-                && lane.bound(request.mode, upper) >= floor[group];
-            if keep {
-                survivors.push(i as u16);
-            }
+            let bound = if reciprocal {
+                kernel::harmonic(upper.min(100.0), 100.0) + SLACK
+            } else {
+                upper + SLACK
+            };
+            let keep = (flags[i] & ALIVE != 0)
+                & ((group == 0) | request.include_excluded)
+                & (bound >= floor[group]);
+            survivors[kept] = i as u16;
+            kept += usize::from(keep);
         }
+        let survivors = &mut survivors[..kept];
 
         // Stage 2, survivors: the factors of the other scalar columns.
         let mut kept = 0;
