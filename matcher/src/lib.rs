@@ -84,7 +84,7 @@
 //!
 //! [`ProfileIndex`] holds every profile of a deployment in compact columns (about
 //! 180 bytes a profile with its text) and ranks them for a need in one scan, building
-//! reasons only for the `k` it returns. Its scores equal [`score`]'s for the same pair
+//! reasons only for the `k` it returns. Its scores equal [`score()`]'s for the same pair
 //! when the context carries the index's [`Corpus`]:
 //!
 //! ```
@@ -112,7 +112,7 @@
 //! ```
 //!
 //! The modules, one concept each: [`weights`] (per-region weights), [`factors`] (the
-//! seven factors and their reasons), [`exclusion`] (hard exclusions), [`score`]
+//! seven factors and their reasons), [`exclusion`] (hard exclusions), [`score`](mod@score)
 //! (totals, explanations, the pseudonymous display line), [`reciprocal`] (the
 //! professional's side and recommendations), [`index`] and [`topk`] (ranking),
 //! [`assign`] (region-wide introductions), [`taxonomy`] and [`text`] (vocabulary and

@@ -10,7 +10,9 @@
 //!   updates equals a ranking of a fresh build.
 //! - **Reclaiming**: a removed row's postings stay in their lists (scans skip dead
 //!   rows) until a bounded clean-up step, run on each update, rewrites the lists it
-//!   touched; the row number is reused only once none of its postings remain.
+//!   touched; the row number is reused only once none of its postings remain. A
+//!   reused row appends out of row order, so its lists join the same queue to be
+//!   rewritten in order (scans read lists in row order, a block at a time).
 
 use std::collections::{HashMap, VecDeque};
 
@@ -108,7 +110,13 @@ impl Corpus {
             self.df[id] += 1;
             let delta = i64::from(row) - i64::from(self.last[id]);
             if delta <= 0 && !self.postings[id].is_empty() {
+                // A reused row: the list is out of order until the clean-up queue
+                // reaches it (a query meanwhile sorts a copy).
                 self.sorted[id] = false;
+                if !self.queued[id] {
+                    self.queued[id] = true;
+                    self.dirty.push_back(id as u32);
+                }
             }
             push_posting(&mut self.postings[id], delta, tf);
             self.last[id] = row;

@@ -277,7 +277,8 @@ struct Scratch {
 }
 
 impl ProfileIndex {
-    /// The best `request.k` profiles for `need` (see the [module documentation](self)).
+    /// The best `request.k` profiles for `need`: one scan of the columns, a bounded
+    /// heap, reasons for the returned rows only (see the [index](super) docs).
     pub fn rank(&self, need: &Need, request: &RankRequest<'_>) -> Vec<Candidate> {
         self.rank_batch(std::slice::from_ref(need), request)
             .pop()
