@@ -73,7 +73,10 @@ pub async fn run() -> anyhow::Result<()> {
         Command::Serve => {
             let application = Application::build(settings).await?;
             tracing::info!(port = application.port(), "musubi is listening");
-            application.run_until_stopped().await.context("the HTTP server failed")
+            application
+                .run_until_stopped()
+                .await
+                .context("the HTTP server failed")
         }
         Command::Migrate => {
             let db = db::connect(&settings).await?;
@@ -89,33 +92,69 @@ async fn run_admin(settings: &Settings, admin: Admin) -> anyhow::Result<()> {
     let db = db::connect(settings).await?;
     db::migrate(&db).await?;
     match admin {
-        Admin::CreateRegion { name, prefecture, city } => {
+        Admin::CreateRegion {
+            name,
+            prefecture,
+            city,
+        } => {
             let prefecture = musubi_matcher::taxonomy::prefecture(&prefecture)
                 .with_context(|| format!("unknown prefecture {prefecture:?}; use e.g. 長野県"))?;
             let city = city.unwrap_or_else(|| name.clone());
             let region = repo::regions::insert(&db, name.trim(), prefecture.ja, city.trim())
                 .await
-                .map_err(|error| if db::is_unique_violation(&error) { anyhow::anyhow!("a region named {name:?} already exists") } else { error.into() })?;
-            print_line(&format!("region created: {} {} ({})", region.id, region.name, region.prefecture));
+                .map_err(|error| {
+                    if db::is_unique_violation(&error) {
+                        anyhow::anyhow!("a region named {name:?} already exists")
+                    } else {
+                        error.into()
+                    }
+                })?;
+            print_line(&format!(
+                "region created: {} {} ({})",
+                region.id, region.name, region.prefecture
+            ));
         }
-        Admin::CreateCoordinator { email, display_name, region } => {
-            let email = parse_email(&email).with_context(|| format!("{email:?} is not an email address"))?;
+        Admin::CreateCoordinator {
+            email,
+            display_name,
+            region,
+        } => {
+            let email = parse_email(&email)
+                .with_context(|| format!("{email:?} is not an email address"))?;
             let region = match uuid::Uuid::parse_str(&region) {
                 Ok(id) => repo::regions::by_id(&db, id).await?,
-                Err(_) => repo::regions::all(&db).await?.into_iter().find(|r| r.name == region),
+                Err(_) => repo::regions::all(&db)
+                    .await?
+                    .into_iter()
+                    .find(|r| r.name == region),
             }
-            .with_context(|| format!("no region {region:?}; create it with `musubi admin create-region`"))?;
+            .with_context(|| {
+                format!("no region {region:?}; create it with `musubi admin create-region`")
+            })?;
             let (password, generated) = match std::env::var("MUSUBI_ADMIN_PASSWORD") {
                 Ok(password) if password.chars().count() >= 10 => (password, false),
                 Ok(_) => bail!("MUSUBI_ADMIN_PASSWORD must be at least 10 characters"),
                 Err(_) => (generated_password(), true),
             };
             let password_hash = password::hash(Secret::new(password.clone())).await?;
-            let new = repo::users::NewUser { email: &email, password_hash, display_name: &display_name, role: AccountRole::Coordinator, region_id: Some(region.id) };
-            let user = repo::users::insert(&db, new)
-                .await
-                .map_err(|error| if db::is_unique_violation(&error) { anyhow::anyhow!("an account with {email} already exists") } else { error.into() })?;
-            print_line(&format!("coordinator created: {} {} in {}", user.id, user.email, region.name));
+            let new = repo::users::NewUser {
+                email: &email,
+                password_hash,
+                display_name: &display_name,
+                role: AccountRole::Coordinator,
+                region_id: Some(region.id),
+            };
+            let user = repo::users::insert(&db, new).await.map_err(|error| {
+                if db::is_unique_violation(&error) {
+                    anyhow::anyhow!("an account with {email} already exists")
+                } else {
+                    error.into()
+                }
+            })?;
+            print_line(&format!(
+                "coordinator created: {} {} in {}",
+                user.id, user.email, region.name
+            ));
             if generated {
                 print_line(&format!("password (shown once): {password}"));
             }
@@ -128,7 +167,9 @@ fn generated_password() -> String {
     use rand::Rng;
     const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     let mut rng = rand::rngs::OsRng;
-    (0..20).map(|_| char::from(ALPHABET[rng.gen_range(0..ALPHABET.len())])).collect()
+    (0..20)
+        .map(|_| char::from(ALPHABET[rng.gen_range(0..ALPHABET.len())]))
+        .collect()
 }
 
 /// The command line's answer to the operator (not a log line).

@@ -56,6 +56,78 @@ pub struct Settings {
     /// How long a request waits for a connection (or a connect) before the service
     /// answers 503: a dead database must never hang a request.
     pub db_timeout: Duration,
+    /// How the outbox worker delivers mail.
+    pub mail: MailSettings,
+}
+
+/// The outbox worker's timing and budget (`MUSUBI_MAIL_*`). The defaults suit
+/// production; tests shrink them so retries take milliseconds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MailSettings {
+    /// Whether this process runs a delivery worker (`MUSUBI_MAIL_WORKER`, default true).
+    /// Several processes may all run one: they never send the same row twice at once.
+    pub worker: bool,
+    /// First retry delay ceiling (`MUSUBI_MAIL_RETRY_BASE_MS`, default 5 s); it doubles
+    /// with every failed attempt.
+    pub retry_base: Duration,
+    /// Largest retry delay (`MUSUBI_MAIL_RETRY_CAP_MS`, default 15 min).
+    pub retry_cap: Duration,
+    /// Attempts before a row is `dead` (`MUSUBI_MAIL_MAX_ATTEMPTS`, default 8).
+    pub max_attempts: u32,
+    /// How often an idle worker looks for due mail (`MUSUBI_MAIL_POLL_MS`, default 500 ms).
+    pub poll_interval: Duration,
+    /// Longest one delivery may take (`MUSUBI_MAIL_SEND_TIMEOUT_MS`, default 15 s).
+    pub send_timeout: Duration,
+    /// How long a claimed row belongs to its worker (`MUSUBI_MAIL_LEASE_MS`, default 60 s):
+    /// a crashed worker's rows are taken over after this. At least twice the send timeout.
+    pub lease: Duration,
+    /// Rows claimed at a time (`MUSUBI_MAIL_BATCH`, default 32).
+    pub batch_size: u32,
+}
+
+impl MailSettings {
+    fn from_lookup(get: &impl Fn(&str) -> Option<String>) -> anyhow::Result<Self> {
+        let millis =
+            |name: &str, default: u64| parse_number(get, name, default).map(Duration::from_millis);
+        let worker = match get("MUSUBI_MAIL_WORKER")
+            .map(|value| value.trim().to_ascii_lowercase())
+            .as_deref()
+        {
+            None | Some("true" | "1" | "on" | "yes") => true,
+            Some("false" | "0" | "off" | "no") => false,
+            Some(other) => bail!("MUSUBI_MAIL_WORKER must be true or false (got {other:?})"),
+        };
+        let settings = Self {
+            worker,
+            retry_base: millis("MUSUBI_MAIL_RETRY_BASE_MS", 5_000)?,
+            retry_cap: millis("MUSUBI_MAIL_RETRY_CAP_MS", 15 * 60 * 1_000)?,
+            max_attempts: u32::try_from(parse_number(get, "MUSUBI_MAIL_MAX_ATTEMPTS", 8)?)
+                .context("MUSUBI_MAIL_MAX_ATTEMPTS is too large")?,
+            poll_interval: millis("MUSUBI_MAIL_POLL_MS", 500)?,
+            send_timeout: millis("MUSUBI_MAIL_SEND_TIMEOUT_MS", 15_000)?,
+            lease: millis("MUSUBI_MAIL_LEASE_MS", 60_000)?,
+            batch_size: u32::try_from(parse_number(get, "MUSUBI_MAIL_BATCH", 32)?)
+                .context("MUSUBI_MAIL_BATCH is too large")?,
+        };
+        if settings.max_attempts == 0 || settings.max_attempts > 1_000 {
+            bail!("MUSUBI_MAIL_MAX_ATTEMPTS must be between 1 and 1000");
+        }
+        if settings.retry_cap < settings.retry_base {
+            bail!("MUSUBI_MAIL_RETRY_CAP_MS must not be below MUSUBI_MAIL_RETRY_BASE_MS");
+        }
+        if settings.poll_interval.is_zero() || settings.send_timeout.is_zero() {
+            bail!("MUSUBI_MAIL_POLL_MS and MUSUBI_MAIL_SEND_TIMEOUT_MS must be at least 1");
+        }
+        // A worker stops starting sends once less than one send timeout of its lease is
+        // left, so the lease must leave room for at least one.
+        if settings.lease < settings.send_timeout * 2 {
+            bail!("MUSUBI_MAIL_LEASE_MS must be at least twice MUSUBI_MAIL_SEND_TIMEOUT_MS");
+        }
+        if !(1..=1_000).contains(&settings.batch_size) {
+            bail!("MUSUBI_MAIL_BATCH must be between 1 and 1000");
+        }
+        Ok(settings)
+    }
 }
 
 const MIN_SECRET_BYTES: usize = 32;
@@ -79,9 +151,9 @@ impl Settings {
         }
 
         let bind = get("MUSUBI_BIND").unwrap_or_else(|| "127.0.0.1:8080".to_owned());
-        let bind: SocketAddr = bind
-            .parse()
-            .with_context(|| format!("MUSUBI_BIND must be an address like 127.0.0.1:8080 (got {bind:?})"))?;
+        let bind: SocketAddr = bind.parse().with_context(|| {
+            format!("MUSUBI_BIND must be an address like 127.0.0.1:8080 (got {bind:?})")
+        })?;
 
         let jwt_secret = match get("MUSUBI_JWT_SECRET") {
             Some(secret) => Secret::new(secret),
@@ -106,8 +178,9 @@ impl Settings {
             bail!("MUSUBI_SMTP_URL must start with smtp:// or smtps://");
         }
 
-        let db_max_connections = u32::try_from(parse_number(&get, "MUSUBI_DB_MAX_CONNECTIONS", 10)?)
-            .context("MUSUBI_DB_MAX_CONNECTIONS is too large")?;
+        let db_max_connections =
+            u32::try_from(parse_number(&get, "MUSUBI_DB_MAX_CONNECTIONS", 10)?)
+                .context("MUSUBI_DB_MAX_CONNECTIONS is too large")?;
         if db_max_connections == 0 {
             bail!("MUSUBI_DB_MAX_CONNECTIONS must be at least 1");
         }
@@ -119,14 +192,18 @@ impl Settings {
             jwt_secret,
             token_ttl,
             smtp_url,
-            mail_dir: PathBuf::from(get("MUSUBI_MAIL_DIR").unwrap_or_else(|| "./outbox".to_owned())),
-            mail_from: get("MUSUBI_MAIL_FROM").unwrap_or_else(|| "Musubi <no-reply@localhost>".to_owned()),
+            mail_dir: PathBuf::from(
+                get("MUSUBI_MAIL_DIR").unwrap_or_else(|| "./outbox".to_owned()),
+            ),
+            mail_from: get("MUSUBI_MAIL_FROM")
+                .unwrap_or_else(|| "Musubi <no-reply@localhost>".to_owned()),
             public_url: get("MUSUBI_PUBLIC_URL")
                 .unwrap_or_else(|| "http://127.0.0.1:8080".to_owned())
                 .trim_end_matches('/')
                 .to_owned(),
             db_max_connections,
             db_timeout,
+            mail: MailSettings::from_lookup(&get)?,
         })
     }
 
@@ -140,7 +217,11 @@ fn is_sqlite(url: &str) -> bool {
     url.starts_with("sqlite:")
 }
 
-fn parse_number(get: &impl Fn(&str) -> Option<String>, name: &str, default: u64) -> anyhow::Result<u64> {
+fn parse_number(
+    get: &impl Fn(&str) -> Option<String>,
+    name: &str,
+    default: u64,
+) -> anyhow::Result<u64> {
     match get(name) {
         None => Ok(default),
         Some(text) => text
@@ -152,7 +233,9 @@ fn parse_number(get: &impl Fn(&str) -> Option<String>, name: &str, default: u64)
 
 /// The SQLite file a `sqlite://` URL names, if it names a file.
 pub fn sqlite_path(url: &str) -> Option<PathBuf> {
-    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
     let path = rest.split('?').next().unwrap_or_default();
     (!path.is_empty() && path != ":memory:").then(|| PathBuf::from(path))
 }
@@ -173,8 +256,12 @@ fn embedded_secret(database_url: &str) -> anyhow::Result<String> {
         ),
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
             let secret = random_secret();
-            write_private(&secret_path, &secret)
-                .with_context(|| format!("cannot write the generated secret to {}", secret_path.display()))?;
+            write_private(&secret_path, &secret).with_context(|| {
+                format!(
+                    "cannot write the generated secret to {}",
+                    secret_path.display()
+                )
+            })?;
             Ok(secret)
         }
         Err(error) => Err(error).with_context(|| format!("cannot read {}", secret_path.display())),
@@ -207,8 +294,10 @@ mod tests {
     use super::*;
 
     fn settings(vars: &[(&str, &str)]) -> anyhow::Result<Settings> {
-        let vars: HashMap<String, String> =
-            vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        let vars: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
         Settings::from_lookup(|name| vars.get(name).cloned())
     }
 
@@ -220,13 +309,21 @@ mod tests {
 
     #[test]
     fn a_short_secret_is_refused() {
-        let error = settings(&[("DATABASE_URL", "postgres://x/y"), ("MUSUBI_JWT_SECRET", "short")]).unwrap_err();
+        let error = settings(&[
+            ("DATABASE_URL", "postgres://x/y"),
+            ("MUSUBI_JWT_SECRET", "short"),
+        ])
+        .unwrap_err();
         assert!(error.to_string().contains("at least 32 bytes"), "{error}");
     }
 
     #[test]
     fn a_bad_bind_address_names_the_variable() {
-        let error = settings(&[("MUSUBI_BIND", "localhost"), ("DATABASE_URL", "sqlite::memory:")]).unwrap_err();
+        let error = settings(&[
+            ("MUSUBI_BIND", "localhost"),
+            ("DATABASE_URL", "sqlite::memory:"),
+        ])
+        .unwrap_err();
         assert!(format!("{error:#}").contains("MUSUBI_BIND"), "{error:#}");
     }
 
@@ -244,8 +341,76 @@ mod tests {
     }
 
     #[test]
+    fn mail_settings_default_to_production_values_and_take_small_test_values() {
+        let defaults = settings(&[("DATABASE_URL", "sqlite::memory:")])
+            .unwrap()
+            .mail;
+        assert!(defaults.worker);
+        assert_eq!(defaults.retry_base, Duration::from_secs(5));
+        assert_eq!(defaults.retry_cap, Duration::from_secs(15 * 60));
+        assert_eq!(defaults.max_attempts, 8);
+        assert_eq!(defaults.poll_interval, Duration::from_millis(500));
+        assert_eq!(defaults.send_timeout, Duration::from_secs(15));
+        let fast = settings(&[
+            ("DATABASE_URL", "sqlite::memory:"),
+            ("MUSUBI_MAIL_RETRY_BASE_MS", "10"),
+            ("MUSUBI_MAIL_RETRY_CAP_MS", "50"),
+            ("MUSUBI_MAIL_MAX_ATTEMPTS", "3"),
+            ("MUSUBI_MAIL_WORKER", "off"),
+        ])
+        .unwrap()
+        .mail;
+        assert_eq!(
+            (
+                fast.retry_base,
+                fast.retry_cap,
+                fast.max_attempts,
+                fast.worker
+            ),
+            (
+                Duration::from_millis(10),
+                Duration::from_millis(50),
+                3,
+                false
+            )
+        );
+    }
+
+    #[test]
+    fn inconsistent_mail_settings_name_the_variable() {
+        for (vars, name) in [
+            (
+                vec![
+                    ("MUSUBI_MAIL_RETRY_BASE_MS", "100"),
+                    ("MUSUBI_MAIL_RETRY_CAP_MS", "10"),
+                ],
+                "MUSUBI_MAIL_RETRY_CAP_MS",
+            ),
+            (
+                vec![("MUSUBI_MAIL_MAX_ATTEMPTS", "0")],
+                "MUSUBI_MAIL_MAX_ATTEMPTS",
+            ),
+            (
+                vec![("MUSUBI_MAIL_LEASE_MS", "1000")],
+                "MUSUBI_MAIL_LEASE_MS",
+            ),
+            (vec![("MUSUBI_MAIL_WORKER", "maybe")], "MUSUBI_MAIL_WORKER"),
+            (vec![("MUSUBI_MAIL_POLL_MS", "soon")], "MUSUBI_MAIL_POLL_MS"),
+        ] {
+            let mut vars = vars;
+            vars.push(("DATABASE_URL", "sqlite::memory:"));
+            let error = settings(&vars).unwrap_err();
+            assert!(format!("{error:#}").contains(name), "{error:#}");
+        }
+    }
+
+    #[test]
     fn secrets_do_not_show_in_debug_output() {
-        let settings = settings(&[("DATABASE_URL", "postgres://x/y"), ("MUSUBI_JWT_SECRET", &"k".repeat(40))]).unwrap();
+        let settings = settings(&[
+            ("DATABASE_URL", "postgres://x/y"),
+            ("MUSUBI_JWT_SECRET", &"k".repeat(40)),
+        ])
+        .unwrap();
         assert!(!format!("{settings:?}").contains("kkkk"));
     }
 }

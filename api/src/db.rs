@@ -13,7 +13,11 @@ use crate::config::Settings;
 pub async fn connect(settings: &Settings) -> anyhow::Result<DatabaseConnection> {
     let mut options = ConnectOptions::new(settings.database_url.clone());
     // SQLite takes one writer at a time; a few connections serve reads while it writes.
-    let max = if settings.is_sqlite() { settings.db_max_connections.min(5) } else { settings.db_max_connections };
+    let max = if settings.is_sqlite() {
+        settings.db_max_connections.min(5)
+    } else {
+        settings.db_max_connections
+    };
     options
         .max_connections(max)
         .min_connections(1)
@@ -21,14 +25,23 @@ pub async fn connect(settings: &Settings) -> anyhow::Result<DatabaseConnection> 
         .acquire_timeout(settings.db_timeout)
         .idle_timeout(Duration::from_secs(300))
         .sqlx_logging(false);
-    let db = Database::connect(options)
-        .await
-        .with_context(|| format!("cannot connect to the database at {}", redact(&settings.database_url)))?;
+    let db = Database::connect(options).await.with_context(|| {
+        format!(
+            "cannot connect to the database at {}",
+            redact(&settings.database_url)
+        )
+    })?;
     if settings.is_sqlite() {
         // WAL lets readers run beside the writer; the busy timeout queues writers instead
         // of failing them; foreign keys are off in SQLite unless asked for.
-        for pragma in ["PRAGMA journal_mode = WAL", "PRAGMA busy_timeout = 5000", "PRAGMA foreign_keys = ON"] {
-            db.execute_unprepared(pragma).await.with_context(|| format!("cannot set {pragma}"))?;
+        for pragma in [
+            "PRAGMA journal_mode = WAL",
+            "PRAGMA busy_timeout = 5000",
+            "PRAGMA foreign_keys = ON",
+        ] {
+            db.execute_unprepared(pragma)
+                .await
+                .with_context(|| format!("cannot set {pragma}"))?;
         }
     }
     Ok(db)
@@ -36,7 +49,9 @@ pub async fn connect(settings: &Settings) -> anyhow::Result<DatabaseConnection> 
 
 /// Applies every pending migration.
 pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
-    musubi_migrations::Migrator::up(db, None).await.context("cannot apply database migrations")
+    musubi_migrations::Migrator::up(db, None)
+        .await
+        .context("cannot apply database migrations")
 }
 
 /// Whether an error means the database is unreachable rather than the query wrong.
@@ -46,7 +61,10 @@ pub fn is_unavailable(error: &DbErr) -> bool {
 
 /// Whether an error is a unique-constraint violation (mapped to 409 by callers).
 pub fn is_unique_violation(error: &DbErr) -> bool {
-    matches!(error.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_)))
+    matches!(
+        error.sql_err(),
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+    )
 }
 
 /// The URL without its password, for messages.
@@ -67,7 +85,13 @@ mod tests {
 
     #[test]
     fn redact_hides_the_password_only() {
-        assert_eq!(redact("postgres://me:secret@db:5432/x"), "postgres://me:***@db:5432/x");
-        assert_eq!(redact("sqlite://musubi.db?mode=rwc"), "sqlite://musubi.db?mode=rwc");
+        assert_eq!(
+            redact("postgres://me:secret@db:5432/x"),
+            "postgres://me:***@db:5432/x"
+        );
+        assert_eq!(
+            redact("sqlite://musubi.db?mode=rwc"),
+            "sqlite://musubi.db?mode=rwc"
+        );
     }
 }

@@ -19,7 +19,10 @@ pub struct FieldError {
 impl FieldError {
     /// Makes a field error.
     pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { field: field.into(), message: message.into() }
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
     }
 }
 
@@ -131,13 +134,18 @@ impl ApiError {
             Self::NotFound => "no such resource".to_owned(),
             Self::NoRoute => "no route matches this path".to_owned(),
             Self::MethodNotAllowed => "this path does not accept this method".to_owned(),
-            Self::PayloadTooLarge => format!("request bodies are limited to {} bytes", crate::extract::BODY_LIMIT),
+            Self::PayloadTooLarge => format!(
+                "request bodies are limited to {} bytes",
+                crate::extract::BODY_LIMIT
+            ),
             Self::UnsupportedMediaType => "send the body as application/json".to_owned(),
             Self::Validation(errors) => {
                 let fields: Vec<&str> = errors.iter().map(|error| error.field.as_str()).collect();
                 format!("invalid fields: {}", fields.join(", "))
             }
-            Self::Unavailable(_) => "the service is temporarily unavailable; try again shortly".to_owned(),
+            Self::Unavailable(_) => {
+                "the service is temporarily unavailable; try again shortly".to_owned()
+            }
             Self::Internal(_) => "something went wrong on our side".to_owned(),
         }
     }
@@ -252,7 +260,11 @@ mod tests {
 
     #[test]
     fn error_codes_are_stable_snake_case() {
-        let codes = [ApiError::NotFound.code(), ApiError::PayloadTooLarge.code(), ApiError::Unauthorized.code()];
+        let codes = [
+            ApiError::NotFound.code(),
+            ApiError::PayloadTooLarge.code(),
+            ApiError::Unauthorized.code(),
+        ];
         assert_eq!(codes, ["not_found", "payload_too_large", "unauthorized"]);
     }
 }

@@ -29,7 +29,12 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
             .get(header::CONTENT_TYPE)
             .and_then(|value| value.to_str().ok())
             .map(|value| {
-                let essence = value.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+                let essence = value
+                    .split(';')
+                    .next()
+                    .unwrap_or_default()
+                    .trim()
+                    .to_ascii_lowercase();
                 essence == "application/json" || essence.ends_with("+json")
             });
         let declared_length = request
@@ -44,7 +49,9 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
             }
             let mut body = web::BytesMut::new();
             while let Some(chunk) = payload.next().await {
-                let chunk = chunk.map_err(|error| ApiError::BadRequest(format!("could not read the body: {error}")))?;
+                let chunk = chunk.map_err(|error| {
+                    ApiError::BadRequest(format!("could not read the body: {error}"))
+                })?;
                 if body.len() + chunk.len() > BODY_LIMIT {
                     return Err(ApiError::PayloadTooLarge);
                 }
@@ -68,7 +75,9 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
             let path = error.path().to_string();
             let inner = error.into_inner();
             return Err(match inner.classify() {
-                serde_json::error::Category::Syntax | serde_json::error::Category::Eof | serde_json::error::Category::Io => {
+                serde_json::error::Category::Syntax
+                | serde_json::error::Category::Eof
+                | serde_json::error::Category::Io => {
                     ApiError::BadRequest(format!("the body is not valid JSON: {inner}"))
                 }
                 serde_json::error::Category::Data => data_error(&path, &inner.to_string()),
@@ -83,11 +92,28 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
 
 fn data_error(path: &str, message: &str) -> ApiError {
     // serde's message for an unknown field names the field; the path is its parent.
-    let message = message.split(" at line ").next().unwrap_or(message).to_owned();
-    let field = if let Some(name) = message.strip_prefix("unknown field `").and_then(|rest| rest.split('`').next()) {
-        if path == "." || path.is_empty() { name.to_owned() } else { format!("{path}.{name}") }
-    } else if let Some(name) = message.strip_prefix("missing field `").and_then(|rest| rest.split('`').next()) {
-        if path == "." || path.is_empty() { name.to_owned() } else { format!("{path}.{name}") }
+    let message = message
+        .split(" at line ")
+        .next()
+        .unwrap_or(message)
+        .to_owned();
+    // For an unknown field the path already ends with it; for a missing one it is the parent.
+    let field = if message.starts_with("unknown field `") && path != "." && !path.is_empty() {
+        path.to_owned()
+    } else if let Some(name) = message
+        .strip_prefix("unknown field `")
+        .and_then(|rest| rest.split('`').next())
+    {
+        name.to_owned()
+    } else if let Some(name) = message
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.split('`').next())
+    {
+        if path == "." || path.is_empty() {
+            name.to_owned()
+        } else {
+            format!("{path}.{name}")
+        }
     } else if path == "." || path.is_empty() {
         "body".to_owned()
     } else {
@@ -96,18 +122,37 @@ fn data_error(path: &str, message: &str) -> ApiError {
     ApiError::Validation(vec![FieldError::new(field, message)])
 }
 
-/// Query strings that do not parse answer 422 naming the parameter.
-pub fn query_config() -> web::QueryConfig {
-    web::QueryConfig::default().error_handler(|error, _request| {
-        let message = error.to_string();
-        let field = message
-            .split('`')
-            .nth(1)
-            .filter(|name| !name.contains(' '))
-            .unwrap_or("query")
-            .to_owned();
-        ApiError::Validation(vec![FieldError::new(field, message)]).into()
+/// A query string, deserialised with the name of any parameter that fails (422).
+#[derive(Debug)]
+pub struct Query<T>(pub T);
+
+impl<T> std::ops::Deref for Query<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T: DeserializeOwned> FromRequest for Query<T> {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(request: &HttpRequest, _payload: &mut Payload) -> Self::Future {
+        std::future::ready(parse_query(request.query_string()).map(Query))
+    }
+}
+
+/// Parses a query string; a bad value names its parameter.
+pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
+    let deserializer = serde_urlencoded::Deserializer::new(url_pairs(query.as_bytes()));
+    serde_path_to_error::deserialize(deserializer).map_err(|error| {
+        let path = error.path().to_string();
+        data_error(&path, &error.into_inner().to_string())
     })
+}
+
+fn url_pairs(query: &[u8]) -> form_urlencoded::Parse<'_> {
+    form_urlencoded::parse(query)
 }
 
 /// A path segment that is not a valid id can name nothing: 404.
@@ -137,6 +182,21 @@ mod tests {
         hours_per_month: Range,
     }
 
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Filter {
+        role: Option<musubi_matcher::Role>,
+        limit: Option<u64>,
+    }
+
+    #[test]
+    fn a_bad_query_parameter_is_named() {
+        assert_eq!(field_of(parse_query::<Filter>("role=wizard").unwrap_err()), "role");
+        assert_eq!(field_of(parse_query::<Filter>("limit=lots").unwrap_err()), "limit");
+        let ok: Filter = parse_query("role=cmo&limit=5").unwrap();
+        assert_eq!((ok.role, ok.limit), (Some(musubi_matcher::Role::Cmo), Some(5)));
+    }
+
     fn field_of(error: ApiError) -> String {
         match error {
             ApiError::Validation(errors) => errors[0].field.clone(),
@@ -146,21 +206,34 @@ mod tests {
 
     #[test]
     fn malformed_json_is_a_bad_request() {
-        assert!(matches!(parse_json::<Body>(b"{\"title\": "), Err(ApiError::BadRequest(_))));
-        assert!(matches!(parse_json::<Body>(b"{} trailing"), Err(ApiError::BadRequest(_))));
+        assert!(matches!(
+            parse_json::<Body>(b"{\"title\": "),
+            Err(ApiError::BadRequest(_))
+        ));
+        let trailing = br#"{"title":"x","hours_per_month":{"min":1,"max":3}} trailing"#;
+        assert!(matches!(
+            parse_json::<Body>(trailing),
+            Err(ApiError::BadRequest(_))
+        ));
     }
 
     #[test]
     fn a_bad_nested_value_names_its_path() {
-        let error = parse_json::<Body>(br#"{"title":"x","hours_per_month":{"min":"a","max":3}}"#).unwrap_err();
+        let error = parse_json::<Body>(br#"{"title":"x","hours_per_month":{"min":"a","max":3}}"#)
+            .unwrap_err();
         assert_eq!(field_of(error), "hours_per_month.min");
     }
 
     #[test]
     fn an_unknown_field_is_named() {
-        let error = parse_json::<Body>(br#"{"title":"x","hours_per_month":{"min":1,"max":3,"avg":2}}"#).unwrap_err();
+        let error =
+            parse_json::<Body>(br#"{"title":"x","hours_per_month":{"min":1,"max":3,"avg":2}}"#)
+                .unwrap_err();
         assert_eq!(field_of(error), "hours_per_month.avg");
-        let error = parse_json::<Body>(br#"{"title":"x","colour":"red","hours_per_month":{"min":1,"max":3}}"#).unwrap_err();
+        let error = parse_json::<Body>(
+            br#"{"title":"x","colour":"red","hours_per_month":{"min":1,"max":3}}"#,
+        )
+        .unwrap_err();
         assert_eq!(field_of(error), "colour");
     }
 

@@ -33,19 +33,31 @@ impl Metrics {
         for (i, counter) in self.by_class.iter().enumerate() {
             let count = counter.load(Ordering::Relaxed);
             total += count;
-            out.push_str(&format!("musubi_http_requests_total{{class=\"{}xx\"}} {count}\n", i + 1));
+            out.push_str(&format!(
+                "musubi_http_requests_total{{class=\"{}xx\"}} {count}\n",
+                i + 1
+            ));
         }
         let seconds = self.micros_total.load(Ordering::Relaxed) as f64 / 1e6;
-        out.push_str("# HELP musubi_http_request_duration_seconds Time spent answering HTTP requests.\n");
+        out.push_str(
+            "# HELP musubi_http_request_duration_seconds Time spent answering HTTP requests.\n",
+        );
         out.push_str("# TYPE musubi_http_request_duration_seconds summary\n");
-        out.push_str(&format!("musubi_http_request_duration_seconds_sum {seconds}\n"));
-        out.push_str(&format!("musubi_http_request_duration_seconds_count {total}\n"));
+        out.push_str(&format!(
+            "musubi_http_request_duration_seconds_sum {seconds}\n"
+        ));
+        out.push_str(&format!(
+            "musubi_http_request_duration_seconds_count {total}\n"
+        ));
         out
     }
 }
 
 /// Middleware that counts every response.
-pub async fn track(request: ServiceRequest, next: Next<impl MessageBody>) -> Result<ServiceResponse<impl MessageBody>, Error> {
+pub async fn track(
+    request: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
     let metrics = request.app_data::<web::Data<Metrics>>().cloned();
     let started = std::time::Instant::now();
     let response = next.call(request).await?;
@@ -67,8 +79,17 @@ mod tests {
         metrics.record(404, 10);
         metrics.record(201, 10);
         let text = metrics.render();
-        assert!(text.contains("musubi_http_requests_total{class=\"2xx\"} 2"), "{text}");
-        assert!(text.contains("musubi_http_requests_total{class=\"4xx\"} 1"), "{text}");
-        assert!(text.contains("musubi_http_request_duration_seconds_count 3"), "{text}");
+        assert!(
+            text.contains("musubi_http_requests_total{class=\"2xx\"} 2"),
+            "{text}"
+        );
+        assert!(
+            text.contains("musubi_http_requests_total{class=\"4xx\"} 1"),
+            "{text}"
+        );
+        assert!(
+            text.contains("musubi_http_request_duration_seconds_count 3"),
+            "{text}"
+        );
     }
 }

@@ -15,12 +15,21 @@ fn id_bits(id: uuid::Uuid) -> engine::Id {
 }
 
 /// A stored need, with its organization's place, as the matcher's `Need`.
-pub fn engine_need(need: &need::Model, organization: &organization::Model, prefecture: &str) -> anyhow::Result<engine::Need> {
+pub fn engine_need(
+    need: &need::Model,
+    organization: &organization::Model,
+    prefecture: &str,
+) -> anyhow::Result<engine::Need> {
     let spec = repo::needs::to_input(need)?;
-    let budget = spec.compensation_jpy.unwrap_or(crate::domain::need::MoneyRange { min: 0, max: 0 });
+    let budget = spec
+        .compensation_jpy
+        .unwrap_or(crate::domain::need::MoneyRange { min: 0, max: 0 });
     Ok(engine::Need {
         id: id_bits(need.id),
-        place: engine::Place { prefecture: prefecture.to_owned(), city: organization.city.clone() },
+        place: engine::Place {
+            prefecture: prefecture.to_owned(),
+            city: organization.city.clone(),
+        },
         industry: organization.industry.clone(),
         title: spec.title,
         description: spec.description,
@@ -30,7 +39,11 @@ pub fn engine_need(need: &need::Model, organization: &organization::Model, prefe
         skills: spec
             .skills
             .into_iter()
-            .map(|s| engine::SkillRequirement { skill: s.skill, min_level: s.min_level, must: s.must })
+            .map(|s| engine::SkillRequirement {
+                skill: s.skill,
+                min_level: s.min_level,
+                must: s.must,
+            })
             .collect(),
         themes: spec.themes,
         hours_min: spec.hours_per_month.min,
@@ -48,7 +61,10 @@ pub fn engine_need(need: &need::Model, organization: &organization::Model, prefe
 }
 
 /// A stored profile as the matcher's `Profile`.
-pub fn engine_profile(profile: &profile::Model, active_engagements: u8) -> anyhow::Result<engine::Profile> {
+pub fn engine_profile(
+    profile: &profile::Model,
+    active_engagements: u8,
+) -> anyhow::Result<engine::Profile> {
     let input = repo::profiles::to_input(profile)?;
     Ok(engine::Profile {
         id: id_bits(profile.user_id),
@@ -59,12 +75,19 @@ pub fn engine_profile(profile: &profile::Model, active_engagements: u8) -> anyho
         skills: input
             .skills
             .into_iter()
-            .map(|s| engine::SkillLevel { skill: s.skill, level: s.level, years: s.years })
+            .map(|s| engine::SkillLevel {
+                skill: s.skill,
+                level: s.level,
+                years: s.years,
+            })
             .collect(),
         roles: input
             .roles
             .into_iter()
-            .map(|r| engine::RoleExperience { role: r.role.into(), years: r.years })
+            .map(|r| engine::RoleExperience {
+                role: r.role.into(),
+                years: r.years,
+            })
             .collect(),
         industries: input.industries,
         themes: input.themes,
@@ -75,11 +98,20 @@ pub fn engine_profile(profile: &profile::Model, active_engagements: u8) -> anyho
         active_engagements,
         work_style: input.work_style.into(),
         max_onsite_visits_per_month: input.max_onsite_visits_per_month,
-        home: engine::Place { prefecture: input.home.prefecture, city: input.home.city },
+        home: engine::Place {
+            prefecture: input.home.prefecture,
+            city: input.home.city,
+        },
         ties: input
             .ties
             .into_iter()
-            .map(|t| engine::Tie { place: engine::Place { prefecture: t.prefecture, city: t.city }, kind: t.kind.into() })
+            .map(|t| engine::Tie {
+                place: engine::Place {
+                    prefecture: t.prefecture,
+                    city: t.city,
+                },
+                kind: t.kind.into(),
+            })
             .collect(),
         past_engagements: Vec::new(),
         meeting_slots: input.meeting_slots.into_iter().map(Into::into).collect(),

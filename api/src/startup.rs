@@ -17,7 +17,7 @@ use utoipa_actix_web::{AppExt, scope};
 use crate::{
     auth::{jwt::JwtKeys, password},
     config::Settings,
-    db,
+    db, email,
     error::ApiError,
     extract,
     metrics::{self, Metrics},
@@ -30,17 +30,26 @@ pub struct Application {
     port: u16,
     server: Server,
     state: AppState,
+    mail_worker: Option<MailWorker>,
 }
 
-/// Builds the OpenAPI document from the registered routes.
-pub fn openapi() -> utoipa::openapi::OpenApi {
+/// The outbox worker running beside the server, and the switch that stops it.
+struct MailWorker {
+    shutdown: tokio::sync::watch::Sender<bool>,
+    handle: tokio::task::JoinHandle<()>,
+}
+
+/// Builds the OpenAPI document from the registered routes, as JSON.
+pub fn openapi() -> anyhow::Result<serde_json::Value> {
     let (_, api) = App::new()
         .into_utoipa_app()
         .openapi(routes::openapi::ApiDoc::openapi())
         .configure(routes::health::configure)
         .service(scope::scope("/api/v1").configure(routes::configure))
         .split_for_parts();
-    api
+    let mut document = serde_json::to_value(&api).context("serialising the OpenAPI document")?;
+    routes::openapi::complete_responses(&mut document);
+    Ok(document)
 }
 
 impl Application {
@@ -48,14 +57,28 @@ impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         let db = db::connect(&settings).await?;
         db::migrate(&db).await?;
-        let listener = TcpListener::bind(settings.bind).with_context(|| format!("cannot listen on {} (MUSUBI_BIND)", settings.bind))?;
-        let port = listener.local_addr().context("reading the bound address")?.port();
+        let listener = TcpListener::bind(settings.bind)
+            .with_context(|| format!("cannot listen on {} (MUSUBI_BIND)", settings.bind))?;
+        let port = listener
+            .local_addr()
+            .context("reading the bound address")?
+            .port();
         tokio::task::spawn_blocking(password::warm_up);
 
-        let state = AppState { jwt: JwtKeys::new(&settings.jwt_secret, settings.token_ttl), db, settings: Arc::new(settings) };
-        let openapi_json = web::Data::new(routes::openapi::Document(
-            serde_json::to_string(&openapi()).context("serialising the OpenAPI document")?,
-        ));
+        let state = AppState {
+            jwt: JwtKeys::new(&settings.jwt_secret, settings.token_ttl),
+            db,
+            settings: Arc::new(settings),
+        };
+        // Mail is delivered from the start, including what an earlier run left pending.
+        let mail_worker = if state.settings.mail.worker {
+            let (shutdown, stop) = tokio::sync::watch::channel(false);
+            let handle = email::worker::spawn(state.db.clone(), state.settings.clone(), stop)?;
+            Some(MailWorker { shutdown, handle })
+        } else {
+            None
+        };
+        let openapi_json = web::Data::new(routes::openapi::Document(openapi()?.to_string()));
         let metrics = web::Data::new(Metrics::default());
         let data = web::Data::new(state.clone());
         let server = HttpServer::new(move || {
@@ -64,21 +87,27 @@ impl Application {
                 .app_data(data.clone())
                 .app_data(metrics.clone())
                 .app_data(openapi_json.clone())
-                .app_data(extract::query_config())
                 .app_data(extract::path_config())
                 .configure(routes::health::configure)
                 .service(scope::scope("/api/v1").configure(routes::configure))
                 .split_for_parts();
-            app.default_service(web::to(|| async { Err::<HttpResponse, _>(ApiError::NoRoute) }))
-                .wrap(ErrorHandlers::new().default_handler(problem_for_plain_errors))
-                .wrap(middleware::from_fn(metrics::track))
-                .wrap(TracingLogger::default())
+            app.default_service(web::to(|| async {
+                Err::<HttpResponse, _>(ApiError::NoRoute)
+            }))
+            .wrap(ErrorHandlers::new().default_handler(problem_for_plain_errors))
+            .wrap(middleware::from_fn(metrics::track))
+            .wrap(TracingLogger::default())
         })
         .listen(listener)
         .context("starting the HTTP server")?
         .shutdown_timeout(20)
         .run();
-        Ok(Self { port, server, state })
+        Ok(Self {
+            port,
+            server,
+            state,
+            mail_worker,
+        })
     }
 
     /// The bound port.
@@ -94,19 +123,35 @@ impl Application {
     /// Runs until SIGTERM or Ctrl-C; actix then stops accepting, finishes in-flight
     /// requests (up to the shutdown timeout) and returns.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let result = self.server.await;
+        // Then the mail worker: it finishes the sends in flight (each bounded by the send
+        // timeout) and hands back the rows it had claimed but not started.
+        if let Some(worker) = self.mail_worker {
+            let _ = worker.shutdown.send(true);
+            let grace = self.state.settings.mail.send_timeout + std::time::Duration::from_secs(5);
+            if tokio::time::timeout(grace, worker.handle).await.is_err() {
+                tracing::warn!(
+                    "the mail worker did not stop in time; its claimed rows are retried after their lease"
+                );
+            }
+        }
+        result
     }
 }
 
 /// Errors raised inside actix itself (an unmatched method, a payload error) come as plain
 /// text; rewrite any 4xx/5xx that is not already problem+json so every error has one shape.
-fn problem_for_plain_errors<B>(response: actix_web::dev::ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
+fn problem_for_plain_errors<B>(
+    response: actix_web::dev::ServiceResponse<B>,
+) -> actix_web::Result<ErrorHandlerResponse<B>> {
     let is_problem = response
         .headers()
         .get(actix_web::http::header::CONTENT_TYPE)
         .is_some_and(|value| value.as_bytes().starts_with(b"application/problem+json"));
     if is_problem {
-        return Ok(ErrorHandlerResponse::Response(response.map_into_left_body()));
+        return Ok(ErrorHandlerResponse::Response(
+            response.map_into_left_body(),
+        ));
     }
     let status = response.status();
     let error = match status.as_u16() {
@@ -118,9 +163,16 @@ fn problem_for_plain_errors<B>(response: actix_web::dev::ServiceResponse<B>) -> 
         415 => ApiError::UnsupportedMediaType,
         503 => ApiError::Unavailable(anyhow::anyhow!("unavailable")),
         code if code >= 500 => ApiError::Internal(anyhow::anyhow!("unhandled {status}")),
-        _ => ApiError::BadRequest(status.canonical_reason().unwrap_or("bad request").to_owned()),
+        _ => ApiError::BadRequest(
+            status
+                .canonical_reason()
+                .unwrap_or("bad request")
+                .to_owned(),
+        ),
     };
     let (request, _) = response.into_parts();
     let rewritten = actix_web::ResponseError::error_response(&error);
-    Ok(ErrorHandlerResponse::Response(actix_web::dev::ServiceResponse::new(request, rewritten).map_into_right_body()))
+    Ok(ErrorHandlerResponse::Response(
+        actix_web::dev::ServiceResponse::new(request, rewritten).map_into_right_body(),
+    ))
 }

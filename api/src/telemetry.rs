@@ -6,12 +6,21 @@ use tracing_subscriber::{EnvFilter, fmt, layer::SubscriberExt, util::SubscriberI
 /// Installs the global subscriber: `RUST_LOG` filters (default `info`),
 /// `MUSUBI_LOG_FORMAT=json` switches to one JSON object per line.
 pub fn init() {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
-    let json = std::env::var("MUSUBI_LOG_FORMAT").is_ok_and(|format| format.eq_ignore_ascii_case("json"));
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
+    let json =
+        std::env::var("MUSUBI_LOG_FORMAT").is_ok_and(|format| format.eq_ignore_ascii_case("json"));
     let registry = tracing_subscriber::registry().with(filter);
     // A second init (tests) is harmless: the first subscriber stays.
     let _ = if json {
-        registry.with(fmt::layer().json().with_current_span(true).with_span_list(false)).try_init()
+        registry
+            .with(
+                fmt::layer()
+                    .json()
+                    .with_current_span(true)
+                    .with_span_list(false),
+            )
+            .try_init()
     } else {
         registry.with(fmt::layer().with_target(false)).try_init()
     };

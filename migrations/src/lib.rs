@@ -9,6 +9,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261121_000001_create_accounts;
 mod m20261121_000002_create_needs_and_profiles;
+mod m20261121_000003_create_outbox;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261121_000001_create_accounts::Migration),
             Box::new(m20261121_000002_create_needs_and_profiles::Migration),
+            Box::new(m20261121_000003_create_outbox::Migration),
         ]
     }
 }

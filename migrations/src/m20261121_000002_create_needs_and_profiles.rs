@@ -83,7 +83,11 @@ impl MigrationTrait for Migration {
                     .table(NeedSkills::Table)
                     .col(uuid(NeedSkills::NeedId))
                     .col(string(NeedSkills::Skill))
-                    .primary_key(Index::create().col(NeedSkills::NeedId).col(NeedSkills::Skill))
+                    .primary_key(
+                        Index::create()
+                            .col(NeedSkills::NeedId)
+                            .col(NeedSkills::Skill),
+                    )
                     .foreign_key(
                         ForeignKey::create()
                             .name("need_skills_need_id_fkey")
@@ -204,7 +208,9 @@ impl MigrationTrait for Migration {
             NeedSkills::Table.into_iden(),
             Needs::Table.into_iden(),
         ] {
-            manager.drop_table(Table::drop().table(table).to_owned()).await?;
+            manager
+                .drop_table(Table::drop().table(table).to_owned())
+                .await?;
         }
         Ok(())
     }

@@ -4,9 +4,14 @@
 //! The backend comes from `MUSUBI_TEST_BACKEND`: `postgres` (a new database on the
 //! server at `MUSUBI_TEST_PG_URL`, dropped afterwards) or `sqlite` (a new file).
 //! `scripts/test.sh` runs the suite once with each.
-#![expect(clippy::expect_used, reason = "a harness that cannot set up must fail the test loudly")]
+#![expect(
+    clippy::expect_used,
+    reason = "a harness that cannot set up must fail the test loudly"
+)]
 
-use std::path::PathBuf;
+pub mod smtp;
+
+use std::{path::PathBuf, sync::Arc};
 
 use musubi_api::{
     auth::{AccountRole, password},
@@ -59,8 +64,19 @@ pub struct TestApp {
     pub mail_dir: PathBuf,
     /// The backend.
     pub backend: Backend,
+    /// The server's settings (to start another mail worker on the same database).
+    pub settings: Arc<Settings>,
     cleanup: Cleanup,
 }
+
+/// Mail settings that make retries take milliseconds, for `TestApp::spawn_with`.
+pub const FAST_MAIL: &[(&str, &str)] = &[
+    ("MUSUBI_MAIL_RETRY_BASE_MS", "20"),
+    ("MUSUBI_MAIL_RETRY_CAP_MS", "200"),
+    ("MUSUBI_MAIL_POLL_MS", "50"),
+    ("MUSUBI_MAIL_SEND_TIMEOUT_MS", "3000"),
+    ("MUSUBI_MAIL_LEASE_MS", "10000"),
+];
 
 /// A logged-in user.
 #[derive(Debug, Clone)]
@@ -76,43 +92,79 @@ pub struct User {
 impl TestApp {
     /// Starts a server on a fresh database.
     pub async fn spawn() -> Self {
+        Self::spawn_with(&[]).await
+    }
+
+    /// Starts a server on a fresh database with some settings added or replaced, e.g.
+    /// `("MUSUBI_SMTP_URL", &smtp.url())` and [`FAST_MAIL`].
+    pub async fn spawn_with(overrides: &[(&str, &str)]) -> Self {
         let backend = Backend::from_env();
         let scratch = std::env::temp_dir().join(format!("musubi-test-{}", Uuid::new_v4()));
         std::fs::create_dir_all(&scratch).expect("creating a scratch directory");
         let (database_url, cleanup) = match backend {
             Backend::Sqlite => (
                 format!("sqlite://{}/musubi.db?mode=rwc", scratch.display()),
-                Cleanup::Sqlite { dir: scratch.clone() },
+                Cleanup::Sqlite {
+                    dir: scratch.clone(),
+                },
             ),
             Backend::Postgres => {
                 let admin_url = std::env::var("MUSUBI_TEST_PG_URL")
                     .expect("MUSUBI_TEST_PG_URL must name a PostgreSQL server for MUSUBI_TEST_BACKEND=postgres (scripts/test.sh sets it)");
                 let name = format!("musubi_test_{}", Uuid::new_v4().simple());
-                let admin = Database::connect(&admin_url).await.expect("connecting to MUSUBI_TEST_PG_URL");
-                admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("creating a test database");
+                let admin = Database::connect(&admin_url)
+                    .await
+                    .expect("connecting to MUSUBI_TEST_PG_URL");
+                admin
+                    .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                    .await
+                    .expect("creating a test database");
                 admin.close().await.expect("closing the admin connection");
-                (with_database(&admin_url, &name), Cleanup::Postgres { admin_url, name })
+                (
+                    with_database(&admin_url, &name),
+                    Cleanup::Postgres { admin_url, name },
+                )
             }
         };
         let mail_dir = scratch.join("mail");
-        let vars = [
+        let mut vars = vec![
             ("DATABASE_URL", database_url.clone()),
             ("MUSUBI_BIND", "127.0.0.1:0".to_owned()),
             ("MUSUBI_JWT_SECRET", JWT_SECRET.to_owned()),
             ("MUSUBI_MAIL_DIR", mail_dir.display().to_string()),
             ("MUSUBI_DB_TIMEOUT_SECONDS", "5".to_owned()),
         ];
-        let settings = Settings::from_lookup(|name| vars.iter().find(|(key, _)| *key == name).map(|(_, value)| value.clone()))
-            .expect("test settings");
-        let application = Application::build(settings).await.expect("building the application");
+        for (name, value) in overrides {
+            vars.retain(|(key, _)| key != name);
+            vars.push((*name, (*value).to_owned()));
+        }
+        let settings = Settings::from_lookup(|name| {
+            vars.iter()
+                .find(|(key, _)| *key == name)
+                .map(|(_, value)| value.clone())
+        })
+        .expect("test settings");
+        let application = Application::build(settings)
+            .await
+            .expect("building the application");
         let address = format!("http://127.0.0.1:{}", application.port());
         let db = application.state().db.clone();
+        let settings = application.state().settings.clone();
         tokio::spawn(application.run_until_stopped());
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .expect("building the HTTP client");
-        Self { address, client, db, database_url, mail_dir, backend, cleanup }
+        Self {
+            address,
+            client,
+            db,
+            database_url,
+            mail_dir,
+            backend,
+            settings,
+            cleanup,
+        }
     }
 
     /// The full URL of an API path (`/needs` → `http://…/api/v1/needs`).
@@ -121,48 +173,90 @@ impl TestApp {
     }
 
     /// A request with a bearer token.
-    pub fn authed(&self, method: reqwest::Method, path: &str, token: &str) -> reqwest::RequestBuilder {
-        self.client.request(method, self.api(path)).bearer_auth(token)
+    pub fn authed(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: &str,
+    ) -> reqwest::RequestBuilder {
+        self.client
+            .request(method, self.api(path))
+            .bearer_auth(token)
     }
 
     /// GET with a token.
     pub async fn get(&self, path: &str, token: &str) -> reqwest::Response {
-        self.authed(reqwest::Method::GET, path, token).send().await.expect("GET")
+        self.authed(reqwest::Method::GET, path, token)
+            .send()
+            .await
+            .expect("GET")
     }
 
     /// POST JSON with a token.
     pub async fn post(&self, path: &str, token: &str, body: &Value) -> reqwest::Response {
-        self.authed(reqwest::Method::POST, path, token).json(body).send().await.expect("POST")
+        self.authed(reqwest::Method::POST, path, token)
+            .json(body)
+            .send()
+            .await
+            .expect("POST")
     }
 
     /// PUT JSON with a token.
     pub async fn put(&self, path: &str, token: &str, body: &Value) -> reqwest::Response {
-        self.authed(reqwest::Method::PUT, path, token).json(body).send().await.expect("PUT")
+        self.authed(reqwest::Method::PUT, path, token)
+            .json(body)
+            .send()
+            .await
+            .expect("PUT")
     }
 
     /// PATCH JSON with a token.
     pub async fn patch(&self, path: &str, token: &str, body: &Value) -> reqwest::Response {
-        self.authed(reqwest::Method::PATCH, path, token).json(body).send().await.expect("PATCH")
+        self.authed(reqwest::Method::PATCH, path, token)
+            .json(body)
+            .send()
+            .await
+            .expect("PATCH")
     }
 
     /// DELETE with a token.
     pub async fn delete(&self, path: &str, token: &str) -> reqwest::Response {
-        self.authed(reqwest::Method::DELETE, path, token).send().await.expect("DELETE")
+        self.authed(reqwest::Method::DELETE, path, token)
+            .send()
+            .await
+            .expect("DELETE")
     }
 
     /// Creates a region directly, as `musubi admin create-region` does.
     pub async fn create_region(&self, name: &str, prefecture: &str, city: &str) -> Uuid {
-        repo::regions::insert(&self.db, name, prefecture, city).await.expect("creating a region").id
+        repo::regions::insert(&self.db, name, prefecture, city)
+            .await
+            .expect("creating a region")
+            .id
     }
 
     /// Creates a coordinator directly, as `musubi admin create-coordinator` does, and logs in.
     pub async fn coordinator(&self, region_id: Uuid) -> User {
         let email = format!("coordinator-{}@musubi.test", Uuid::new_v4().simple());
-        let hash = password::hash(Secret::new("coordinator-password")).await.expect("hashing");
-        let new = repo::users::NewUser { email: &email, password_hash: hash, display_name: "地域コーディネーター", role: AccountRole::Coordinator, region_id: Some(region_id) };
-        let user = repo::users::insert(&self.db, new).await.expect("creating a coordinator");
+        let hash = password::hash(Secret::new("coordinator-password"))
+            .await
+            .expect("hashing");
+        let new = repo::users::NewUser {
+            email: &email,
+            password_hash: hash,
+            display_name: "地域コーディネーター",
+            role: AccountRole::Coordinator,
+            region_id: Some(region_id),
+        };
+        let user = repo::users::insert(&self.db, new)
+            .await
+            .expect("creating a coordinator");
         let token = self.login(&email, "coordinator-password").await;
-        User { id: user.id, email, token }
+        User {
+            id: user.id,
+            email,
+            token,
+        }
     }
 
     /// Logs in and returns the token.
@@ -197,14 +291,29 @@ impl TestApp {
     }
 
     async fn register(&self, body: Value) -> User {
-        let response = self.client.post(self.api("/auth/register")).json(&body).send().await.expect("register");
+        let response = self
+            .client
+            .post(self.api("/auth/register"))
+            .json(&body)
+            .send()
+            .await
+            .expect("register");
         let status = response.status();
         let created: Value = response.json().await.expect("register body");
         assert_eq!(status, 201, "register: {created}");
         User {
-            id: created["user"]["id"].as_str().and_then(|id| Uuid::parse_str(id).ok()).expect("a user id"),
-            email: created["user"]["email"].as_str().expect("an email").to_owned(),
-            token: created["access_token"].as_str().expect("a token").to_owned(),
+            id: created["user"]["id"]
+                .as_str()
+                .and_then(|id| Uuid::parse_str(id).ok())
+                .expect("a user id"),
+            email: created["user"]["email"]
+                .as_str()
+                .expect("an email")
+                .to_owned(),
+            token: created["access_token"]
+                .as_str()
+                .expect("a token")
+                .to_owned(),
         }
     }
 
@@ -212,7 +321,12 @@ impl TestApp {
     pub async fn professional_with_profile(&self, name: &str, profile: &Value) -> User {
         let user = self.professional(name).await;
         let response = self.put("/profiles/me", &user.token, profile).await;
-        assert_eq!(response.status(), 201, "profile: {}", response.text().await.unwrap_or_default());
+        assert_eq!(
+            response.status(),
+            201,
+            "profile: {}",
+            response.text().await.unwrap_or_default()
+        );
         user
     }
 
@@ -222,12 +336,17 @@ impl TestApp {
         let status = response.status();
         let body: Value = response.json().await.expect("need body");
         assert_eq!(status, 201, "post need: {body}");
-        body["id"].as_str().and_then(|id| Uuid::parse_str(id).ok()).expect("a need id")
+        body["id"]
+            .as_str()
+            .and_then(|id| Uuid::parse_str(id).ok())
+            .expect("a need id")
     }
 }
 
 fn with_database(admin_url: &str, name: &str) -> String {
-    let (base, query) = admin_url.split_once('?').map_or((admin_url, None), |(base, query)| (base, Some(query)));
+    let (base, query) = admin_url
+        .split_once('?')
+        .map_or((admin_url, None), |(base, query)| (base, Some(query)));
     let base = match base.rfind('/') {
         Some(slash) if slash > base.find("://").map_or(0, |i| i + 2) => &base[..slash],
         _ => base,
@@ -249,10 +368,18 @@ impl Drop for TestApp {
                 // our own. FORCE ends the server's pooled connections (PostgreSQL 13+).
                 let (admin_url, name) = (admin_url.clone(), name.clone());
                 let dropped = std::thread::spawn(move || {
-                    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
+                    let runtime = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                        .ok()?;
                     runtime.block_on(async {
                         let admin = Database::connect(&admin_url).await.ok()?;
-                        admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await.ok()?;
+                        admin
+                            .execute_unprepared(&format!(
+                                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                            ))
+                            .await
+                            .ok()?;
                         admin.close().await.ok()
                     })
                 });

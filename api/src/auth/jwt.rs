@@ -78,7 +78,11 @@ impl JwtKeys {
             nbf: now,
             iat: now,
         };
-        Ok(encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)?)
+        Ok(encode(
+            &Header::new(Algorithm::HS256),
+            &claims,
+            &self.encoding,
+        )?)
     }
 
     /// Verifies a token and returns its claims; `None` for any invalid token.
@@ -115,6 +119,10 @@ mod tests {
     #[test]
     fn a_token_signed_with_another_secret_is_refused() {
         let other = JwtKeys::new(&Secret::new("b".repeat(32)), Duration::from_secs(60));
-        assert!(keys().verify(&other.issue(Uuid::new_v4()).unwrap()).is_none());
+        assert!(
+            keys()
+                .verify(&other.issue(Uuid::new_v4()).unwrap())
+                .is_none()
+        );
     }
 }

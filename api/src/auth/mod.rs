@@ -86,7 +86,11 @@ fn bearer_token(request: &HttpRequest) -> Option<Result<String, ApiError>> {
     let token = value
         .to_str()
         .ok()
-        .and_then(|value| value.strip_prefix("Bearer ").or_else(|| value.strip_prefix("bearer ")))
+        .and_then(|value| {
+            value
+                .strip_prefix("Bearer ")
+                .or_else(|| value.strip_prefix("bearer "))
+        })
         .map(|token| token.trim().to_owned())
         .filter(|token| !token.is_empty());
     Some(token.ok_or(ApiError::Unauthorized))
@@ -100,7 +104,11 @@ async fn authenticate(state: web::Data<AppState>, token: String) -> Result<AuthU
         .filter(|user| user.erased_at.is_none())
         .ok_or(ApiError::Unauthorized)?;
     let role = AccountRole::parse(&user.role).ok_or(ApiError::Unauthorized)?;
-    Ok(AuthUser { id: user.id, role, region_id: user.region_id })
+    Ok(AuthUser {
+        id: user.id,
+        role,
+        region_id: user.region_id,
+    })
 }
 
 fn state_of(request: &HttpRequest) -> Result<web::Data<AppState>, ApiError> {

@@ -26,7 +26,8 @@ fn hasher() -> anyhow::Result<Argon2<'static>> {
 
 /// A hash of a password nobody has, verified against when the email is unknown, so an
 /// unknown email costs the same time as a wrong password and the two cannot be told apart.
-static DUMMY_HASH: LazyLock<Option<String>> = LazyLock::new(|| hash_blocking(&Secret::new("musubi-dummy-password")).ok());
+static DUMMY_HASH: LazyLock<Option<String>> =
+    LazyLock::new(|| hash_blocking(&Secret::new("musubi-dummy-password")).ok());
 
 fn hash_blocking(password: &Secret) -> anyhow::Result<String> {
     let salt = SaltString::generate(&mut OsRng);
@@ -44,9 +45,14 @@ fn verify_blocking(password: &Secret, stored: Option<&str>) -> bool {
             None => return false,
         },
     };
-    let Ok(parsed) = PasswordHash::new(&stored) else { return false };
+    let Ok(parsed) = PasswordHash::new(&stored) else {
+        return false;
+    };
     let Ok(argon) = hasher() else { return false };
-    argon.verify_password(password.expose().as_bytes(), &parsed).is_ok() && known
+    argon
+        .verify_password(password.expose().as_bytes(), &parsed)
+        .is_ok()
+        && known
 }
 
 /// Hashes a password into a PHC string.
@@ -76,13 +82,28 @@ mod tests {
     #[tokio::test]
     async fn hashes_are_argon2id_with_owasp_parameters() {
         let stored = hash(Secret::new("正しいパスワード123")).await.unwrap();
-        assert!(stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{stored}");
-        assert!(verify(Secret::new("正しいパスワード123"), Some(stored.clone())).await.unwrap());
-        assert!(!verify(Secret::new("違うパスワード"), Some(stored)).await.unwrap());
+        assert!(
+            stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{stored}"
+        );
+        assert!(
+            verify(Secret::new("正しいパスワード123"), Some(stored.clone()))
+                .await
+                .unwrap()
+        );
+        assert!(
+            !verify(Secret::new("違うパスワード"), Some(stored))
+                .await
+                .unwrap()
+        );
     }
 
     #[tokio::test]
     async fn an_unknown_user_never_verifies() {
-        assert!(!verify(Secret::new("musubi-dummy-password"), None).await.unwrap());
+        assert!(
+            !verify(Secret::new("musubi-dummy-password"), None)
+                .await
+                .unwrap()
+        );
     }
 }

@@ -2,8 +2,8 @@
 //! converts to and from it; these carry the OpenAPI schema.
 
 use musubi_matcher::{
-    MeetingSlot as EngineMeetingSlot, Role as EngineRole, Style as EngineStyle, TieKind as EngineTieKind,
-    WorkStyle as EngineWorkStyle,
+    MeetingSlot as EngineMeetingSlot, Role as EngineRole, Style as EngineStyle,
+    TieKind as EngineTieKind, WorkStyle as EngineWorkStyle,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -149,7 +149,10 @@ mod tests {
     fn wire_names_match_the_engine() {
         assert_eq!(Role::Cmo.as_str(), "cmo");
         assert_eq!(Style::HandsOn.as_str(), "hands_on");
-        assert_eq!(serde_json::to_value(MeetingSlot::WeekdayEvening).unwrap(), "weekday_evening");
+        assert_eq!(
+            serde_json::to_value(MeetingSlot::WeekdayEvening).unwrap(),
+            "weekday_evening"
+        );
         assert_eq!(TieKind::parse("hometown"), Some(TieKind::Hometown));
         for role in EngineRole::ALL {
             assert_eq!(Role::from(*role).as_str(), role.as_str());

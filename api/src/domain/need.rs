@@ -148,8 +148,22 @@ impl NeedInput {
         macro_rules! take {
             ($($field:ident),+) => { $(if let Some(value) = patch.$field { self.$field = value; })+ };
         }
-        take!(title, description, goal, role, style, skills, themes, hours_per_month, duration_months,
-              work_style, onsite_visits_per_month, meeting_slots, pro_bono, headcount);
+        take!(
+            title,
+            description,
+            goal,
+            role,
+            style,
+            skills,
+            themes,
+            hours_per_month,
+            duration_months,
+            work_style,
+            onsite_visits_per_month,
+            meeting_slots,
+            pro_bono,
+            headcount
+        );
         if let Some(range) = patch.compensation_jpy {
             self.compensation_jpy = Some(range);
         }
@@ -173,9 +187,20 @@ impl NeedInput {
         for (i, requirement) in self.skills.iter_mut().enumerate() {
             match taxonomy::resolve_skill(&requirement.skill) {
                 Some(skill) => requirement.skill = skill.key.to_owned(),
-                None => errors.add(format!("skills[{i}].skill"), format!("unknown skill {:?}; see GET /api/v1/taxonomy", requirement.skill)),
+                None => errors.add(
+                    format!("skills[{i}].skill"),
+                    format!(
+                        "unknown skill {:?}; see GET /api/v1/taxonomy",
+                        requirement.skill
+                    ),
+                ),
             }
-            errors.range(&format!("skills[{i}].min_level"), requirement.min_level, 1, 5);
+            errors.range(
+                &format!("skills[{i}].min_level"),
+                requirement.min_level,
+                1,
+                5,
+            );
             if !seen.insert(requirement.skill.clone()) {
                 errors.add(format!("skills[{i}].skill"), "listed twice");
             }
@@ -187,25 +212,41 @@ impl NeedInput {
             errors.add("hours_per_month.min", "must be at least 1");
         }
         if hours.min > hours.max {
-            errors.add("hours_per_month.min", "must not be greater than hours_per_month.max");
+            errors.add(
+                "hours_per_month.min",
+                "must not be greater than hours_per_month.max",
+            );
         }
         if hours.max > MAX_HOURS_PER_MONTH {
-            errors.add("hours_per_month.max", format!("must be at most {MAX_HOURS_PER_MONTH}"));
+            errors.add(
+                "hours_per_month.max",
+                format!("must be at most {MAX_HOURS_PER_MONTH}"),
+            );
         }
         errors.range("duration_months", self.duration_months, 1, 36);
-        errors.range("onsite_visits_per_month", self.onsite_visits_per_month, 0, 31);
+        errors.range(
+            "onsite_visits_per_month",
+            self.onsite_visits_per_month,
+            0,
+            31,
+        );
         if self.work_style == WorkStyle::Remote && self.onsite_visits_per_month > 0 {
-            errors.add("onsite_visits_per_month", "must be 0 for remote work; use hybrid or onsite");
+            errors.add(
+                "onsite_visits_per_month",
+                "must be 0 for remote work; use hybrid or onsite",
+            );
         }
         dedup(&mut self.meeting_slots);
         match (self.pro_bono, self.compensation_jpy) {
             (false, None) => errors.add("compensation_jpy", "required unless pro_bono is true"),
-            (_, Some(range)) if range.min > range.max => {
-                errors.add("compensation_jpy.min", "must not be greater than compensation_jpy.max")
-            }
-            (true, Some(range)) if range.max > 0 => {
-                errors.add("compensation_jpy", "a pro bono need has no budget; omit it or set it to 0")
-            }
+            (_, Some(range)) if range.min > range.max => errors.add(
+                "compensation_jpy.min",
+                "must not be greater than compensation_jpy.max",
+            ),
+            (true, Some(range)) if range.max > 0 => errors.add(
+                "compensation_jpy",
+                "a pro bono need has no budget; omit it or set it to 0",
+            ),
             _ => {}
         }
         errors.range("headcount", self.headcount, 1, 50);
@@ -222,9 +263,14 @@ pub fn resolve_themes(themes: &[String], errors: &mut Errors) -> Vec<String> {
     let mut keys = Vec::with_capacity(themes.len());
     for (i, theme) in themes.iter().enumerate() {
         match taxonomy::resolve_theme(theme) {
-            Some(found) if !keys.iter().any(|key: &String| key == found.key) => keys.push(found.key.to_owned()),
+            Some(found) if !keys.iter().any(|key: &String| key == found.key) => {
+                keys.push(found.key.to_owned())
+            }
             Some(_) => {}
-            None => errors.add(format!("themes[{i}]"), format!("unknown theme {theme:?}; see GET /api/v1/taxonomy")),
+            None => errors.add(
+                format!("themes[{i}]"),
+                format!("unknown theme {theme:?}; see GET /api/v1/taxonomy"),
+            ),
         }
     }
     keys
@@ -248,7 +294,7 @@ mod tests {
     fn cmo_post() -> NeedInput {
         crate::extract::parse_json(
             r#"{"title":"ECサイト立ち上げのCMO","description":"漆器の新しい販路","role":"cmo",
-                "skills":[{"skill":"マーケ","min_level":3,"must":true}],"themes":["dx"],
+                "skills":[{"skill":"デジタルマーケティング","min_level":3,"must":true}],"themes":["dx"],
                 "hours_per_month":{"min":16,"max":32},"work_style":"remote",
                 "compensation_jpy":{"min":50000,"max":100000}}"#
                 .as_bytes(),
@@ -267,21 +313,30 @@ mod tests {
     fn synonyms_are_stored_as_keys_and_defaults_apply() {
         let need = cmo_post().validate().unwrap();
         assert_eq!(need.skills[0].skill, "digital_marketing");
-        assert_eq!((need.headcount, need.duration_months, need.style), (1, 3, Style::Either));
+        assert_eq!(
+            (need.headcount, need.duration_months, need.style),
+            (1, 3, Style::Either)
+        );
     }
 
     #[test]
     fn min_hours_above_max_names_the_min_field() {
         let mut need = cmo_post();
         need.hours_per_month = HoursRange { min: 40, max: 32 };
-        assert_eq!(fields(need.validate().unwrap_err()), ["hours_per_month.min"]);
+        assert_eq!(
+            fields(need.validate().unwrap_err()),
+            ["hours_per_month.min"]
+        );
     }
 
     #[test]
     fn pro_bono_needs_have_no_budget() {
         let mut need = cmo_post();
         need.pro_bono = true;
-        assert_eq!(fields(need.clone().validate().unwrap_err()), ["compensation_jpy"]);
+        assert_eq!(
+            fields(need.clone().validate().unwrap_err()),
+            ["compensation_jpy"]
+        );
         need.compensation_jpy = None;
         assert!(need.validate().is_ok());
     }
@@ -291,7 +346,10 @@ mod tests {
         let mut need = cmo_post();
         need.skills[0].skill = "juggling".into();
         need.themes = vec!["dx".into(), "space_travel".into()];
-        assert_eq!(fields(need.validate().unwrap_err()), ["skills[0].skill", "themes[1]"]);
+        assert_eq!(
+            fields(need.validate().unwrap_err()),
+            ["skills[0].skill", "themes[1]"]
+        );
     }
 
     #[test]

@@ -148,7 +148,10 @@ fn yes() -> bool {
 fn resolve_prefecture(field: &str, name: &mut String, errors: &mut Errors) {
     match taxonomy::prefecture(name) {
         Some(prefecture) => *name = prefecture.ja.to_owned(),
-        None => errors.add(field, format!("unknown prefecture {name:?}; use e.g. 長野県")),
+        None => errors.add(
+            field,
+            format!("unknown prefecture {name:?}; use e.g. 長野県"),
+        ),
     }
 }
 
@@ -166,7 +169,10 @@ impl ProfileInput {
         for (i, skill) in self.skills.iter_mut().enumerate() {
             match taxonomy::resolve_skill(&skill.skill) {
                 Some(found) => skill.skill = found.key.to_owned(),
-                None => errors.add(format!("skills[{i}].skill"), format!("unknown skill {:?}; see GET /api/v1/taxonomy", skill.skill)),
+                None => errors.add(
+                    format!("skills[{i}].skill"),
+                    format!("unknown skill {:?}; see GET /api/v1/taxonomy", skill.skill),
+                ),
             }
             errors.range(&format!("skills[{i}].level"), skill.level, 1, 5);
             errors.range(&format!("skills[{i}].years"), skill.years, 0, 60);
@@ -183,59 +189,42 @@ impl ProfileInput {
         for (i, industry) in self.industries.iter_mut().enumerate() {
             match taxonomy::resolve_industry(industry) {
                 Some(found) => *industry = found.key.to_owned(),
-                None => errors.add(format!("industries[{i}]"), format!("unknown industry {industry:?}; see GET /api/v1/taxonomy")),
+                None => errors.add(
+                    format!("industries[{i}]"),
+                    format!("unknown industry {industry:?}; see GET /api/v1/taxonomy"),
+                ),
             }
         }
         self.themes = resolve_themes(&self.themes, &mut errors);
-        errors.range("hours_per_month", self.hours_per_month, 1, MAX_HOURS_PER_MONTH);
+        errors.range(
+            "hours_per_month",
+            self.hours_per_month,
+            1,
+            MAX_HOURS_PER_MONTH,
+        );
         errors.range("max_engagements", self.max_engagements, 1, 10);
-        errors.range("max_onsite_visits_per_month", self.max_onsite_visits_per_month, 0, 31);
+        errors.range(
+            "max_onsite_visits_per_month",
+            self.max_onsite_visits_per_month,
+            0,
+            31,
+        );
         resolve_prefecture("home.prefecture", &mut self.home.prefecture, &mut errors);
         errors.text("home.city", &self.home.city, 0, 100);
         if self.ties.len() > 20 {
             errors.add("ties", "at most 20 ties");
         }
         for (i, tie) in self.ties.iter_mut().enumerate() {
-            resolve_prefecture(&format!("ties[{i}].prefecture"), &mut tie.prefecture, &mut errors);
+            resolve_prefecture(
+                &format!("ties[{i}].prefecture"),
+                &mut tie.prefecture,
+                &mut errors,
+            );
             errors.text(&format!("ties[{i}].city"), &tie.city, 0, 100);
         }
         dedup(&mut self.meeting_slots);
         errors.finish()?;
         Ok(self)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn profile() -> ProfileInput {
-        crate::extract::parse_json(
-            r#"{"headline":"マーケター","skills":[{"skill":"マーケティング","level":4,"years":8}],
-                "hours_per_month":24,"work_style":"hybrid","home":{"prefecture":"東京","city":"世田谷区"},
-                "ties":[{"prefecture":"Nagano","city":"塩尻市","kind":"hometown"}]}"#
-                .as_bytes(),
-        )
-        .unwrap()
-    }
-
-    #[test]
-    fn prefectures_and_skills_are_canonicalised() {
-        let profile = profile().validate().unwrap();
-        assert_eq!(profile.home.prefecture, "東京都");
-        assert_eq!(profile.ties[0].prefecture, "長野県");
-        assert_eq!(profile.skills[0].skill, "digital_marketing");
-        assert!(profile.active);
-    }
-
-    #[test]
-    fn an_unknown_prefecture_is_named() {
-        let mut profile = profile();
-        profile.ties[0].prefecture = "アトランティス".into();
-        match profile.validate().unwrap_err() {
-            ApiError::Validation(errors) => assert_eq!(errors[0].field, "ties[0].prefecture"),
-            other => panic!("{other:?}"),
-        }
     }
 }
 
@@ -284,5 +273,39 @@ fn tie_suffix(kind: TieKind) -> &'static str {
         TieKind::Worked => "で勤務経験",
         TieKind::Visited => "を訪問",
         TieKind::Interest => "に関心",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn profile() -> ProfileInput {
+        crate::extract::parse_json(
+            r#"{"headline":"マーケター","skills":[{"skill":"Digital Marketing","level":4,"years":8}],
+                "hours_per_month":24,"work_style":"hybrid","home":{"prefecture":"東京","city":"世田谷区"},
+                "ties":[{"prefecture":"Nagano","city":"塩尻市","kind":"hometown"}]}"#
+                .as_bytes(),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn prefectures_and_skills_are_canonicalised() {
+        let profile = profile().validate().unwrap();
+        assert_eq!(profile.home.prefecture, "東京都");
+        assert_eq!(profile.ties[0].prefecture, "長野県");
+        assert_eq!(profile.skills[0].skill, "digital_marketing");
+        assert!(profile.active);
+    }
+
+    #[test]
+    fn an_unknown_prefecture_is_named() {
+        let mut profile = profile();
+        profile.ties[0].prefecture = "アトランティス".into();
+        match profile.validate().unwrap_err() {
+            ApiError::Validation(errors) => assert_eq!(errors[0].field, "ties[0].prefecture"),
+            other => panic!("{other:?}"),
+        }
     }
 }

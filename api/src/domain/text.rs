@@ -21,14 +21,26 @@ impl Errors {
         } else if length < min {
             self.add(field, format!("must be at least {min} characters"));
         } else if length > max {
-            self.add(field, format!("must be at most {max} characters (got {length})"));
-        } else if value.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+            self.add(
+                field,
+                format!("must be at most {max} characters (got {length})"),
+            );
+        } else if value
+            .chars()
+            .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+        {
             self.add(field, "must not contain control characters");
         }
     }
 
     /// Checks that a number lies in a range.
-    pub fn range<T: PartialOrd + std::fmt::Display>(&mut self, field: &str, value: T, min: T, max: T) {
+    pub fn range<T: PartialOrd + std::fmt::Display>(
+        &mut self,
+        field: &str,
+        value: T,
+        min: T,
+        max: T,
+    ) {
         if value < min || value > max {
             self.add(field, format!("must be between {min} and {max}"));
         }
@@ -36,7 +48,11 @@ impl Errors {
 
     /// Ok when nothing was recorded.
     pub fn finish(self) -> Result<(), crate::error::ApiError> {
-        if self.0.is_empty() { Ok(()) } else { Err(crate::error::ApiError::Validation(self.0)) }
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(crate::error::ApiError::Validation(self.0))
+        }
     }
 }
 
@@ -77,7 +93,10 @@ mod tests {
 
     #[test]
     fn emails_are_normalised() {
-        assert_eq!(parse_email(" Taro@Example.JP ").as_deref(), Some("taro@example.jp"));
+        assert_eq!(
+            parse_email(" Taro@Example.JP ").as_deref(),
+            Some("taro@example.jp")
+        );
         assert_eq!(parse_email("no-at-sign"), None);
         assert_eq!(parse_email("a@b"), None);
         assert_eq!(parse_email("a b@c.jp"), None);

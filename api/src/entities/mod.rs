@@ -5,6 +5,7 @@ pub mod application;
 pub mod need;
 pub mod need_skill;
 pub mod organization;
+pub mod outbox;
 pub mod profile;
 pub mod region;
 pub mod user;

@@ -1,7 +1,10 @@
 //! Applications (応募).
 
 use anyhow::Context;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, QueryTrait, Set,
+};
 use uuid::Uuid;
 
 use super::{new_id, now};
@@ -36,12 +39,21 @@ pub async fn insert(
 }
 
 /// An application by id.
-pub async fn by_id(db: &impl ConnectionTrait, id: Uuid) -> anyhow::Result<Option<application::Model>> {
-    application::Entity::find_by_id(id).one(db).await.context("looking up an application")
+pub async fn by_id(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+) -> anyhow::Result<Option<application::Model>> {
+    application::Entity::find_by_id(id)
+        .one(db)
+        .await
+        .context("looking up an application")
 }
 
 /// Marks an application withdrawn.
-pub async fn withdraw(db: &impl ConnectionTrait, application: application::Model) -> anyhow::Result<application::Model> {
+pub async fn withdraw(
+    db: &impl ConnectionTrait,
+    application: application::Model,
+) -> anyhow::Result<application::Model> {
     let mut model: application::ActiveModel = application.into();
     model.status = Set(ApplicationStatus::Withdrawn.as_str().to_owned());
     model.updated_at = Set(now());
@@ -82,7 +94,9 @@ pub async fn list(
                 .into_query();
             query.filter(application::Column::NeedId.in_subquery(needs))
         }
-        Audience::Region(region_id) => query.filter(application::Column::NeedId.in_subquery(needs_of_region(region_id))),
+        Audience::Region(region_id) => {
+            query.filter(application::Column::NeedId.in_subquery(needs_of_region(region_id)))
+        }
     };
     if let Some(need_id) = need_id {
         query = query.filter(application::Column::NeedId.eq(need_id));
@@ -107,7 +121,11 @@ fn needs_of_region(region_id: Uuid) -> sea_orm::sea_query::SelectStatement {
 }
 
 /// Whether a professional applied to any need of a region.
-pub async fn applied_in_region(db: &impl ConnectionTrait, professional_id: Uuid, region_id: Uuid) -> anyhow::Result<bool> {
+pub async fn applied_in_region(
+    db: &impl ConnectionTrait,
+    professional_id: Uuid,
+    region_id: Uuid,
+) -> anyhow::Result<bool> {
     let found = application::Entity::find()
         .filter(application::Column::ProfessionalId.eq(professional_id))
         .filter(application::Column::NeedId.in_subquery(needs_of_region(region_id)))
@@ -118,7 +136,10 @@ pub async fn applied_in_region(db: &impl ConnectionTrait, professional_id: Uuid,
 }
 
 /// Every application of a professional (for the export).
-pub async fn of_professional(db: &impl ConnectionTrait, professional_id: Uuid) -> anyhow::Result<Vec<application::Model>> {
+pub async fn of_professional(
+    db: &impl ConnectionTrait,
+    professional_id: Uuid,
+) -> anyhow::Result<Vec<application::Model>> {
     application::Entity::find()
         .filter(application::Column::ProfessionalId.eq(professional_id))
         .order_by_asc(application::Column::Id)

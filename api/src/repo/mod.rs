@@ -22,8 +22,12 @@ pub fn now() -> DateTime<Utc> {
 }
 
 /// Reads a JSON column into a typed value; a row that does not parse is a bug worth a 500.
-pub fn from_json<T: serde::de::DeserializeOwned>(value: &serde_json::Value, column: &str) -> anyhow::Result<T> {
-    serde_json::from_value(value.clone()).map_err(|error| anyhow::anyhow!("column {column} holds unexpected JSON: {error}"))
+pub fn from_json<T: serde::de::DeserializeOwned>(
+    value: &serde_json::Value,
+    column: &str,
+) -> anyhow::Result<T> {
+    serde_json::from_value(value.clone())
+        .map_err(|error| anyhow::anyhow!("column {column} holds unexpected JSON: {error}"))
 }
 
 /// Writes a value into a JSON column.

@@ -2,8 +2,8 @@
 
 use anyhow::Context;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
-    Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, QueryTrait, Set,
     sea_query::{Expr, ExprTrait, Func},
 };
 use uuid::Uuid;
@@ -36,7 +36,9 @@ pub struct NeedFilter {
 }
 
 fn apply(mut model: need::ActiveModel, input: &NeedInput) -> anyhow::Result<need::ActiveModel> {
-    let budget = input.compensation_jpy.unwrap_or(MoneyRange { min: 0, max: 0 });
+    let budget = input
+        .compensation_jpy
+        .unwrap_or(MoneyRange { min: 0, max: 0 });
     model.title = Set(input.title.clone());
     model.description = Set(input.description.clone());
     model.goal = Set(input.goal.clone());
@@ -59,7 +61,11 @@ fn apply(mut model: need::ActiveModel, input: &NeedInput) -> anyhow::Result<need
     Ok(model)
 }
 
-async fn replace_skills(db: &impl ConnectionTrait, need_id: Uuid, input: &NeedInput) -> anyhow::Result<()> {
+async fn replace_skills(
+    db: &impl ConnectionTrait,
+    need_id: Uuid,
+    input: &NeedInput,
+) -> anyhow::Result<()> {
     need_skill::Entity::delete_many()
         .filter(need_skill::Column::NeedId.eq(need_id))
         .exec(db)
@@ -69,14 +75,24 @@ async fn replace_skills(db: &impl ConnectionTrait, need_id: Uuid, input: &NeedIn
         let rows = input
             .skills
             .iter()
-            .map(|requirement| need_skill::ActiveModel { need_id: Set(need_id), skill: Set(requirement.skill.clone()) });
-        need_skill::Entity::insert_many(rows).exec(db).await.context("storing a need's skills")?;
+            .map(|requirement| need_skill::ActiveModel {
+                need_id: Set(need_id),
+                skill: Set(requirement.skill.clone()),
+            });
+        need_skill::Entity::insert_many(rows)
+            .exec(db)
+            .await
+            .context("storing a need's skills")?;
     }
     Ok(())
 }
 
 /// Inserts a validated need for an organization.
-pub async fn insert(db: &impl ConnectionTrait, organization: &organization::Model, input: &NeedInput) -> anyhow::Result<need::Model> {
+pub async fn insert(
+    db: &impl ConnectionTrait,
+    organization: &organization::Model,
+    input: &NeedInput,
+) -> anyhow::Result<need::Model> {
     let id = new_id();
     let model = need::ActiveModel {
         id: Set(id),
@@ -86,22 +102,36 @@ pub async fn insert(db: &impl ConnectionTrait, organization: &organization::Mode
         created_at: Set(now()),
         ..Default::default()
     };
-    let need = apply(model, input)?.insert(db).await.context("inserting a need")?;
+    let need = apply(model, input)?
+        .insert(db)
+        .await
+        .context("inserting a need")?;
     replace_skills(db, id, input).await?;
     Ok(need)
 }
 
 /// Replaces a need's spec with a validated one.
-pub async fn update(db: &impl ConnectionTrait, need: need::Model, input: &NeedInput) -> anyhow::Result<need::Model> {
+pub async fn update(
+    db: &impl ConnectionTrait,
+    need: need::Model,
+    input: &NeedInput,
+) -> anyhow::Result<need::Model> {
     let id = need.id;
     let model: need::ActiveModel = need.into();
-    let need = apply(model, input)?.update(db).await.context("updating a need")?;
+    let need = apply(model, input)?
+        .update(db)
+        .await
+        .context("updating a need")?;
     replace_skills(db, id, input).await?;
     Ok(need)
 }
 
 /// Sets a need's status.
-pub async fn set_status(db: &impl ConnectionTrait, need: need::Model, status: NeedStatus) -> anyhow::Result<need::Model> {
+pub async fn set_status(
+    db: &impl ConnectionTrait,
+    need: need::Model,
+    status: NeedStatus,
+) -> anyhow::Result<need::Model> {
     let mut model: need::ActiveModel = need.into();
     model.status = Set(status.as_str().to_owned());
     model.updated_at = Set(now());
@@ -110,11 +140,18 @@ pub async fn set_status(db: &impl ConnectionTrait, need: need::Model, status: Ne
 
 /// A need by id.
 pub async fn by_id(db: &impl ConnectionTrait, id: Uuid) -> anyhow::Result<Option<need::Model>> {
-    need::Entity::find_by_id(id).one(db).await.context("looking up a need")
+    need::Entity::find_by_id(id)
+        .one(db)
+        .await
+        .context("looking up a need")
 }
 
 /// Lists needs newest first, fetching one more than the page to know if there is a next.
-pub async fn list(db: &impl ConnectionTrait, filter: &NeedFilter, page: PageRequest) -> anyhow::Result<Vec<need::Model>> {
+pub async fn list(
+    db: &impl ConnectionTrait,
+    filter: &NeedFilter,
+    page: PageRequest,
+) -> anyhow::Result<Vec<need::Model>> {
     let mut query = need::Entity::find();
     query = match filter.organization_id {
         Some(organization_id) => query.filter(need::Column::OrganizationId.eq(organization_id)),
@@ -140,8 +177,15 @@ pub async fn list(db: &impl ConnectionTrait, filter: &NeedFilter, page: PageRequ
     if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
         let pattern = format!("%{}%", escape_like(&q.to_lowercase()));
         let mut any = Condition::any();
-        for column in [need::Column::Title, need::Column::Description, need::Column::Goal] {
-            any = any.add(Expr::expr(Func::lower(Expr::col(column))).like(sea_orm::sea_query::LikeExpr::new(pattern.clone()).escape('\\')));
+        for column in [
+            need::Column::Title,
+            need::Column::Description,
+            need::Column::Goal,
+        ] {
+            any = any.add(
+                Expr::expr(Func::lower(Expr::col(column)))
+                    .like(sea_orm::sea_query::LikeExpr::new(pattern.clone()).escape('\\')),
+            );
         }
         query = query.filter(any);
     }
@@ -157,7 +201,9 @@ pub async fn list(db: &impl ConnectionTrait, filter: &NeedFilter, page: PageRequ
 }
 
 fn escape_like(text: &str) -> String {
-    text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+    text.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
 }
 
 fn small<T: TryFrom<i64> + Default>(value: impl Into<i64>) -> T {
@@ -166,18 +212,27 @@ fn small<T: TryFrom<i64> + Default>(value: impl Into<i64>) -> T {
 
 /// The stored spec as the API's input type (for views and for patching).
 pub fn to_input(need: &need::Model) -> anyhow::Result<NeedInput> {
-    let budget = MoneyRange { min: small(need.compensation_min_jpy), max: small(need.compensation_max_jpy) };
+    let budget = MoneyRange {
+        min: small(need.compensation_min_jpy),
+        max: small(need.compensation_max_jpy),
+    };
     Ok(NeedInput {
         title: need.title.clone(),
         description: need.description.clone(),
         goal: need.goal.clone(),
-        role: Role::parse(&need.role).with_context(|| format!("need {} has role {:?}", need.id, need.role))?,
-        style: Style::parse(&need.style).with_context(|| format!("need {} has style {:?}", need.id, need.style))?,
+        role: Role::parse(&need.role)
+            .with_context(|| format!("need {} has role {:?}", need.id, need.role))?,
+        style: Style::parse(&need.style)
+            .with_context(|| format!("need {} has style {:?}", need.id, need.style))?,
         skills: from_json(&need.skills, "needs.skills")?,
         themes: from_json(&need.themes, "needs.themes")?,
-        hours_per_month: HoursRange { min: small(need.hours_min), max: small(need.hours_max) },
+        hours_per_month: HoursRange {
+            min: small(need.hours_min),
+            max: small(need.hours_max),
+        },
         duration_months: small(need.duration_months),
-        work_style: WorkStyle::parse(&need.work_style).with_context(|| format!("need {} has work_style {:?}", need.id, need.work_style))?,
+        work_style: WorkStyle::parse(&need.work_style)
+            .with_context(|| format!("need {} has work_style {:?}", need.id, need.work_style))?,
         onsite_visits_per_month: small(need.onsite_visits_per_month),
         meeting_slots: from_json(&need.meeting_slots, "needs.meeting_slots")?,
         compensation_jpy: (!need.pro_bono || budget.max > 0).then_some(budget),
@@ -188,8 +243,14 @@ pub fn to_input(need: &need::Model) -> anyhow::Result<NeedInput> {
 }
 
 /// An organization by id.
-pub async fn organization(db: &impl ConnectionTrait, id: Uuid) -> anyhow::Result<Option<organization::Model>> {
-    organization::Entity::find_by_id(id).one(db).await.context("looking up an organization")
+pub async fn organization(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+) -> anyhow::Result<Option<organization::Model>> {
+    organization::Entity::find_by_id(id)
+        .one(db)
+        .await
+        .context("looking up an organization")
 }
 
 /// The organizations of some needs, by id.
@@ -197,7 +258,8 @@ pub async fn organizations_of(
     db: &impl ConnectionTrait,
     needs: &[need::Model],
 ) -> anyhow::Result<std::collections::HashMap<Uuid, organization::Model>> {
-    let ids: std::collections::BTreeSet<Uuid> = needs.iter().map(|need| need.organization_id).collect();
+    let ids: std::collections::BTreeSet<Uuid> =
+        needs.iter().map(|need| need.organization_id).collect();
     let rows = organization::Entity::find()
         .filter(organization::Column::Id.is_in(ids))
         .all(db)

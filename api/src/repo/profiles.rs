@@ -1,7 +1,9 @@
 //! Profiles, and erasure of a professional's personal data.
 
 use anyhow::Context;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, sea_query::Expr};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, sea_query::Expr,
+};
 use uuid::Uuid;
 
 use super::{from_json, now, to_json};
@@ -14,17 +16,31 @@ use crate::{
 };
 
 /// The profile of a professional.
-pub async fn by_user(db: &impl ConnectionTrait, user_id: Uuid) -> anyhow::Result<Option<profile::Model>> {
-    profile::Entity::find_by_id(user_id).one(db).await.context("looking up a profile")
+pub async fn by_user(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+) -> anyhow::Result<Option<profile::Model>> {
+    profile::Entity::find_by_id(user_id)
+        .one(db)
+        .await
+        .context("looking up a profile")
 }
 
 /// Creates or replaces a professional's profile; says whether it was created.
-pub async fn upsert(db: &impl ConnectionTrait, user_id: Uuid, input: &ProfileInput) -> anyhow::Result<(profile::Model, bool)> {
+pub async fn upsert(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+    input: &ProfileInput,
+) -> anyhow::Result<(profile::Model, bool)> {
     let existing = by_user(db, user_id).await?;
     let created = existing.is_none();
     let mut model = match existing {
         Some(existing) => existing.into(),
-        None => profile::ActiveModel { user_id: Set(user_id), created_at: Set(now()), ..Default::default() },
+        None => profile::ActiveModel {
+            user_id: Set(user_id),
+            created_at: Set(now()),
+            ..Default::default()
+        },
     };
     model.headline = Set(input.headline.clone());
     model.bio = Set(input.bio.clone());
@@ -47,7 +63,11 @@ pub async fn upsert(db: &impl ConnectionTrait, user_id: Uuid, input: &ProfileInp
     model.pro_bono_ok = Set(input.pro_bono_ok);
     model.active = Set(input.active);
     model.updated_at = Set(now());
-    let saved = if created { model.insert(db).await } else { model.update(db).await };
+    let saved = if created {
+        model.insert(db).await
+    } else {
+        model.update(db).await
+    };
     Ok((saved.context("saving a profile")?, created))
 }
 
@@ -62,13 +82,19 @@ pub fn to_input(profile: &profile::Model) -> anyhow::Result<ProfileInput> {
         roles: from_json(&profile.roles, "profiles.roles")?,
         industries: from_json(&profile.industries, "profiles.industries")?,
         themes: from_json(&profile.themes, "profiles.themes")?,
-        style: Style::parse(&profile.style).with_context(|| format!("profile {id} has style {:?}", profile.style))?,
+        style: Style::parse(&profile.style)
+            .with_context(|| format!("profile {id} has style {:?}", profile.style))?,
         hours_per_month: u16::try_from(profile.hours_per_month).unwrap_or_default(),
         available_from: profile.available_from,
         max_engagements: u8::try_from(profile.max_engagements).unwrap_or(1),
-        work_style: WorkStyle::parse(&profile.work_style).with_context(|| format!("profile {id} has work_style {:?}", profile.work_style))?,
-        max_onsite_visits_per_month: u8::try_from(profile.max_onsite_visits_per_month).unwrap_or_default(),
-        home: Place { prefecture: profile.home_prefecture.clone(), city: profile.home_city.clone() },
+        work_style: WorkStyle::parse(&profile.work_style)
+            .with_context(|| format!("profile {id} has work_style {:?}", profile.work_style))?,
+        max_onsite_visits_per_month: u8::try_from(profile.max_onsite_visits_per_month)
+            .unwrap_or_default(),
+        home: Place {
+            prefecture: profile.home_prefecture.clone(),
+            city: profile.home_city.clone(),
+        },
         ties: from_json(&profile.ties, "profiles.ties")?,
         meeting_slots: from_json(&profile.meeting_slots, "profiles.meeting_slots")?,
         min_compensation_jpy: u32::try_from(profile.min_compensation_jpy).unwrap_or_default(),
@@ -81,16 +107,25 @@ pub fn to_input(profile: &profile::Model) -> anyhow::Result<ProfileInput> {
 /// only its id (so history stays consistent) with name and email replaced, and their
 /// open applications are withdrawn with the proposal text removed.
 pub async fn erase(db: &impl ConnectionTrait, user_id: Uuid) -> anyhow::Result<()> {
-    profile::Entity::delete_by_id(user_id).exec(db).await.context("deleting a profile")?;
+    profile::Entity::delete_by_id(user_id)
+        .exec(db)
+        .await
+        .context("deleting a profile")?;
     application::Entity::update_many()
         .col_expr(application::Column::Message, Expr::value(""))
-        .col_expr(application::Column::Status, Expr::value(ApplicationStatus::Withdrawn.as_str()))
+        .col_expr(
+            application::Column::Status,
+            Expr::value(ApplicationStatus::Withdrawn.as_str()),
+        )
         .col_expr(application::Column::UpdatedAt, Expr::value(now()))
         .filter(application::Column::ProfessionalId.eq(user_id))
         .exec(db)
         .await
         .context("anonymising applications")?;
-    let user = user::Entity::find_by_id(user_id).one(db).await.context("looking up a user")?;
+    let user = user::Entity::find_by_id(user_id)
+        .one(db)
+        .await
+        .context("looking up a user")?;
     if let Some(user) = user {
         let mut model: user::ActiveModel = user.into();
         model.email = Set(format!("erased-{user_id}@erased.invalid"));

@@ -9,7 +9,10 @@ use crate::entities::region;
 
 /// A region by id.
 pub async fn by_id(db: &impl ConnectionTrait, id: Uuid) -> anyhow::Result<Option<region::Model>> {
-    region::Entity::find_by_id(id).one(db).await.context("looking up a region")
+    region::Entity::find_by_id(id)
+        .one(db)
+        .await
+        .context("looking up a region")
 }
 
 /// Every region, by name.
@@ -22,7 +25,12 @@ pub async fn all(db: &impl ConnectionTrait) -> anyhow::Result<Vec<region::Model>
 }
 
 /// Creates a region.
-pub async fn insert(db: &impl ConnectionTrait, name: &str, prefecture: &str, city: &str) -> Result<region::Model, sea_orm::DbErr> {
+pub async fn insert(
+    db: &impl ConnectionTrait,
+    name: &str,
+    prefecture: &str,
+    city: &str,
+) -> Result<region::Model, sea_orm::DbErr> {
     region::ActiveModel {
         id: Set(new_id()),
         name: Set(name.to_owned()),

@@ -26,7 +26,10 @@ pub struct NewUser<'a> {
 }
 
 /// Inserts a user; a duplicate email surfaces as a unique violation.
-pub async fn insert(db: &impl ConnectionTrait, new: NewUser<'_>) -> Result<user::Model, sea_orm::DbErr> {
+pub async fn insert(
+    db: &impl ConnectionTrait,
+    new: NewUser<'_>,
+) -> Result<user::Model, sea_orm::DbErr> {
     user::ActiveModel {
         id: Set(new_id()),
         email: Set(new.email.to_owned()),
@@ -42,7 +45,10 @@ pub async fn insert(db: &impl ConnectionTrait, new: NewUser<'_>) -> Result<user:
 }
 
 /// A live (not erased) user by email.
-pub async fn by_email(db: &impl ConnectionTrait, email: &str) -> anyhow::Result<Option<user::Model>> {
+pub async fn by_email(
+    db: &impl ConnectionTrait,
+    email: &str,
+) -> anyhow::Result<Option<user::Model>> {
     user::Entity::find()
         .filter(user::Column::Email.eq(email))
         .filter(user::Column::ErasedAt.is_null())
@@ -53,11 +59,17 @@ pub async fn by_email(db: &impl ConnectionTrait, email: &str) -> anyhow::Result<
 
 /// A user by id.
 pub async fn by_id(db: &impl ConnectionTrait, id: Uuid) -> anyhow::Result<Option<user::Model>> {
-    user::Entity::find_by_id(id).one(db).await.context("looking up a user")
+    user::Entity::find_by_id(id)
+        .one(db)
+        .await
+        .context("looking up a user")
 }
 
 /// The organization an SME account owns.
-pub async fn organization_of(db: &impl ConnectionTrait, owner_id: Uuid) -> anyhow::Result<Option<organization::Model>> {
+pub async fn organization_of(
+    db: &impl ConnectionTrait,
+    owner_id: Uuid,
+) -> anyhow::Result<Option<organization::Model>> {
     organization::Entity::find()
         .filter(organization::Column::OwnerId.eq(owner_id))
         .one(db)
@@ -87,7 +99,10 @@ pub struct NewOrganization<'a> {
 }
 
 /// Inserts an organization.
-pub async fn insert_organization(db: &impl ConnectionTrait, new: NewOrganization<'_>) -> anyhow::Result<organization::Model> {
+pub async fn insert_organization(
+    db: &impl ConnectionTrait,
+    new: NewOrganization<'_>,
+) -> anyhow::Result<organization::Model> {
     organization::ActiveModel {
         id: Set(new_id()),
         owner_id: Set(new.owner_id),

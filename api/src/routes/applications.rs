@@ -1,7 +1,7 @@
 //! Applications (応募): a professional's proposal to a need. SMEs see applicants
 //! pseudonymously; coordinators see them in full inside their region.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, hash_map::Entry};
 
 use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
@@ -24,7 +24,9 @@ use crate::{
 
 /// Registers the application routes.
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(apply).service(list_applications).service(withdraw);
+    cfg.service(apply)
+        .service(list_applications)
+        .service(withdraw);
 }
 
 /// `POST /needs/{id}/applications`.
@@ -80,24 +82,31 @@ pub enum Viewer {
 }
 
 /// Builds views of applications, looking up needs and applicants once each.
-pub async fn views(state: &AppState, rows: Vec<application::Model>, viewer: Viewer) -> ApiResult<Vec<ApplicationView>> {
+pub async fn views(
+    state: &AppState,
+    rows: Vec<application::Model>,
+    viewer: Viewer,
+) -> ApiResult<Vec<ApplicationView>> {
     let mut titles: HashMap<Uuid, String> = HashMap::new();
     let mut applicants: HashMap<Uuid, (String, String)> = HashMap::new();
     let mut views = Vec::with_capacity(rows.len());
     for row in rows {
-        if !titles.contains_key(&row.need_id) {
-            let title = repo::needs::by_id(&state.db, row.need_id).await?.map(|need| need.title).unwrap_or_default();
-            titles.insert(row.need_id, title);
+        if let Entry::Vacant(slot) = titles.entry(row.need_id) {
+            let need = repo::needs::by_id(&state.db, row.need_id).await?;
+            slot.insert(need.map(|need| need.title).unwrap_or_default());
         }
-        if !applicants.contains_key(&row.professional_id) {
-            let name = repo::users::by_id(&state.db, row.professional_id).await?.map(|user| user.display_name).unwrap_or_default();
+        if let Entry::Vacant(slot) = applicants.entry(row.professional_id) {
+            let user = repo::users::by_id(&state.db, row.professional_id).await?;
             let display = match repo::profiles::by_user(&state.db, row.professional_id).await? {
                 Some(profile) => display_line(&repo::profiles::to_input(&profile)?),
                 None => "退会済み (erased)".to_owned(),
             };
-            applicants.insert(row.professional_id, (display, name));
+            slot.insert((display, user.map(|user| user.display_name).unwrap_or_default()));
         }
-        let (display, name) = applicants.get(&row.professional_id).cloned().unwrap_or_default();
+        let (display, name) = applicants
+            .get(&row.professional_id)
+            .cloned()
+            .unwrap_or_default();
         views.push(ApplicationView {
             id: row.id,
             need_id: row.need_id,
@@ -126,7 +135,12 @@ pub async fn views(state: &AppState, rows: Vec<application::Model>, viewer: View
     (status = 422, body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 #[post("/needs/{id}/applications")]
-pub async fn apply(state: web::Data<AppState>, caller: AuthUser, id: web::Path<Uuid>, Json(request): Json<ApplicationRequest>) -> ApiResult<HttpResponse> {
+pub async fn apply(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    id: web::Path<Uuid>,
+    Json(request): Json<ApplicationRequest>,
+) -> ApiResult<HttpResponse> {
     caller.require(AccountRole::Professional)?;
     let mut errors = Errors::default();
     errors.text("message", &request.message, 1, 4_000);
@@ -137,7 +151,11 @@ pub async fn apply(state: web::Data<AppState>, caller: AuthUser, id: web::Path<U
     }
     let profile = repo::profiles::by_user(&state.db, caller.id)
         .await?
-        .ok_or_else(|| ApiError::Conflict("write your profile (PUT /api/v1/profiles/me) before applying".to_owned()))?;
+        .ok_or_else(|| {
+            ApiError::Conflict(
+                "write your profile (PUT /api/v1/profiles/me) before applying".to_owned(),
+            )
+        })?;
     let score = crate::scoring::snapshot(&state, &need, &profile, Some(&request.message)).await?;
     let row = repo::applications::insert(&state.db, need.id, caller.id, &request.message, score)
         .await
@@ -172,17 +190,42 @@ pub struct ApplicationsQuery {
     (status = 401, body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 #[get("/applications")]
-pub async fn list_applications(state: web::Data<AppState>, caller: AuthUser, query: web::Query<ApplicationsQuery>) -> ApiResult<web::Json<Page<ApplicationView>>> {
-    let page = PageQuery { limit: query.limit, cursor: query.cursor.clone() }.parse()?;
+pub async fn list_applications(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    query: crate::extract::Query<ApplicationsQuery>,
+) -> ApiResult<web::Json<Page<ApplicationView>>> {
+    let page = PageQuery {
+        limit: query.limit,
+        cursor: query.cursor.clone(),
+    }
+    .parse()?;
     let (audience, viewer) = match caller.role {
         AccountRole::Professional => (Audience::Professional(caller.id), Viewer::Full),
         AccountRole::Sme => (Audience::Owner(caller.id), Viewer::Pseudonymous),
-        AccountRole::Coordinator => (Audience::Region(caller.region_id.ok_or(ApiError::Forbidden("this coordinator has no region"))?), Viewer::Full),
+        AccountRole::Coordinator => (
+            Audience::Region(
+                caller
+                    .region_id
+                    .ok_or(ApiError::Forbidden("this coordinator has no region"))?,
+            ),
+            Viewer::Full,
+        ),
     };
+    // Asking for one need's applications: SMEs and coordinators only for needs they
+    // manage; anyone else's need is 404, like every object the caller may not see.
+    if let Some(need_id) = query.need_id
+        && caller.role != AccountRole::Professional
+    {
+        super::needs::managed_need(&state, &caller, need_id).await?;
+    }
     let rows = repo::applications::list(&state.db, audience, query.need_id, page).await?;
     let page = Page::from_rows(rows, page, |row| row.id, |row| row);
     let items = views(&state, page.items, viewer).await?;
-    Ok(web::Json(Page { items, next_cursor: page.next_cursor }))
+    Ok(web::Json(Page {
+        items,
+        next_cursor: page.next_cursor,
+    }))
 }
 
 /// Withdraw one's own application.
@@ -193,14 +236,20 @@ pub async fn list_applications(state: web::Data<AppState>, caller: AuthUser, que
     (status = 409, description = "already withdrawn", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 #[post("/applications/{id}/withdraw")]
-pub async fn withdraw(state: web::Data<AppState>, caller: AuthUser, id: web::Path<Uuid>) -> ApiResult<web::Json<ApplicationView>> {
+pub async fn withdraw(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<web::Json<ApplicationView>> {
     caller.require(AccountRole::Professional)?;
     let row = repo::applications::by_id(&state.db, id.into_inner())
         .await?
         .filter(|row| row.professional_id == caller.id)
         .ok_or(ApiError::NotFound)?;
     if row.status == ApplicationStatus::Withdrawn.as_str() {
-        return Err(ApiError::Conflict("this application is already withdrawn".to_owned()));
+        return Err(ApiError::Conflict(
+            "this application is already withdrawn".to_owned(),
+        ));
     }
     let row = repo::applications::withdraw(&state.db, row).await?;
     let mut views = views(&state, vec![row], Viewer::Full).await?;

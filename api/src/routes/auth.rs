@@ -12,7 +12,10 @@ use crate::{
     auth::{AccountRole, AuthUser, password},
     config::Secret,
     db,
-    domain::{enums::OrganizationKind, text::{Errors, parse_email}},
+    domain::{
+        enums::OrganizationKind,
+        text::{Errors, parse_email},
+    },
     entities::{organization, user},
     error::{ApiError, ApiResult},
     extract::Json,
@@ -138,7 +141,9 @@ fn validate_register(request: &RegisterRequest) -> Result<String, ApiError> {
     errors.text("display_name", &request.display_name, 1, 100);
     match (request.role, &request.organization) {
         (RegisterRole::Sme, None) => errors.add("organization", "required for an sme account"),
-        (RegisterRole::Professional, Some(_)) => errors.add("organization", "only sme accounts have an organization"),
+        (RegisterRole::Professional, Some(_)) => {
+            errors.add("organization", "only sme accounts have an organization")
+        }
         (RegisterRole::Sme, Some(org)) => {
             errors.text("organization.name", &org.name, 1, 200);
             errors.text("organization.industry", &org.industry, 1, 100);
@@ -164,16 +169,24 @@ fn validate_register(request: &RegisterRequest) -> Result<String, ApiError> {
     (status = 422, body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 #[post("/auth/register")]
-pub async fn register(state: web::Data<AppState>, Json(request): Json<RegisterRequest>) -> ApiResult<HttpResponse> {
+pub async fn register(
+    state: web::Data<AppState>,
+    Json(request): Json<RegisterRequest>,
+) -> ApiResult<HttpResponse> {
     let email = validate_register(&request)?;
     let role = match request.role {
         RegisterRole::Sme => AccountRole::Sme,
         RegisterRole::Professional => AccountRole::Professional,
     };
     if let Some(org) = &request.organization
-        && repo::regions::by_id(&state.db, org.region_id).await?.is_none()
+        && repo::regions::by_id(&state.db, org.region_id)
+            .await?
+            .is_none()
     {
-        return Err(ApiError::invalid("organization.region_id", "no such region; see GET /api/v1/regions"));
+        return Err(ApiError::invalid(
+            "organization.region_id",
+            "no such region; see GET /api/v1/regions",
+        ));
     }
     let password_hash = password::hash(Secret::new(request.password.clone())).await?;
     let display_name = request.display_name.clone();
@@ -181,7 +194,13 @@ pub async fn register(state: web::Data<AppState>, Json(request): Json<RegisterRe
         .db
         .transaction::<_, (user::Model, Option<organization::Model>), ApiError>(move |txn| {
             Box::pin(async move {
-                let new = repo::users::NewUser { email: &email, password_hash, display_name: &display_name, role, region_id: None };
+                let new = repo::users::NewUser {
+                    email: &email,
+                    password_hash,
+                    display_name: &display_name,
+                    role,
+                    region_id: None,
+                };
                 let user = repo::users::insert(txn, new).await.map_err(|error| {
                     if db::is_unique_violation(&error) {
                         ApiError::Conflict("an account with this email already exists".to_owned())
@@ -201,7 +220,9 @@ pub async fn register(state: web::Data<AppState>, Json(request): Json<RegisterRe
                                 kind: org.kind.as_str(),
                                 industry: &org.industry,
                                 city: &org.city,
-                                employees: org.employees.and_then(|count| i32::try_from(count).ok()),
+                                employees: org
+                                    .employees
+                                    .and_then(|count| i32::try_from(count).ok()),
                                 description: org.description.as_deref(),
                             },
                         )
@@ -214,7 +235,10 @@ pub async fn register(state: web::Data<AppState>, Json(request): Json<RegisterRe
         .await?;
     let access_token = state.jwt.issue(user.id)?;
     let view = user_view(user, organization.map(|org| org.id), None);
-    Ok(HttpResponse::Created().json(RegisterResponse { user: view, access_token }))
+    Ok(HttpResponse::Created().json(RegisterResponse {
+        user: view,
+        access_token,
+    }))
 }
 
 /// Exchange email and password for a token. A wrong email and a wrong password give the
@@ -224,12 +248,19 @@ pub async fn register(state: web::Data<AppState>, Json(request): Json<RegisterRe
     (status = 401, body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 #[post("/auth/login")]
-pub async fn login(state: web::Data<AppState>, Json(request): Json<LoginRequest>) -> ApiResult<web::Json<TokenResponse>> {
+pub async fn login(
+    state: web::Data<AppState>,
+    Json(request): Json<LoginRequest>,
+) -> ApiResult<web::Json<TokenResponse>> {
     let user = match parse_email(&request.email) {
         Some(email) => repo::users::by_email(&state.db, &email).await?,
         None => None,
     };
-    let verified = password::verify(Secret::new(request.password), user.as_ref().map(|user| user.password_hash.clone())).await?;
+    let verified = password::verify(
+        Secret::new(request.password),
+        user.as_ref().map(|user| user.password_hash.clone()),
+    )
+    .await?;
     let user = user.filter(|_| verified).ok_or(ApiError::Unauthorized)?;
     Ok(web::Json(TokenResponse {
         access_token: state.jwt.issue(user.id)?,
@@ -245,19 +276,29 @@ pub async fn login(state: web::Data<AppState>, Json(request): Json<LoginRequest>
 ))]
 #[get("/me")]
 pub async fn me(state: web::Data<AppState>, caller: AuthUser) -> ApiResult<web::Json<UserView>> {
-    let user = repo::users::by_id(&state.db, caller.id).await?.ok_or(ApiError::Unauthorized)?;
+    let user = repo::users::by_id(&state.db, caller.id)
+        .await?
+        .ok_or(ApiError::Unauthorized)?;
     let organization_id = match caller.role {
-        AccountRole::Sme => repo::users::organization_of(&state.db, caller.id).await?.map(|org| org.id),
+        AccountRole::Sme => repo::users::organization_of(&state.db, caller.id)
+            .await?
+            .map(|org| org.id),
         _ => None,
     };
     let profile_id = match caller.role {
-        AccountRole::Professional => repo::profiles::by_user(&state.db, caller.id).await?.map(|profile| profile.user_id),
+        AccountRole::Professional => repo::profiles::by_user(&state.db, caller.id)
+            .await?
+            .map(|profile| profile.user_id),
         _ => None,
     };
     Ok(web::Json(user_view(user, organization_id, profile_id)))
 }
 
-fn user_view(user: user::Model, organization_id: Option<Uuid>, profile_id: Option<Uuid>) -> UserView {
+fn user_view(
+    user: user::Model,
+    organization_id: Option<Uuid>,
+    profile_id: Option<Uuid>,
+) -> UserView {
     UserView {
         id: user.id,
         role: AccountRole::parse(&user.role).unwrap_or(AccountRole::Professional),

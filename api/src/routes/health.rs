@@ -34,11 +34,17 @@ pub async fn health() -> web::Json<Health> {
 ))]
 #[get("/ready")]
 pub async fn ready(state: web::Data<AppState>) -> Result<web::Json<Health>, ApiError> {
-    let check = tokio::time::timeout(state.settings.db_timeout, state.db.execute_unprepared("SELECT 1")).await;
+    let check = tokio::time::timeout(
+        state.settings.db_timeout,
+        state.db.execute_unprepared("SELECT 1"),
+    )
+    .await;
     match check {
         Ok(Ok(_)) => Ok(web::Json(Health { status: "ok" })),
         Ok(Err(error)) => Err(ApiError::Unavailable(error.into())),
-        Err(_) => Err(ApiError::Unavailable(anyhow::anyhow!("the database did not answer in time"))),
+        Err(_) => Err(ApiError::Unavailable(anyhow::anyhow!(
+            "the database did not answer in time"
+        ))),
     }
 }
 
@@ -46,5 +52,7 @@ pub async fn ready(state: web::Data<AppState>) -> Result<web::Json<Health>, ApiE
 #[utoipa::path(tag = "operations", responses((status = 200, description = "Prometheus text format", body = String, content_type = "text/plain")))]
 #[get("/metrics")]
 pub async fn metrics(metrics: web::Data<Metrics>) -> HttpResponse {
-    HttpResponse::Ok().content_type("text/plain; version=0.0.4; charset=utf-8").body(metrics.render())
+    HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4; charset=utf-8")
+        .body(metrics.render())
 }

@@ -10,6 +10,7 @@ pub mod auth;
 pub mod health;
 pub mod needs;
 pub mod openapi;
+pub mod outbox;
 pub mod profiles;
 pub mod regions;
 pub mod taxonomy;
@@ -29,6 +30,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     needs::configure(cfg);
     profiles::configure(cfg);
     applications::configure(cfg);
+    outbox::configure(cfg);
     cfg.service(openapi::serve);
 }
 
@@ -69,7 +71,10 @@ impl PageQuery {
         }
         let before = match &self.cursor {
             None => None,
-            Some(cursor) => Some(Uuid::parse_str(cursor).map_err(|_| ApiError::invalid("cursor", "not a cursor from this list"))?),
+            Some(cursor) => Some(
+                Uuid::parse_str(cursor)
+                    .map_err(|_| ApiError::invalid("cursor", "not a cursor from this list"))?,
+            ),
         };
         Ok(PageRequest { limit, before })
     }
@@ -77,7 +82,12 @@ impl PageQuery {
 
 impl<T> Page<T> {
     /// Builds a page from up to `limit + 1` rows fetched newest first.
-    pub fn from_rows<R>(mut rows: Vec<R>, request: PageRequest, id_of: impl Fn(&R) -> Uuid, view: impl FnMut(R) -> T) -> Self {
+    pub fn from_rows<R>(
+        mut rows: Vec<R>,
+        request: PageRequest,
+        id_of: impl Fn(&R) -> Uuid,
+        view: impl FnMut(R) -> T,
+    ) -> Self {
         let limit = usize::try_from(request.limit).unwrap_or(usize::MAX);
         let next_cursor = if rows.len() > limit {
             rows.truncate(limit);
@@ -85,6 +95,9 @@ impl<T> Page<T> {
         } else {
             None
         };
-        Self { items: rows.into_iter().map(view).collect(), next_cursor }
+        Self {
+            items: rows.into_iter().map(view).collect(),
+            next_cursor,
+        }
     }
 }

@@ -25,7 +25,11 @@ use crate::{
 
 /// Registers the need routes.
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(create_need).service(list_needs).service(get_need).service(patch_need).service(close_need);
+    cfg.service(create_need)
+        .service(list_needs)
+        .service(get_need)
+        .service(patch_need)
+        .service(close_need);
 }
 
 /// The organization behind a need, as anyone may see it.
@@ -67,7 +71,11 @@ pub struct NeedView {
 pub fn need_view(need: need::Model, organization: &organization::Model) -> ApiResult<NeedView> {
     Ok(NeedView {
         id: need.id,
-        status: if need.status == NeedStatus::Closed.as_str() { NeedStatus::Closed } else { NeedStatus::Open },
+        status: if need.status == NeedStatus::Closed.as_str() {
+            NeedStatus::Closed
+        } else {
+            NeedStatus::Open
+        },
         region_id: need.region_id,
         organization: OrganizationSummary {
             id: organization.id,
@@ -85,9 +93,17 @@ pub fn need_view(need: need::Model, organization: &organization::Model) -> ApiRe
 /// A need with its organization, if the caller may see it: open needs are public;
 /// closed ones only to their owner and their region's coordinators. Anything else is
 /// 404, so a hidden need's existence does not leak.
-pub async fn visible_need(state: &AppState, caller: Option<&AuthUser>, id: Uuid) -> ApiResult<(need::Model, organization::Model)> {
-    let need = repo::needs::by_id(&state.db, id).await?.ok_or(ApiError::NotFound)?;
-    let organization = repo::needs::organization(&state.db, need.organization_id).await?.ok_or(ApiError::NotFound)?;
+pub async fn visible_need(
+    state: &AppState,
+    caller: Option<&AuthUser>,
+    id: Uuid,
+) -> ApiResult<(need::Model, organization::Model)> {
+    let need = repo::needs::by_id(&state.db, id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let organization = repo::needs::organization(&state.db, need.organization_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
     let manages = caller.is_some_and(|caller| manages(caller, &need, &organization));
     if need.status == NeedStatus::Open.as_str() || manages {
         Ok((need, organization))
@@ -98,18 +114,33 @@ pub async fn visible_need(state: &AppState, caller: Option<&AuthUser>, id: Uuid)
 
 /// Whether the caller owns the need or coordinates its region.
 pub fn manages(caller: &AuthUser, need: &need::Model, organization: &organization::Model) -> bool {
-    (caller.role == AccountRole::Sme && organization.owner_id == caller.id) || caller.coordinates(need.region_id)
+    (caller.role == AccountRole::Sme && organization.owner_id == caller.id)
+        || caller.coordinates(need.region_id)
 }
 
 /// A need the caller manages: SMEs and coordinators get 404 for others' needs; a role
 /// that never manages needs gets 403.
-pub async fn managed_need(state: &AppState, caller: &AuthUser, id: Uuid) -> ApiResult<(need::Model, organization::Model)> {
+pub async fn managed_need(
+    state: &AppState,
+    caller: &AuthUser,
+    id: Uuid,
+) -> ApiResult<(need::Model, organization::Model)> {
     if caller.role == AccountRole::Professional {
-        return Err(ApiError::Forbidden("only the need's owner or its region's coordinators may do this"));
+        return Err(ApiError::Forbidden(
+            "only the need's owner or its region's coordinators may do this",
+        ));
     }
-    let need = repo::needs::by_id(&state.db, id).await?.ok_or(ApiError::NotFound)?;
-    let organization = repo::needs::organization(&state.db, need.organization_id).await?.ok_or(ApiError::NotFound)?;
-    if manages(caller, &need, &organization) { Ok((need, organization)) } else { Err(ApiError::NotFound) }
+    let need = repo::needs::by_id(&state.db, id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let organization = repo::needs::organization(&state.db, need.organization_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    if manages(caller, &need, &organization) {
+        Ok((need, organization))
+    } else {
+        Err(ApiError::NotFound)
+    }
 }
 
 /// Post a need. Its region is the organization's.
@@ -122,7 +153,11 @@ pub async fn managed_need(state: &AppState, caller: &AuthUser, id: Uuid) -> ApiR
     (status = 422, body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 #[post("/needs")]
-pub async fn create_need(state: web::Data<AppState>, caller: AuthUser, Json(input): Json<NeedInput>) -> ApiResult<HttpResponse> {
+pub async fn create_need(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    Json(input): Json<NeedInput>,
+) -> ApiResult<HttpResponse> {
     caller.require(AccountRole::Sme)?;
     let input = input.validate()?;
     let organization = repo::users::organization_of(&state.db, caller.id)
@@ -160,9 +195,17 @@ pub struct NeedsQuery {
     (status = 422, body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 #[get("/needs")]
-pub async fn list_needs(state: web::Data<AppState>, caller: MaybeAuthUser, query: web::Query<NeedsQuery>) -> ApiResult<web::Json<Page<NeedView>>> {
-    let query = query.into_inner();
-    let page = PageQuery { limit: query.limit, cursor: query.cursor.clone() }.parse()?;
+pub async fn list_needs(
+    state: web::Data<AppState>,
+    caller: MaybeAuthUser,
+    query: crate::extract::Query<NeedsQuery>,
+) -> ApiResult<web::Json<Page<NeedView>>> {
+    let query = query.0;
+    let page = PageQuery {
+        limit: query.limit,
+        cursor: query.cursor.clone(),
+    }
+    .parse()?;
     let skill = match &query.skill {
         None => None,
         Some(text) => Some(
@@ -175,23 +218,37 @@ pub async fn list_needs(state: web::Data<AppState>, caller: MaybeAuthUser, query
     let organization_id = if query.mine == Some(true) {
         let caller = caller.0.as_ref().ok_or(ApiError::Unauthorized)?;
         caller.require(AccountRole::Sme)?;
-        repo::users::organization_of(&state.db, caller.id).await?.map(|org| org.id)
+        repo::users::organization_of(&state.db, caller.id)
+            .await?
+            .map(|org| org.id)
     } else {
         None
     };
     if query.q.as_ref().is_some_and(|q| q.chars().count() > 200) {
         return Err(ApiError::invalid("q", "must be at most 200 characters"));
     }
-    let filter = NeedFilter { region_id: query.region_id, role: query.role, skill, work_style: query.work_style, q: query.q, organization_id };
+    let filter = NeedFilter {
+        region_id: query.region_id,
+        role: query.role,
+        skill,
+        work_style: query.work_style,
+        q: query.q,
+        organization_id,
+    };
     let rows = repo::needs::list(&state.db, &filter, page).await?;
     let organizations = repo::needs::organizations_of(&state.db, &rows).await?;
     let mut items = Vec::with_capacity(rows.len());
     let page = Page::from_rows(rows, page, |need| need.id, |need| need);
     for need in page.items {
-        let organization = organizations.get(&need.organization_id).ok_or(ApiError::NotFound)?;
+        let organization = organizations
+            .get(&need.organization_id)
+            .ok_or(ApiError::NotFound)?;
         items.push(need_view(need, organization)?);
     }
-    Ok(web::Json(Page { items, next_cursor: page.next_cursor }))
+    Ok(web::Json(Page {
+        items,
+        next_cursor: page.next_cursor,
+    }))
 }
 
 /// One need: open needs for anyone; closed ones for their owner and coordinators.
@@ -200,7 +257,11 @@ pub async fn list_needs(state: web::Data<AppState>, caller: MaybeAuthUser, query
     (status = 404, body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 #[get("/needs/{id}")]
-pub async fn get_need(state: web::Data<AppState>, caller: MaybeAuthUser, id: web::Path<Uuid>) -> ApiResult<web::Json<NeedView>> {
+pub async fn get_need(
+    state: web::Data<AppState>,
+    caller: MaybeAuthUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<web::Json<NeedView>> {
     let (need, organization) = visible_need(&state, caller.0.as_ref(), id.into_inner()).await?;
     Ok(web::Json(need_view(need, &organization)?))
 }
@@ -213,7 +274,12 @@ pub async fn get_need(state: web::Data<AppState>, caller: MaybeAuthUser, id: web
     (status = 422, body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 #[patch("/needs/{id}")]
-pub async fn patch_need(state: web::Data<AppState>, caller: AuthUser, id: web::Path<Uuid>, Json(patch): Json<NeedPatch>) -> ApiResult<web::Json<NeedView>> {
+pub async fn patch_need(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    id: web::Path<Uuid>,
+    Json(patch): Json<NeedPatch>,
+) -> ApiResult<web::Json<NeedView>> {
     let (need, organization) = managed_need(&state, &caller, id.into_inner()).await?;
     let input = repo::needs::to_input(&need)?.patched(patch).validate()?;
     let need = repo::needs::update(&state.db, need, &input).await?;
@@ -227,7 +293,11 @@ pub async fn patch_need(state: web::Data<AppState>, caller: AuthUser, id: web::P
     (status = 404, body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 #[post("/needs/{id}/close")]
-pub async fn close_need(state: web::Data<AppState>, caller: AuthUser, id: web::Path<Uuid>) -> ApiResult<web::Json<NeedView>> {
+pub async fn close_need(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<web::Json<NeedView>> {
     let (need, organization) = managed_need(&state, &caller, id.into_inner()).await?;
     let need = repo::needs::set_status(&state.db, need, NeedStatus::Closed).await?;
     Ok(web::Json(need_view(need, &organization)?))

@@ -35,7 +35,12 @@ impl Modify for BearerAuth {
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
             "bearer",
-            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
         );
     }
 }
@@ -48,5 +53,69 @@ pub struct Document(pub String);
 #[utoipa::path(tag = "operations", responses((status = 200, description = "OpenAPI 3.1 document", content_type = "application/json")))]
 #[get("/openapi.json")]
 pub async fn serve(document: web::Data<Document>) -> HttpResponse {
-    HttpResponse::Ok().content_type("application/json").body(document.0.clone())
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(document.0.clone())
+}
+
+/// OpenAPI requires a `description` on every response; annotations that only name a
+/// body leave it out, so give each the standard reason phrase of its status.
+pub fn complete_responses(document: &mut serde_json::Value) {
+    let Some(paths) = document
+        .get_mut("paths")
+        .and_then(|paths| paths.as_object_mut())
+    else {
+        return;
+    };
+    for item in paths.values_mut() {
+        let Some(operations) = item.as_object_mut() else {
+            continue;
+        };
+        for operation in operations.values_mut() {
+            let Some(responses) = operation
+                .get_mut("responses")
+                .and_then(|r| r.as_object_mut())
+            else {
+                continue;
+            };
+            for (status, response) in responses.iter_mut() {
+                let Some(response) = response.as_object_mut() else {
+                    continue;
+                };
+                let missing = response
+                    .get("description")
+                    .and_then(|d| d.as_str())
+                    .is_none_or(str::is_empty);
+                if missing {
+                    let reason = status
+                        .parse::<u16>()
+                        .ok()
+                        .and_then(|code| actix_web::http::StatusCode::from_u16(code).ok())
+                        .and_then(|code| code.canonical_reason())
+                        .unwrap_or("Response");
+                    response.insert(
+                        "description".to_owned(),
+                        serde_json::Value::String(reason.to_owned()),
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_response_gets_a_description() {
+        let mut document = serde_json::json!({"paths": {"/x": {"get": {"responses": {"404": {}, "200": {"description": "ok"}}}}}});
+        super::complete_responses(&mut document);
+        assert_eq!(
+            document["paths"]["/x"]["get"]["responses"]["404"]["description"],
+            "Not Found"
+        );
+        assert_eq!(
+            document["paths"]["/x"]["get"]["responses"]["200"]["description"],
+            "ok"
+        );
+    }
 }

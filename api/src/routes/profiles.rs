@@ -47,7 +47,9 @@ pub struct ProfileView {
 }
 
 async fn profile_view(state: &AppState, profile: profile::Model) -> ApiResult<ProfileView> {
-    let user = repo::users::by_id(&state.db, profile.user_id).await?.ok_or(ApiError::NotFound)?;
+    let user = repo::users::by_id(&state.db, profile.user_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
     let input = repo::profiles::to_input(&profile)?;
     Ok(ProfileView {
         professional_id: profile.user_id,
@@ -67,12 +69,20 @@ async fn profile_view(state: &AppState, profile: profile::Model) -> ApiResult<Pr
     (status = 422, body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 #[put("/profiles/me")]
-pub async fn put_my_profile(state: web::Data<AppState>, caller: AuthUser, Json(input): Json<ProfileInput>) -> ApiResult<HttpResponse> {
+pub async fn put_my_profile(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    Json(input): Json<ProfileInput>,
+) -> ApiResult<HttpResponse> {
     caller.require(AccountRole::Professional)?;
     let input = input.validate()?;
     let (profile, created) = repo::profiles::upsert(&state.db, caller.id, &input).await?;
     let view = profile_view(&state, profile).await?;
-    Ok(if created { HttpResponse::Created().json(view) } else { HttpResponse::Ok().json(view) })
+    Ok(if created {
+        HttpResponse::Created().json(view)
+    } else {
+        HttpResponse::Ok().json(view)
+    })
 }
 
 /// The caller's own profile.
@@ -82,9 +92,14 @@ pub async fn put_my_profile(state: web::Data<AppState>, caller: AuthUser, Json(i
     (status = 404, description = "no profile yet", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 #[get("/profiles/me")]
-pub async fn get_my_profile(state: web::Data<AppState>, caller: AuthUser) -> ApiResult<web::Json<ProfileView>> {
+pub async fn get_my_profile(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+) -> ApiResult<web::Json<ProfileView>> {
     caller.require(AccountRole::Professional)?;
-    let profile = repo::profiles::by_user(&state.db, caller.id).await?.ok_or(ApiError::NotFound)?;
+    let profile = repo::profiles::by_user(&state.db, caller.id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
     Ok(web::Json(profile_view(&state, profile).await?))
 }
 
@@ -95,12 +110,17 @@ pub async fn get_my_profile(state: web::Data<AppState>, caller: AuthUser) -> Api
     (status = 403, body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 #[delete("/profiles/me")]
-pub async fn delete_my_profile(state: web::Data<AppState>, caller: AuthUser) -> ApiResult<HttpResponse> {
+pub async fn delete_my_profile(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+) -> ApiResult<HttpResponse> {
     caller.require(AccountRole::Professional)?;
     let user_id = caller.id;
     state
         .db
-        .transaction::<_, (), ApiError>(move |txn| Box::pin(async move { Ok(repo::profiles::erase(txn, user_id).await?) }))
+        .transaction::<_, (), ApiError>(move |txn| {
+            Box::pin(async move { Ok(repo::profiles::erase(txn, user_id).await?) })
+        })
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -124,13 +144,23 @@ pub struct Export {
     (status = 403, body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 #[get("/profiles/me/export")]
-pub async fn export_my_data(state: web::Data<AppState>, caller: AuthUser) -> ApiResult<HttpResponse> {
+pub async fn export_my_data(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+) -> ApiResult<HttpResponse> {
     caller.require(AccountRole::Professional)?;
-    let user = repo::users::by_id(&state.db, caller.id).await?.ok_or(ApiError::Unauthorized)?;
+    let user = repo::users::by_id(&state.db, caller.id)
+        .await?
+        .ok_or(ApiError::Unauthorized)?;
     let profile = repo::profiles::by_user(&state.db, caller.id).await?;
     let profile = profile.as_ref().map(repo::profiles::to_input).transpose()?;
     let applications = repo::applications::of_professional(&state.db, caller.id).await?;
-    let applications = crate::routes::applications::views(&state, applications, crate::routes::applications::Viewer::Full).await?;
+    let applications = crate::routes::applications::views(
+        &state,
+        applications,
+        crate::routes::applications::Viewer::Full,
+    )
+    .await?;
     let export = Export {
         account: crate::routes::auth::UserView {
             id: user.id,
@@ -147,7 +177,10 @@ pub async fn export_my_data(state: web::Data<AppState>, caller: AuthUser) -> Api
         exported_at: Utc::now(),
     };
     Ok(HttpResponse::Ok()
-        .insert_header(("Content-Disposition", "attachment; filename=\"musubi-export.json\""))
+        .insert_header((
+            "Content-Disposition",
+            "attachment; filename=\"musubi-export.json\"",
+        ))
         .json(export))
 }
 
@@ -158,12 +191,18 @@ pub async fn export_my_data(state: web::Data<AppState>, caller: AuthUser) -> Api
     (status = 404, body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 #[get("/profiles/{id}")]
-pub async fn get_profile(state: web::Data<AppState>, caller: AuthUser, id: web::Path<Uuid>) -> ApiResult<web::Json<ProfileView>> {
+pub async fn get_profile(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<web::Json<ProfileView>> {
     let id = id.into_inner();
     let allowed = match caller.role {
         AccountRole::Professional => caller.id == id,
         AccountRole::Coordinator => match caller.region_id {
-            Some(region_id) => repo::applications::applied_in_region(&state.db, id, region_id).await?,
+            Some(region_id) => {
+                repo::applications::applied_in_region(&state.db, id, region_id).await?
+            }
             None => false,
         },
         AccountRole::Sme => false,
@@ -171,6 +210,8 @@ pub async fn get_profile(state: web::Data<AppState>, caller: AuthUser, id: web::
     if !allowed {
         return Err(ApiError::NotFound);
     }
-    let profile = repo::profiles::by_user(&state.db, id).await?.ok_or(ApiError::NotFound)?;
+    let profile = repo::profiles::by_user(&state.db, id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
     Ok(web::Json(profile_view(&state, profile).await?))
 }

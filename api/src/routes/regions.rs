@@ -34,7 +34,12 @@ pub struct RegionView {
 
 impl From<region::Model> for RegionView {
     fn from(region: region::Model) -> Self {
-        Self { id: region.id, name: region.name, prefecture: region.prefecture, city: region.city }
+        Self {
+            id: region.id,
+            name: region.name,
+            prefecture: region.prefecture,
+            city: region.city,
+        }
     }
 }
 
@@ -43,7 +48,9 @@ impl From<region::Model> for RegionView {
 #[get("/regions")]
 pub async fn list_regions(state: web::Data<AppState>) -> ApiResult<web::Json<Vec<RegionView>>> {
     let regions = repo::regions::all(&state.db).await?;
-    Ok(web::Json(regions.into_iter().map(RegionView::from).collect()))
+    Ok(web::Json(
+        regions.into_iter().map(RegionView::from).collect(),
+    ))
 }
 
 /// One region.
@@ -52,7 +59,12 @@ pub async fn list_regions(state: web::Data<AppState>) -> ApiResult<web::Json<Vec
     (status = 404, body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 #[get("/regions/{id}")]
-pub async fn get_region(state: web::Data<AppState>, id: web::Path<Uuid>) -> ApiResult<web::Json<RegionView>> {
-    let region = repo::regions::by_id(&state.db, id.into_inner()).await?.ok_or(ApiError::NotFound)?;
+pub async fn get_region(
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+) -> ApiResult<web::Json<RegionView>> {
+    let region = repo::regions::by_id(&state.db, id.into_inner())
+        .await?
+        .ok_or(ApiError::NotFound)?;
     Ok(web::Json(region.into()))
 }

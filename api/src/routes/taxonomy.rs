@@ -89,27 +89,73 @@ pub struct Taxonomy {
 
 fn build() -> Taxonomy {
     Taxonomy {
-        fields: taxonomy::fields().iter().map(|f| Term { key: f.key, ja: f.ja, en: f.en }).collect(),
+        fields: taxonomy::fields()
+            .iter()
+            .map(|f| Term {
+                key: f.key,
+                ja: f.ja,
+                en: f.en,
+            })
+            .collect(),
         skills: taxonomy::skills()
             .iter()
-            .map(|s| SkillTerm { key: s.key, ja: s.ja, en: s.en, field: s.field, parent: s.parent, synonyms: s.synonyms })
+            .map(|s| SkillTerm {
+                key: s.key,
+                ja: s.ja,
+                en: s.en,
+                field: s.field,
+                parent: s.parent,
+                synonyms: s.synonyms,
+            })
             .collect(),
         themes: taxonomy::themes()
             .iter()
-            .map(|t| ThemeTerm { key: t.key, ja: t.ja, en: t.en, synonyms: t.synonyms })
+            .map(|t| ThemeTerm {
+                key: t.key,
+                ja: t.ja,
+                en: t.en,
+                synonyms: t.synonyms,
+            })
             .collect(),
-        industries: taxonomy::industries().iter().map(|i| Term { key: i.key, ja: i.ja, en: i.en }).collect(),
-        roles: taxonomy::roles().iter().map(|r| Term { key: r.role.as_str(), ja: r.ja, en: r.en }).collect(),
-        wider_regions: taxonomy::wider_regions().iter().map(|w| Term { key: w.key, ja: w.ja, en: w.en }).collect(),
+        industries: taxonomy::industries()
+            .iter()
+            .map(|i| Term {
+                key: i.key,
+                ja: i.ja,
+                en: i.en,
+            })
+            .collect(),
+        roles: taxonomy::roles()
+            .iter()
+            .map(|r| Term {
+                key: r.role.as_str(),
+                ja: r.ja,
+                en: r.en,
+            })
+            .collect(),
+        wider_regions: taxonomy::wider_regions()
+            .iter()
+            .map(|w| Term {
+                key: w.key,
+                ja: w.ja,
+                en: w.en,
+            })
+            .collect(),
         prefectures: taxonomy::prefectures()
             .iter()
-            .map(|p| PrefectureTerm { code: p.code, ja: p.ja, en: p.en, wider_region: p.wider_region })
+            .map(|p| PrefectureTerm {
+                code: p.code,
+                ja: p.ja,
+                en: p.en,
+                wider_region: p.wider_region,
+            })
             .collect(),
     }
 }
 
 /// Serialised once: the taxonomy is compiled into the binary and never changes.
-static BODY: LazyLock<String> = LazyLock::new(|| serde_json::to_string(&build()).unwrap_or_default());
+static BODY: LazyLock<String> =
+    LazyLock::new(|| serde_json::to_string(&build()).unwrap_or_default());
 
 /// The vocabulary of needs and profiles.
 #[utoipa::path(tag = "taxonomy", responses((status = 200, body = Taxonomy)))]

@@ -1,8 +1,10 @@
 //! End-to-end tests of the HTTP API: one binary, a real server per test on a fresh
 //! database (PostgreSQL or SQLite, from `MUSUBI_TEST_BACKEND`).
+#![expect(clippy::unwrap_used, clippy::expect_used, reason = "in a test, a panic is the failure report")]
 
 mod applications;
 mod auth;
+mod email;
 mod errors;
 mod needs;
 mod openapi;
@@ -16,22 +18,39 @@ use serde_json::Value;
 pub async fn json(response: reqwest::Response) -> (u16, Value) {
     let status = response.status().as_u16();
     let text = response.text().await.expect("a body");
-    let value = serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON ({status}): {text}"));
+    let value =
+        serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON ({status}): {text}"));
     (status, value)
 }
 
 /// Asserts a problem+json response and returns its body.
 pub async fn problem(response: reqwest::Response, status: u16) -> Value {
-    let content_type = response.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
     let (got, body) = json(response).await;
     assert_eq!(got, status, "expected {status}, got {got}: {body}");
     assert_eq!(content_type, "application/problem+json", "{body}");
     assert_eq!(body["status"], status, "{body}");
-    assert!(body["type"].is_string() && body["title"].is_string() && body["detail"].is_string(), "{body}");
+    assert!(
+        body["type"].is_string() && body["title"].is_string() && body["detail"].is_string(),
+        "{body}"
+    );
     body
 }
 
 /// The fields named by a validation problem.
 pub fn fields(problem: &Value) -> Vec<String> {
-    problem["errors"].as_array().map(|errors| errors.iter().filter_map(|e| e["field"].as_str().map(str::to_owned)).collect()).unwrap_or_default()
+    problem["errors"]
+        .as_array()
+        .map(|errors| {
+            errors
+                .iter()
+                .filter_map(|e| e["field"].as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
 }

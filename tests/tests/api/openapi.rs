@@ -33,7 +33,14 @@ const CONTRACT: &[(&str, &str)] = &[
 ];
 
 async fn document(app: &TestApp) -> Value {
-    let (status, document) = json(app.client.get(app.api("/openapi.json")).send().await.unwrap()).await;
+    let (status, document) = json(
+        app.client
+            .get(app.api("/openapi.json"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
     assert_eq!(status, 200);
     document
 }
@@ -42,11 +49,23 @@ async fn document(app: &TestApp) -> Value {
 async fn every_route_of_the_contract_is_documented_with_responses() {
     let app = TestApp::spawn().await;
     let document = document(&app).await;
-    assert!(document["openapi"].as_str().unwrap().starts_with("3.1."), "{}", document["openapi"]);
+    assert!(
+        document["openapi"].as_str().unwrap().starts_with("3.1."),
+        "{}",
+        document["openapi"]
+    );
     for (method, path) in CONTRACT {
         let operation = &document["paths"][path][method];
-        assert!(operation.is_object(), "{method} {path} is missing from the OpenAPI document");
-        assert!(operation["responses"].as_object().is_some_and(|r| !r.is_empty()), "{method} {path} has no responses");
+        assert!(
+            operation.is_object(),
+            "{method} {path} is missing from the OpenAPI document"
+        );
+        assert!(
+            operation["responses"]
+                .as_object()
+                .is_some_and(|r| !r.is_empty()),
+            "{method} {path} has no responses"
+        );
     }
 }
 
@@ -60,10 +79,18 @@ async fn every_documented_route_is_served() {
         let concrete = path.replace("{id}", &uuid::Uuid::new_v4().to_string());
         for method in item.as_object().unwrap().keys() {
             let method = reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
-            let response = app.client.request(method.clone(), format!("{}{concrete}", app.address)).send().await.unwrap();
+            let response = app
+                .client
+                .request(method.clone(), format!("{}{concrete}", app.address))
+                .send()
+                .await
+                .unwrap();
             let status = response.status();
             let body = response.text().await.unwrap();
-            assert!(!body.contains("\"no_route\""), "{method} {path} is documented but not served ({status})");
+            assert!(
+                !body.contains("\"no_route\""),
+                "{method} {path} is documented but not served ({status})"
+            );
         }
     }
 }
@@ -72,14 +99,25 @@ async fn every_documented_route_is_served() {
 async fn the_document_is_valid_openapi_3_1() {
     let app = TestApp::spawn().await;
     let document = document(&app).await;
-    let schema: Value = serde_json::from_str(include_str!("../fixtures/openapi-3.1.schema.json")).unwrap();
+    let schema: Value =
+        serde_json::from_str(include_str!("../fixtures/openapi-3.1.schema.json")).unwrap();
     let validator = jsonschema::draft202012::new(&schema).unwrap();
-    let errors: Vec<String> = validator.iter_errors(&document).map(|error| format!("{} at {}", error, error.instance_path())).collect();
-    assert!(errors.is_empty(), "invalid OpenAPI 3.1:\n{}", errors.join("\n"));
+    let errors: Vec<String> = validator
+        .iter_errors(&document)
+        .map(|error| format!("{} at {}", error, error.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "invalid OpenAPI 3.1:\n{}",
+        errors.join("\n")
+    );
     // Every $ref points at a schema that exists.
     let text = document.to_string();
     for reference in text.split("\"$ref\":\"#/components/schemas/").skip(1) {
         let name = reference.split('"').next().unwrap();
-        assert!(document["components"]["schemas"][name].is_object(), "dangling $ref to {name}");
+        assert!(
+            document["components"]["schemas"][name].is_object(),
+            "dangling $ref to {name}"
+        );
     }
 }

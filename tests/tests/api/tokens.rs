@@ -16,7 +16,12 @@ fn claims(sub: uuid::Uuid) -> Value {
 }
 
 fn sign(claims: &Value, algorithm: Algorithm, secret: &str) -> String {
-    encode(&Header::new(algorithm), claims, &EncodingKey::from_secret(secret.as_bytes())).unwrap()
+    encode(
+        &Header::new(algorithm),
+        claims,
+        &EncodingKey::from_secret(secret.as_bytes()),
+    )
+    .unwrap()
 }
 
 async fn me_status(app: &TestApp, token: &str) -> u16 {
@@ -27,7 +32,10 @@ async fn me_status(app: &TestApp, token: &str) -> u16 {
 async fn a_correctly_forged_token_is_accepted_so_the_rejections_below_mean_something() {
     let app = TestApp::spawn().await;
     let pro = app.professional("検証用").await;
-    assert_eq!(me_status(&app, &sign(&claims(pro.id), Algorithm::HS256, JWT_SECRET)).await, 200);
+    assert_eq!(
+        me_status(&app, &sign(&claims(pro.id), Algorithm::HS256, JWT_SECRET)).await,
+        200
+    );
 }
 
 #[tokio::test]
@@ -65,19 +73,45 @@ async fn tampered_expired_premature_and_misaddressed_tokens_are_401() {
     let cases = [
         ("tampered", tampered),
         ("expired", sign(&expired, Algorithm::HS256, JWT_SECRET)),
-        ("not yet valid", sign(&premature, Algorithm::HS256, JWT_SECRET)),
-        ("wrong audience", sign(&wrong_audience, Algorithm::HS256, JWT_SECRET)),
-        ("wrong issuer", sign(&wrong_issuer, Algorithm::HS256, JWT_SECRET)),
+        (
+            "not yet valid",
+            sign(&premature, Algorithm::HS256, JWT_SECRET),
+        ),
+        (
+            "wrong audience",
+            sign(&wrong_audience, Algorithm::HS256, JWT_SECRET),
+        ),
+        (
+            "wrong issuer",
+            sign(&wrong_issuer, Algorithm::HS256, JWT_SECRET),
+        ),
         ("missing nbf", sign(&no_nbf, Algorithm::HS256, JWT_SECRET)),
         ("missing iat", sign(&no_iat, Algorithm::HS256, JWT_SECRET)),
         ("alg none", alg_none),
-        ("other algorithm", sign(&claims(pro.id), Algorithm::HS512, JWT_SECRET)),
-        ("other secret", sign(&claims(pro.id), Algorithm::HS256, "another-secret-another-secret-0123456789")),
+        (
+            "other algorithm",
+            sign(&claims(pro.id), Algorithm::HS512, JWT_SECRET),
+        ),
+        (
+            "other secret",
+            sign(
+                &claims(pro.id),
+                Algorithm::HS256,
+                "another-secret-another-secret-0123456789",
+            ),
+        ),
         ("garbage", "not.a.token".to_owned()),
     ];
     for (case, token) in cases {
         let response = app.get("/me", &token).await;
-        assert_eq!(response.headers().get("www-authenticate").and_then(|v| v.to_str().ok()), Some("Bearer"), "{case}");
+        assert_eq!(
+            response
+                .headers()
+                .get("www-authenticate")
+                .and_then(|v| v.to_str().ok()),
+            Some("Bearer"),
+            "{case}"
+        );
         let body = problem(response, 401).await;
         assert_eq!(body["code"], "unauthorized", "{case}");
     }
@@ -87,6 +121,12 @@ async fn tampered_expired_premature_and_misaddressed_tokens_are_401() {
 async fn a_missing_or_malformed_authorization_header_is_401() {
     let app = TestApp::spawn().await;
     problem(app.client.get(app.api("/me")).send().await.unwrap(), 401).await;
-    let response = app.client.get(app.api("/me")).header("authorization", "Basic dXNlcjpwYXNz").send().await.unwrap();
+    let response = app
+        .client
+        .get(app.api("/me"))
+        .header("authorization", "Basic dXNlcjpwYXNz")
+        .send()
+        .await
+        .unwrap();
     problem(response, 401).await;
 }

@@ -1,0 +1,354 @@
+//! The outbox table's API: what the rest of the service calls to send email.
+//!
+//! [`enqueue`] takes the caller's connection, so inside a transaction the email is
+//! written atomically with the change that causes it: a rolled-back change sends
+//! nothing, and a committed one is delivered even if the process dies the next moment.
+
+use std::str::FromStr;
+
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set, sea_query::Expr,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::{ics, templates::Rendered};
+use crate::{
+    entities::outbox,
+    repo::{new_id, now},
+    routes::PageRequest,
+};
+
+/// The `kind` of each email Musubi sends.
+pub mod kind {
+    /// Both sides of a match, with each other's contact.
+    pub const INTRODUCTION: &str = "introduction";
+    /// A scouted professional is invited to a need.
+    pub const SCOUT_INVITATION: &str = "scout_invitation";
+    /// A meeting was scheduled (METHOD:REQUEST).
+    pub const MEETING_INVITATION: &str = "meeting_invitation";
+    /// A meeting was rescheduled (METHOD:REQUEST, higher SEQUENCE).
+    pub const MEETING_UPDATED: &str = "meeting_updated";
+    /// A meeting was cancelled (METHOD:CANCEL).
+    pub const MEETING_CANCELLED: &str = "meeting_cancelled";
+    /// 24 hours before a meeting.
+    pub const MEETING_REMINDER: &str = "meeting_reminder";
+    /// No answer in 3 days.
+    pub const NUDGE: &str = "nudge";
+    /// A match was declined.
+    pub const DECLINED: &str = "declined";
+    /// A match was cancelled.
+    pub const CANCELLED: &str = "cancelled";
+}
+
+/// The life of an outbox row: `pending` → `sending` → `sent`, back to `pending` after a
+/// failed attempt, `dead` once the retry budget is spent, `cancelled` if it no longer
+/// should go (erasure, a reschedule).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum OutboxStatus {
+    /// Waiting for its next attempt.
+    Pending,
+    /// Claimed by a worker, which holds a lease on it.
+    Sending,
+    /// Accepted by the SMTP server (or written to its file).
+    Sent,
+    /// Every attempt failed; nothing more will be tried.
+    Dead,
+    /// Withdrawn before it was sent.
+    Cancelled,
+}
+
+impl OutboxStatus {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Sending => "sending",
+            Self::Sent => "sent",
+            Self::Dead => "dead",
+            Self::Cancelled => "cancelled",
+        }
+    }
+
+    /// Parses the stored name.
+    pub fn parse(text: &str) -> Option<Self> {
+        [
+            Self::Pending,
+            Self::Sending,
+            Self::Sent,
+            Self::Dead,
+            Self::Cancelled,
+        ]
+        .into_iter()
+        .find(|status| status.as_str() == text)
+    }
+}
+
+/// The retry budget a row starts with; the delivering worker records its own
+/// (`MUSUBI_MAIL_MAX_ATTEMPTS`) when it claims the row.
+pub const DEFAULT_MAX_ATTEMPTS: i32 = 8;
+
+/// An iCalendar document attached to an email.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Calendar {
+    /// REQUEST or CANCEL; it is also the `method=` of the `text/calendar` part.
+    pub method: ics::Method,
+    /// The RFC 5545 document.
+    pub ics: String,
+}
+
+impl Calendar {
+    /// A METHOD:REQUEST invitation for a meeting (new or updated).
+    pub fn request(meeting: &ics::Meeting) -> Self {
+        Self {
+            method: ics::Method::Request,
+            ics: ics::request(meeting),
+        }
+    }
+
+    /// A METHOD:CANCEL notice for a meeting.
+    pub fn cancel(meeting: &ics::Meeting) -> Self {
+        Self {
+            method: ics::Method::Cancel,
+            ics: ics::cancel(meeting),
+        }
+    }
+}
+
+/// An email to write to the outbox.
+#[derive(Debug, Clone)]
+pub struct NewEmail {
+    /// One of [`kind`].
+    pub kind: &'static str,
+    /// The recipient's address.
+    pub to_address: String,
+    /// The recipient's display name.
+    pub to_name: String,
+    /// Subject.
+    pub subject: String,
+    /// Plain-text body.
+    pub text: String,
+    /// HTML body.
+    pub html: String,
+    /// An invitation, for meeting emails.
+    pub calendar: Option<Calendar>,
+    /// The user it goes to, so erasure can cancel it.
+    pub recipient_user_id: Option<Uuid>,
+    /// The region it belongs to, so its coordinators see it at `GET /outbox`.
+    pub region_id: Option<Uuid>,
+    /// The match it is about, so a later change can cancel it.
+    pub match_id: Option<Uuid>,
+    /// Not before this time (a reminder 24 hours before a meeting; now otherwise).
+    pub send_after: DateTime<Utc>,
+}
+
+impl NewEmail {
+    /// An email of `kind` with a rendered template, to send now.
+    pub fn new(
+        kind: &'static str,
+        to_address: impl Into<String>,
+        to_name: impl Into<String>,
+        rendered: Rendered,
+    ) -> Self {
+        Self {
+            kind,
+            to_address: to_address.into(),
+            to_name: to_name.into(),
+            subject: rendered.subject,
+            text: rendered.text,
+            html: rendered.html,
+            calendar: None,
+            recipient_user_id: None,
+            region_id: None,
+            match_id: None,
+            send_after: now(),
+        }
+    }
+
+    /// For this user (erasure cancels it).
+    pub fn to_user(mut self, user_id: Uuid) -> Self {
+        self.recipient_user_id = Some(user_id);
+        self
+    }
+
+    /// In this region (its coordinators see it).
+    pub fn in_region(mut self, region_id: Uuid) -> Self {
+        self.region_id = Some(region_id);
+        self
+    }
+
+    /// About this match.
+    pub fn about_match(mut self, match_id: Uuid) -> Self {
+        self.match_id = Some(match_id);
+        self
+    }
+
+    /// With an invitation attached.
+    pub fn with_calendar(mut self, calendar: Calendar) -> Self {
+        self.calendar = Some(calendar);
+        self
+    }
+
+    /// Not before `at`.
+    pub fn send_after(mut self, at: DateTime<Utc>) -> Self {
+        self.send_after = at;
+        self
+    }
+}
+
+/// Writes an email to the outbox and returns its id. Pass the transaction of the change
+/// that causes the email. An address that cannot be mailed is refused here, where the
+/// caller can still act on it, rather than dying later in the worker.
+#[tracing::instrument(skip_all, fields(kind = email.kind))]
+pub async fn enqueue(db: &impl ConnectionTrait, email: NewEmail) -> anyhow::Result<Uuid> {
+    lettre::Address::from_str(email.to_address.trim())
+        .with_context(|| format!("cannot email a {} to a malformed address", email.kind))?;
+    let id = new_id();
+    let at = now();
+    outbox::ActiveModel {
+        id: Set(id),
+        kind: Set(email.kind.to_owned()),
+        status: Set(OutboxStatus::Pending.as_str().to_owned()),
+        recipient_user_id: Set(email.recipient_user_id),
+        region_id: Set(email.region_id),
+        match_id: Set(email.match_id),
+        to_address: Set(email.to_address.trim().to_owned()),
+        to_name: Set(email.to_name),
+        subject: Set(email.subject),
+        text_body: Set(email.text),
+        html_body: Set(email.html),
+        calendar_method: Set(email
+            .calendar
+            .as_ref()
+            .map(|calendar| calendar.method.as_str().to_owned())),
+        calendar: Set(email.calendar.map(|calendar| calendar.ics)),
+        attempts: Set(0),
+        max_attempts: Set(DEFAULT_MAX_ATTEMPTS),
+        next_attempt_at: Set(email.send_after),
+        locked_until: Set(None),
+        locked_by: Set(None),
+        last_error: Set(None),
+        sent_at: Set(None),
+        created_at: Set(at),
+        updated_at: Set(at),
+    }
+    .insert(db)
+    .await
+    .context("writing an email to the outbox")?;
+    Ok(id)
+}
+
+/// Erasure (APPI): every pending email to this person is cancelled, and the personal
+/// data held in their finished rows (address, name, bodies, invitation) is blanked. A row
+/// a worker is sending at this very moment is left to finish. Returns how many emails
+/// were cancelled.
+#[tracing::instrument(skip_all)]
+pub async fn cancel_for_recipient(db: &impl ConnectionTrait, user_id: Uuid) -> anyhow::Result<u64> {
+    let at = now();
+    let cancelled = outbox::Entity::update_many()
+        .col_expr(
+            outbox::Column::Status,
+            Expr::value(OutboxStatus::Cancelled.as_str()),
+        )
+        .col_expr(outbox::Column::UpdatedAt, Expr::value(at))
+        .filter(outbox::Column::RecipientUserId.eq(user_id))
+        .filter(outbox::Column::Status.eq(OutboxStatus::Pending.as_str()))
+        .exec(db)
+        .await
+        .context("cancelling a person's pending email")?
+        .rows_affected;
+    let finished = [
+        OutboxStatus::Sent,
+        OutboxStatus::Dead,
+        OutboxStatus::Cancelled,
+    ]
+    .map(OutboxStatus::as_str);
+    outbox::Entity::update_many()
+        .col_expr(outbox::Column::ToAddress, Expr::value("erased@invalid"))
+        .col_expr(outbox::Column::ToName, Expr::value(""))
+        .col_expr(outbox::Column::TextBody, Expr::value(""))
+        .col_expr(outbox::Column::HtmlBody, Expr::value(""))
+        .col_expr(
+            outbox::Column::Calendar,
+            Expr::value(Option::<String>::None),
+        )
+        .col_expr(outbox::Column::UpdatedAt, Expr::value(at))
+        .filter(outbox::Column::RecipientUserId.eq(user_id))
+        .filter(outbox::Column::Status.is_in(finished))
+        .exec(db)
+        .await
+        .context("erasing a person's email history")?;
+    Ok(cancelled)
+}
+
+/// Cancels the pending emails of one kind about a match (e.g. the old reminder when a
+/// meeting is rescheduled). Returns how many were cancelled.
+#[tracing::instrument(skip_all, fields(kind = %kind))]
+pub async fn cancel_pending(
+    db: &impl ConnectionTrait,
+    match_id: Uuid,
+    kind: &str,
+) -> anyhow::Result<u64> {
+    let result = outbox::Entity::update_many()
+        .col_expr(
+            outbox::Column::Status,
+            Expr::value(OutboxStatus::Cancelled.as_str()),
+        )
+        .col_expr(outbox::Column::UpdatedAt, Expr::value(now()))
+        .filter(outbox::Column::MatchId.eq(match_id))
+        .filter(outbox::Column::Kind.eq(kind))
+        .filter(outbox::Column::Status.eq(OutboxStatus::Pending.as_str()))
+        .exec(db)
+        .await
+        .context("cancelling pending email of a match")?;
+    Ok(result.rows_affected)
+}
+
+/// A region's emails, newest first, optionally of one status (`GET /outbox`). Returns up
+/// to `page.limit + 1` rows, for [`crate::routes::Page::from_rows`].
+pub async fn list(
+    db: &impl ConnectionTrait,
+    region_id: Uuid,
+    status: Option<OutboxStatus>,
+    page: PageRequest,
+) -> anyhow::Result<Vec<outbox::Model>> {
+    let mut query = outbox::Entity::find().filter(outbox::Column::RegionId.eq(region_id));
+    if let Some(status) = status {
+        query = query.filter(outbox::Column::Status.eq(status.as_str()));
+    }
+    if let Some(before) = page.before {
+        query = query.filter(outbox::Column::Id.lt(before));
+    }
+    query
+        .order_by_desc(outbox::Column::Id)
+        .limit(page.limit + 1)
+        .all(db)
+        .await
+        .context("listing the outbox")
+}
+
+/// One row by id.
+pub async fn by_id(db: &impl ConnectionTrait, id: Uuid) -> anyhow::Result<Option<outbox::Model>> {
+    outbox::Entity::find_by_id(id)
+        .one(db)
+        .await
+        .context("reading an outbox row")
+}
+
+/// The emails about a match, oldest first (for the match's history and for tests).
+pub async fn for_match(
+    db: &impl ConnectionTrait,
+    match_id: Uuid,
+) -> anyhow::Result<Vec<outbox::Model>> {
+    outbox::Entity::find()
+        .filter(outbox::Column::MatchId.eq(match_id))
+        .order_by_asc(outbox::Column::Id)
+        .all(db)
+        .await
+        .context("reading a match's email")
+}

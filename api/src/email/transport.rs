@@ -1,0 +1,275 @@
+//! From an outbox row to a delivered message: over SMTP (lettre) when `MUSUBI_SMTP_URL`
+//! is set, otherwise as `.eml` files in `MUSUBI_MAIL_DIR` (the embedded default).
+
+use std::{
+    io::Write as _,
+    path::{Path, PathBuf},
+    time::SystemTime,
+};
+
+use anyhow::{Context, bail};
+use lettre::{
+    Address, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
+    message::{Attachment, Mailbox, MultiPart, SinglePart, header::ContentType},
+};
+use uuid::Uuid;
+
+use crate::{config::Settings, entities::outbox};
+
+/// Where mail goes.
+#[derive(Clone)]
+pub enum Transport {
+    /// An SMTP relay, with a pool of connections and a timeout on every command.
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    /// A directory of `<outbox id>.eml` files.
+    Files(PathBuf),
+}
+
+impl std::fmt::Debug for Transport {
+    // The SMTP URL may carry a password: show the kind only.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Smtp(_) => f.write_str("Transport::Smtp"),
+            Self::Files(dir) => write!(f, "Transport::Files({})", dir.display()),
+        }
+    }
+}
+
+impl Transport {
+    /// SMTP from `MUSUBI_SMTP_URL` (`smtp://` plain or `?tls=required` for STARTTLS,
+    /// `smtps://` for TLS, `user:pass@` to authenticate), else files in `MUSUBI_MAIL_DIR`
+    /// (created if missing, so a bad directory fails at start-up).
+    pub fn from_settings(settings: &Settings) -> anyhow::Result<Self> {
+        match &settings.smtp_url {
+            Some(url) => {
+                let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url.expose())
+                    .context("MUSUBI_SMTP_URL is not a valid SMTP URL (smtp://host:port or smtps://user:pass@host)")?
+                    // Each connect and command is bounded; the worker bounds the whole send too.
+                    .timeout(Some(settings.mail.send_timeout))
+                    .build();
+                Ok(Self::Smtp(transport))
+            }
+            None => {
+                std::fs::create_dir_all(&settings.mail_dir).with_context(|| {
+                    format!(
+                        "cannot create the mail directory {} (MUSUBI_MAIL_DIR)",
+                        settings.mail_dir.display()
+                    )
+                })?;
+                Ok(Self::Files(settings.mail_dir.clone()))
+            }
+        }
+    }
+
+    /// `smtp` or `files`, for logs.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Smtp(_) => "smtp",
+            Self::Files(_) => "files",
+        }
+    }
+
+    /// Delivers one message. Sending the same row again (after a crash) produces the same
+    /// `Message-ID`, and for files overwrites the same file.
+    pub async fn send(&self, id: Uuid, message: Message) -> anyhow::Result<()> {
+        match self {
+            Self::Smtp(transport) => {
+                transport
+                    .send(message)
+                    .await
+                    .context("the SMTP server did not accept the message")?;
+                Ok(())
+            }
+            Self::Files(dir) => {
+                let dir = dir.clone();
+                let bytes = message.formatted();
+                tokio::task::spawn_blocking(move || write_atomically(&dir, id, &bytes))
+                    .await
+                    .context("the file writer panicked")?
+            }
+        }
+    }
+}
+
+/// Writes `<dir>/<id>.eml` through a temporary file and a rename, so a crash never leaves
+/// half a message and a retry replaces the file whole.
+fn write_atomically(dir: &Path, id: Uuid, bytes: &[u8]) -> anyhow::Result<()> {
+    let path = dir.join(format!("{id}.eml"));
+    let temporary = dir.join(format!(".{id}.eml.tmp"));
+    let mut file = std::fs::File::create(&temporary)
+        .with_context(|| format!("cannot create {}", temporary.display()))?;
+    file.write_all(bytes)
+        .with_context(|| format!("cannot write {}", temporary.display()))?;
+    file.sync_all()
+        .with_context(|| format!("cannot flush {}", temporary.display()))?;
+    drop(file);
+    std::fs::rename(&temporary, &path)
+        .with_context(|| format!("cannot move the message into {}", path.display()))
+}
+
+/// The `Message-ID` of an outbox row: stable, so a resend is recognisably the same message.
+pub fn message_id(id: Uuid) -> String {
+    format!("<{id}@musubi>")
+}
+
+/// Builds the RFC 5322 message of a row: `multipart/alternative` text and HTML, and for
+/// meetings a `text/calendar; method=…` alternative (what Outlook and Gmail act on) plus
+/// the same document as an `invite.ics` attachment (what other clients import).
+pub fn build_message(row: &outbox::Model, from: &str) -> anyhow::Result<Message> {
+    let from: Mailbox = from
+        .parse()
+        .context("MUSUBI_MAIL_FROM is not a mailbox like `Musubi <no-reply@example.jp>`")?;
+    let address: Address = row
+        .to_address
+        .parse()
+        .context("the recipient's address is malformed")?;
+    let name = Some(row.to_name.trim().to_owned()).filter(|name| !name.is_empty());
+    let alternative = MultiPart::alternative()
+        .singlepart(SinglePart::plain(row.text_body.clone()))
+        .singlepart(SinglePart::html(row.html_body.clone()));
+    let body = match &row.calendar {
+        None => alternative,
+        Some(ics) => {
+            let method = row.calendar_method.as_deref().unwrap_or("REQUEST");
+            if !matches!(method, "REQUEST" | "CANCEL") {
+                bail!("calendar method {method:?} is neither REQUEST nor CANCEL");
+            }
+            let calendar_type =
+                ContentType::parse(&format!("text/calendar; method={method}; charset=UTF-8"))
+                    .context("building the text/calendar content type")?;
+            let attachment_type = ContentType::parse("application/ics")
+                .context("building the application/ics content type")?;
+            MultiPart::mixed()
+                .multipart(
+                    alternative.singlepart(
+                        SinglePart::builder()
+                            .header(calendar_type)
+                            .body(ics.clone()),
+                    ),
+                )
+                .singlepart(
+                    Attachment::new("invite.ics".to_owned()).body(ics.clone(), attachment_type),
+                )
+        }
+    };
+    Message::builder()
+        .from(from)
+        .to(Mailbox::new(name, address))
+        .subject(row.subject.clone())
+        .message_id(Some(message_id(row.id)))
+        // The time the email was written, so every resend is the same message.
+        .date(SystemTime::from(row.created_at))
+        .multipart(body)
+        .context("building the message")
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{TimeZone, Utc};
+    use mail_parser::MimeHeaders;
+
+    use super::*;
+
+    fn row(calendar: Option<(&str, &str)>) -> outbox::Model {
+        let at = Utc.with_ymd_and_hms(2027, 1, 2, 3, 4, 5).unwrap();
+        outbox::Model {
+            id: Uuid::from_u128(42),
+            kind: "meeting_invitation".to_owned(),
+            status: "sending".to_owned(),
+            recipient_user_id: None,
+            region_id: None,
+            match_id: None,
+            to_address: "hanako@example.jp".to_owned(),
+            to_name: "山田 花子".to_owned(),
+            subject: "【Musubi】面談のご案内：塩尻市 CMO".to_owned(),
+            text_body: "山田 花子 様\nDear 山田 花子,\n".to_owned(),
+            html_body: "<p>山田 花子 様</p>".to_owned(),
+            calendar: calendar.map(|(_, ics)| ics.to_owned()),
+            calendar_method: calendar.map(|(method, _)| method.to_owned()),
+            attempts: 0,
+            max_attempts: 8,
+            next_attempt_at: at,
+            locked_until: None,
+            locked_by: None,
+            last_error: None,
+            sent_at: None,
+            created_at: at,
+            updated_at: at,
+        }
+    }
+
+    fn parse(message: &Message) -> (Vec<u8>, mail_parser::Message<'static>) {
+        let bytes = message.formatted();
+        let parsed = mail_parser::MessageParser::default()
+            .parse(&bytes)
+            .unwrap()
+            .into_owned();
+        (bytes, parsed)
+    }
+
+    #[test]
+    fn a_message_has_a_stable_id_an_encoded_subject_and_text_and_html() {
+        let message = build_message(&row(None), "Musubi <no-reply@musubi.example.jp>").unwrap();
+        let (bytes, parsed) = parse(&message);
+        let raw = String::from_utf8_lossy(&bytes);
+        assert!(
+            raw.contains("Subject: =?utf-8?"),
+            "the Japanese subject is RFC 2047 encoded:\n{raw}"
+        );
+        assert_eq!(parsed.subject(), Some("【Musubi】面談のご案内：塩尻市 CMO"));
+        assert_eq!(
+            parsed.message_id(),
+            Some("00000000-0000-0000-0000-00000000002a@musubi")
+        );
+        assert_eq!(
+            parsed.body_text(0).as_deref().map(str::trim_end),
+            Some("山田 花子 様\r\nDear 山田 花子,")
+        );
+        assert!(
+            parsed
+                .body_html(0)
+                .is_some_and(|html| html.contains("<p>山田 花子 様</p>"))
+        );
+        // Built twice, the same row keeps its Message-ID and Date.
+        let (_, again) =
+            parse(&build_message(&row(None), "Musubi <no-reply@musubi.example.jp>").unwrap());
+        assert_eq!(again.message_id(), parsed.message_id());
+        assert_eq!(
+            again.date().map(|d| d.to_timestamp()),
+            parsed.date().map(|d| d.to_timestamp())
+        );
+    }
+
+    #[test]
+    fn a_meeting_message_carries_the_calendar_part_and_the_attachment() {
+        let ics = "BEGIN:VCALENDAR\r\nMETHOD:CANCEL\r\nEND:VCALENDAR\r\n";
+        let message =
+            build_message(&row(Some(("CANCEL", ics))), "no-reply@musubi.example.jp").unwrap();
+        let (bytes, parsed) = parse(&message);
+        let raw = String::from_utf8_lossy(&bytes);
+        // (lettre writes the charset lower-case; MIME parameters are case-insensitive.)
+        assert!(
+            raw.to_ascii_lowercase()
+                .contains("text/calendar; method=cancel; charset=utf-8"),
+            "{raw}"
+        );
+        assert!(
+            raw.contains("multipart/mixed") && raw.contains("multipart/alternative"),
+            "{raw}"
+        );
+        let attachment = parsed
+            .attachments()
+            .find(|part| part.attachment_name() == Some("invite.ics"))
+            .unwrap();
+        assert_eq!(std::str::from_utf8(attachment.contents()).unwrap(), ics);
+    }
+
+    #[test]
+    fn a_malformed_recipient_or_sender_is_an_error() {
+        let mut bad = row(None);
+        bad.to_address = "not an address".to_owned();
+        assert!(build_message(&bad, "no-reply@musubi.example.jp").is_err());
+        assert!(build_message(&row(None), "Musubi <broken").is_err());
+        assert!(build_message(&row(Some(("PUBLISH", "x"))), "no-reply@musubi.example.jp").is_err());
+    }
+}
