@@ -20,8 +20,8 @@ use crate::factors::encode::Doc;
 
 /// A row with no forward list.
 const NONE: u32 = u32::MAX;
-/// Bytes of postings cleaned per update at least; more when a backlog builds up.
-const CLEAN_BUDGET: usize = 64 * 1024;
+/// Bytes of postings an update earns for clean-up (see [`Corpus::reclaim`]).
+const CLEAN_BUDGET: usize = 32 * 1024;
 
 /// BM25 statistics and postings of the profiles of an index.
 ///
@@ -44,9 +44,11 @@ pub struct Corpus {
     postings: Vec<Vec<u8>>,
     /// The row of each list's last posting (delta base for appends).
     last: Vec<u32>,
-    /// Whether each list is in ascending row order (it is unless a freed row was
-    /// reused since the list was last cleaned).
-    sorted: Vec<bool>,
+    /// Postings that arrived out of row order (a reused row), per term, until the
+    /// term's list is next rewritten; a few, so they live apart from the lists.
+    appendix: HashMap<u32, Vec<(u32, u16)>>,
+    /// Bytes of clean-up earned by updates and not yet spent.
+    credit: usize,
     /// Live documents.
     docs: u32,
     /// Sum of live documents' lengths.
@@ -108,20 +110,23 @@ impl Corpus {
         for &(id, tf) in &terms {
             let id = id as usize;
             self.df[id] += 1;
-            let delta = i64::from(row) - i64::from(self.last[id]);
-            if delta <= 0 && !self.postings[id].is_empty() {
-                // A reused row: the list is out of order until the clean-up queue
-                // reaches it (a query meanwhile sorts a copy).
-                self.sorted[id] = false;
+            if self.postings[id].is_empty() || row > self.last[id] {
+                let delta = i64::from(row) - i64::from(self.last[id]);
+                reserve_gently(&mut self.postings[id], 12);
+                push_posting(&mut self.postings[id], delta, tf);
+                self.last[id] = row;
+            } else {
+                // A reused row, behind the list's end: kept aside, in order for
+                // readers, until the clean-up queue rewrites the list with it.
+                self.appendix.entry(id as u32).or_default().push((row, tf));
                 if !self.queued[id] {
                     self.queued[id] = true;
                     self.dirty.push_back(id as u32);
                 }
             }
-            push_posting(&mut self.postings[id], delta, tf);
-            self.last[id] = row;
         }
         let start = u32::try_from(self.forward.len()).unwrap_or(NONE);
+        reserve_gently(&mut self.forward, 8 + 6 * terms.len());
         encode_forward(&terms, &mut self.forward);
         let row = row as usize;
         if self.forward_start.len() <= row {
@@ -175,24 +180,26 @@ impl Corpus {
     /// Cleans some dirty lists, dropping postings of rows `alive` says are dead, and
     /// returns rows that may now be reused.
     pub(crate) fn reclaim(&mut self, alive: impl Fn(u32) -> bool, everything: bool) -> Vec<u32> {
-        let mut budget = CLEAN_BUDGET + self.zombies.len() * 1024;
+        // Each update earns a fixed amount of clean-up; a list is rewritten once the
+        // credit covers it, so no single update pays for a long list, and removed
+        // rows wait at most one round of the queue (total list bytes / budget
+        // updates) — a round cleans all the dead postings of a list at once.
+        self.credit = self.credit.saturating_add(CLEAN_BUDGET);
         while let Some(&id) = self.dirty.front() {
-            if !everything && budget == 0 {
+            let id = id as usize;
+            let cost = self.postings[id].len();
+            if !everything && cost > self.credit {
                 break;
             }
+            self.credit = self.credit.saturating_sub(cost);
             self.dirty.pop_front();
-            let id = id as usize;
-            budget = budget.saturating_sub(self.postings[id].len());
             self.rewrite(id, &alive);
             self.queued[id] = false;
             self.cleaned_at[id] = self.removals;
         }
-        if everything {
-            for id in 0..self.postings.len() {
-                if !self.sorted[id] {
-                    self.rewrite(id, &alive);
-                }
-            }
+        if self.dirty.is_empty() {
+            // Credit does not pile up while there is nothing to clean.
+            self.credit = 0;
         }
         let mut freed = Vec::new();
         while let Some(&(row, removed_at)) = self.zombies.front() {
@@ -252,7 +259,7 @@ impl Corpus {
         self.queued.shrink_to_fit();
         self.cleaned_at.shrink_to_fit();
         self.last.shrink_to_fit();
-        self.sorted.shrink_to_fit();
+        self.appendix.shrink_to_fit();
         self.ids.shrink_to_fit();
         self.forward.shrink_to_fit();
         self.forward_start.shrink_to_fit();
@@ -267,7 +274,8 @@ impl Corpus {
             + self.ids.capacity() * (std::mem::size_of::<(u64, u32)>() + 1)
             + (self.df.capacity() + self.last.capacity()) * 4
             + self.queued.capacity()
-            + self.sorted.capacity()
+            + self.appendix.capacity() * (std::mem::size_of::<(u32, Vec<(u32, u16)>)>() + 1)
+            + self.appendix.values().map(|v| v.capacity() * 8).sum::<usize>()
             + self.cleaned_at.capacity() * 8
             + self.forward.capacity()
             + self.forward_start.capacity() * 4
@@ -275,12 +283,14 @@ impl Corpus {
             + self.zombies.capacity() * 16
     }
 
-    /// Rewrites list `id` without dead rows' postings, in ascending row order.
+    /// Rewrites list `id` without dead rows' postings and with its appendix merged
+    /// in, in ascending row order.
     fn rewrite(&mut self, id: usize, alive: &impl Fn(u32) -> bool) {
         let mut postings: Vec<(u32, u16)> = PostingIter::new(&self.postings[id])
             .filter(|&(row, _)| alive(row))
             .collect();
-        if !self.sorted[id] {
+        if let Some(extra) = self.appendix.remove(&(id as u32)) {
+            postings.extend(extra.into_iter().filter(|&(row, _)| alive(row)));
             postings.sort_unstable_by_key(|&(row, _)| row);
         }
         let mut kept = Vec::with_capacity(self.postings[id].len());
@@ -292,7 +302,6 @@ impl Corpus {
         kept.shrink_to_fit();
         self.postings[id] = kept;
         self.last[id] = last;
-        self.sorted[id] = true;
     }
 
     /// Postings of term `id` in ascending row order.
@@ -301,16 +310,13 @@ impl Corpus {
             .postings
             .get(id as usize)
             .map_or(&[][..], Vec::as_slice);
-        let source = if self.sorted.get(id as usize).copied().unwrap_or(true) {
-            Source::Bytes(PostingIter::new(bytes))
-        } else {
-            let mut postings: Vec<(u32, u16)> = PostingIter::new(bytes).collect();
-            postings.sort_unstable_by_key(|&(row, _)| row);
-            Source::Sorted(postings.into_iter())
-        };
+        let mut extra: Vec<(u32, u16)> = self.appendix.get(&id).cloned().unwrap_or_default();
+        extra.sort_unstable_by_key(|&(row, _)| row);
         Cursor {
-            source,
-            pending: None,
+            main: PostingIter::new(bytes),
+            extra: extra.into_iter(),
+            main_next: None,
+            extra_next: None,
         }
     }
 
@@ -323,7 +329,6 @@ impl Corpus {
             self.cleaned_at.push(0);
             self.postings.push(Vec::new());
             self.last.push(0);
-            self.sorted.push(true);
         }
         id
     }
@@ -390,17 +395,13 @@ fn push_posting(out: &mut Vec<u8>, delta: i64, tf: u16) {
     }
 }
 
-/// A term's postings read in ascending row order, a block of rows at a time.
+/// A term's postings read in ascending row order, a block of rows at a time: the
+/// list merged with its (sorted) appendix.
 pub(crate) struct Cursor<'a> {
-    source: Source<'a>,
-    pending: Option<(u32, u16)>,
-}
-
-enum Source<'a> {
-    /// A list already in row order, decoded as it is read.
-    Bytes(PostingIter<'a>),
-    /// A list that was not, decoded and sorted up front.
-    Sorted(std::vec::IntoIter<(u32, u16)>),
+    main: PostingIter<'a>,
+    extra: std::vec::IntoIter<(u32, u16)>,
+    main_next: Option<(u32, u16)>,
+    extra_next: Option<(u32, u16)>,
 }
 
 impl Cursor<'_> {
@@ -409,22 +410,39 @@ impl Cursor<'_> {
     #[inline]
     pub(crate) fn take_until(&mut self, end: u32, mut visit: impl FnMut(u32, u16)) {
         loop {
-            let next = match self.pending.take() {
-                Some(posting) => Some(posting),
-                None => match &mut self.source {
-                    Source::Bytes(iter) => iter.next(),
-                    Source::Sorted(iter) => iter.next(),
-                },
+            if self.main_next.is_none() {
+                self.main_next = self.main.next();
+            }
+            if self.extra_next.is_none() {
+                self.extra_next = self.extra.next();
+            }
+            let take_main = match (self.main_next, self.extra_next) {
+                (Some(main), Some(extra)) => main.0 <= extra.0,
+                (Some(_), None) => true,
+                (None, Some(_)) => false,
+                (None, None) => return,
             };
-            match next {
-                Some((row, tf)) if row < end => visit(row, tf),
-                Some(posting) => {
-                    self.pending = Some(posting);
-                    return;
+            let slot = if take_main {
+                &mut self.main_next
+            } else {
+                &mut self.extra_next
+            };
+            match *slot {
+                Some((row, tf)) if row < end => {
+                    *slot = None;
+                    visit(row, tf);
                 }
-                None => return,
+                _ => return,
             }
         }
+    }
+}
+
+/// Grows `bytes` by an eighth when full, not double: lists that live for the life
+/// of the service would otherwise carry up to their own size in spare capacity.
+fn reserve_gently(bytes: &mut Vec<u8>, needed: usize) {
+    if bytes.capacity() - bytes.len() < needed {
+        bytes.reserve_exact(needed.max(bytes.len() / 8).max(16));
     }
 }
 

@@ -358,6 +358,23 @@ impl ProfileIndex {
         if let Some(row) = self.free.pop() {
             return row;
         }
+        if self.ids.len() == self.ids.capacity() {
+            // Grow by an eighth, not double: a million-row index would otherwise
+            // carry up to a million rows of spare columns after one insert.
+            let more = self.ids.len() / 8 + 16;
+            self.ids.reserve_exact(more);
+            self.flags.reserve_exact(more);
+            self.hours.reserve_exact(more);
+            self.available_from.reserve_exact(more);
+            self.doc_len.reserve_exact(more);
+            self.min_compensation.reserve_exact(more);
+            self.caps.reserve_exact(more);
+            self.themes.reserve_exact(more);
+            self.role_years.reserve_exact(more);
+            self.skills.reserve_exact(more);
+            self.industries.reserve_exact(more);
+            self.places.reserve_exact(more);
+        }
         self.ids.push(0);
         self.flags.push(0);
         self.hours.push(0);
