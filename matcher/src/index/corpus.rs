@@ -594,4 +594,31 @@ mod tests {
         assert!(corpus.holds(1, &b));
         assert!(!corpus.holds(1, &a));
     }
+
+    #[test]
+    fn a_reused_row_is_read_in_row_order_before_and_after_cleaning() {
+        let mut corpus = Corpus::default();
+        let doc = Doc::new(&["漆器"]);
+        for row in 0..4 {
+            corpus.add(row, &doc);
+        }
+        corpus.remove(1, doc.len);
+        let alive = |row: u32| row != 1;
+        assert_eq!(corpus.reclaim(alive, true), [1]);
+        corpus.add(1, &doc); // behind the list's end: into the appendix
+        let (id, df) = corpus.term(crate::factors::encode::term_key("漆器")).unwrap();
+        assert_eq!(df, 4);
+        let read = |corpus: &Corpus| {
+            let mut rows = Vec::new();
+            let mut cursor = corpus.cursor(id);
+            cursor.take_until(2, |row, _| rows.push(row));
+            cursor.take_until(u32::MAX, |row, _| rows.push(row));
+            rows
+        };
+        assert_eq!(read(&corpus), [0, 1, 2, 3]);
+        assert!(!corpus.appendix.is_empty());
+        corpus.reclaim(|_| true, true);
+        assert!(corpus.appendix.is_empty());
+        assert_eq!(read(&corpus), [0, 1, 2, 3]);
+    }
 }
