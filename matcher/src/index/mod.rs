@@ -21,10 +21,18 @@
 //! That is 78 bytes a row, plus about 8 for the id table, plus the text: postings
 //! (one or two bytes a distinct term) and forward lists (about the same) that keep
 //! document frequencies exact under removal. Longer lists (a seventh skill, a fifth
-//! place) spill into a side table for that row only.
+//! place) spill into a side table for that row only. Measured on a million
+//! synthetic profiles with two-sentence motivations: 181 bytes a profile after
+//! [`build`](ProfileIndex::build) (172 MiB), about 200 after heavy churn.
 //!
 //! Updates never rebuild: an upsert writes one row (reusing a freed one), appends
-//! its postings, and does a bounded share of clean-up of removed rows' postings.
+//! its postings, and does a bounded share of clean-up of removed rows' postings
+//! (under a millisecond at a million profiles). Upserting a profile whose text did
+//! not change rewrites its columns in place and keeps its postings.
+//!
+//! Ranking is in [`ProfileIndex::rank`] and [`ProfileIndex::rank_batch`]; the
+//! bytes a scan reads can be streamed with [`ProfileIndex::scan_bytes`] (or
+//! [`ProfileIndex::stream_read`]) as the baseline a scan's speed is judged by.
 //!
 //! ```
 //! use chrono::NaiveDate;
