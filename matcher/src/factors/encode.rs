@@ -20,9 +20,9 @@ pub(crate) const ALIVE: u32 = 1;
 pub(crate) const ACTIVE: u32 = 1 << 1;
 /// Row flag: the professional works pro bono.
 pub(crate) const PRO_BONO_OK: u32 = 1 << 2;
-const STYLE_SHIFT: u32 = 3;
+pub(crate) const STYLE_SHIFT: u32 = 3;
 pub(crate) const WORK_STYLE_SHIFT: u32 = 5;
-const SLOTS_SHIFT: u32 = 7;
+pub(crate) const SLOTS_SHIFT: u32 = 7;
 /// Bits of [`Scalars::flags`] that encoding sets; the index keeps its own above them.
 pub(crate) const SCALAR_FLAG_BITS: u32 = 10;
 

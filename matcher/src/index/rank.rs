@@ -20,12 +20,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::exclusion::Exclusion;
 use crate::factors::bm25::{NO_TERM, SaturationTable, contribution};
-use crate::factors::encode::{ALIVE, RowRef};
+use crate::factors::encode::{ALIVE, RowRef, STYLE_SHIFT};
 use crate::factors::kernel::{self, TextScores};
 use crate::factors::proposal_match;
 use crate::factors::query::NeedQuery;
 use crate::factors::reasons::TextMatch;
-use crate::model::{Id, Need};
+use crate::model::{Id, Need, Style, WorkStyle};
 use crate::reciprocal::{Preference, preference_total};
 use crate::score::{Explanation, display_row};
 use crate::topk::{RankKey, TopK};
@@ -120,6 +120,106 @@ pub(super) struct Lane<'n> {
     pub(super) top: TopK<u32>,
     /// Weight of every factor but motivation and skills.
     pub(super) rest: f32,
+    /// Cheap ceilings of those other factors, for the first-stage bound.
+    ceilings: Ceilings,
+}
+
+/// What a need's other factors can at most be for a row, from the columns the first
+/// stage reads anyway — looser than the kernels (a role's years, the start date,
+/// distance and places are taken at best) but far tighter than "perfect". The
+/// parts fixed by the row's style, work style and meeting slots (seven flag bits)
+/// are tabled, so a row costs three lookups and a few multiplications.
+struct Ceilings {
+    /// Weighted ceiling of everything but hours, industry and visits, by flag bits.
+    base: [f32; 128],
+    /// Availability's weight × 0.7 × slot fit, by flag bits (times the hours fit).
+    per_hour: [f32; 128],
+    /// Weight of a known industry (0 when the need names none).
+    industry_weight: f32,
+    industry: u16,
+    /// One over the need's minimum hours (0 when it has none: hours always fit).
+    hours_scale: f32,
+    /// Work style's weight × 0.5 when visits are asked, else 0 (times the visit fit).
+    visit_weight: f32,
+    /// One over the visits asked.
+    visit_scale: f32,
+}
+
+impl Ceilings {
+    fn new(q: &NeedQuery<'_>) -> Self {
+        let w = q.weights;
+        let styles = [Style::HandsOn, Style::Advisory, Style::Either];
+        let work_styles = [WorkStyle::Remote, WorkStyle::Hybrid, WorkStyle::Onsite];
+        let has_industry = q.industry != 0;
+        let mut base = [0.0f32; 128];
+        let mut per_hour = [0.0f32; 128];
+        for bits in 0..128usize {
+            let style = styles[(bits & 3).min(2)];
+            let work_style = work_styles[((bits >> 2) & 3).min(2)];
+            let offered = ((bits >> 4) & 7) as u8;
+            let style_fit = kernel::style_component(q.style, style);
+            let experience = if has_industry {
+                0.5 + 0.25 * style_fit
+            } else {
+                2.0 / 3.0 + style_fit / 3.0
+            };
+            let common = q.slots & offered;
+            let slot_fit = if q.slots == 0 {
+                1.0
+            } else if offered == 0 {
+                0.5
+            } else if common == 0 {
+                0.15
+            } else {
+                0.75 + 0.25 * common.count_ones() as f32 / q.slots.count_ones() as f32
+            };
+            let work_fit = kernel::work_style_component(q.work_style, work_style);
+            let work = if q.visits == 0 {
+                work_fit
+            } else {
+                0.5 * work_fit
+            };
+            base[bits] = w[2] * experience + w[3] * 0.3 * slot_fit + w[4] + w[5] * work + w[6];
+            per_hour[bits] = w[3] * 0.7 * slot_fit;
+        }
+        Self {
+            base,
+            per_hour,
+            industry_weight: if has_industry { w[2] * 0.25 } else { 0.0 },
+            industry: q.industry,
+            hours_scale: if q.need.hours_min == 0 {
+                0.0
+            } else {
+                1.0 / f32::from(q.need.hours_min)
+            },
+            visit_weight: if q.visits == 0 { 0.0 } else { w[5] * 0.5 },
+            visit_scale: if q.visits == 0 {
+                0.0
+            } else {
+                1.0 / f32::from(q.visits)
+            },
+        }
+    }
+
+    /// `Σ weight × ceiling` over experience, availability, region, work style and
+    /// compensation.
+    #[inline]
+    fn of(&self, flags: u32, hours: u16, caps: [u8; 4], industries: [u16; 2]) -> f32 {
+        let bits = ((flags >> STYLE_SHIFT) & 127) as usize;
+        let known = (industries[0] == self.industry)
+            | (industries[1] == self.industry)
+            | (flags & OVERFLOW != 0);
+        let hours_fit = if self.hours_scale == 0.0 {
+            1.0
+        } else {
+            (f32::from(hours) * self.hours_scale).min(1.0)
+        };
+        let visit_fit = (f32::from(caps[0]) * self.visit_scale).min(1.0);
+        self.base[bits]
+            + self.per_hour[bits] * hours_fit
+            + self.industry_weight * f32::from(u8::from(known))
+            + self.visit_weight * visit_fit
+    }
 }
 
 impl Lane<'_> {
@@ -362,6 +462,7 @@ impl ProfileIndex {
         proposals.sort_by_key(|p| p.0);
         let w = q.weights;
         Lane {
+            ceilings: Ceilings::new(&q),
             q,
             proposals,
             top: TopK::new(request.k),
@@ -441,9 +542,11 @@ impl ProfileIndex {
         let mut kept = 0;
         // Branch-free: every row is written, only survivors advance `kept`.
         let reciprocal = request.mode == Mode::Reciprocal;
+        let industries = &self.industries[start..end];
         for i in 0..n {
             let group = usize::from(excluded[i] != 0);
-            let upper = 100.0 * (w[0] * skill[i] + w[1] * motivation[i] + lane.rest);
+            let rest = lane.ceilings.of(flags[i], hours[i], caps[i], industries[i]);
+            let upper = 100.0 * (w[0] * skill[i] + w[1] * motivation[i] + rest);
             let bound = if reciprocal {
                 kernel::harmonic(upper.min(100.0), 100.0) + SLACK
             } else {
