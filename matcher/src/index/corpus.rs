@@ -606,7 +606,9 @@ mod tests {
         let alive = |row: u32| row != 1;
         assert_eq!(corpus.reclaim(alive, true), [1]);
         corpus.add(1, &doc); // behind the list's end: into the appendix
-        let (id, df) = corpus.term(crate::factors::encode::term_key("漆器")).unwrap();
+        let (id, df) = corpus
+            .term(crate::factors::encode::term_key("漆器"))
+            .unwrap();
         assert_eq!(df, 4);
         let read = |corpus: &Corpus| {
             let mut rows = Vec::new();
