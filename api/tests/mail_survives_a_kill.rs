@@ -1,6 +1,7 @@
 //! Killing the server process in the middle of delivering mail loses none of it: the
 //! real `musubi` binary is SIGKILLed while it is sending, started again on the same
-//! database, and every email still arrives at the SMTP server.
+//! database, and every email still arrives at the SMTP server. The second process is
+//! then stopped with SIGTERM and must exit cleanly, mail worker and all.
 //!
 //! Delivery is at least once: the message whose SMTP transaction was cut by the kill may
 //! arrive a second time, with the same Message-ID (so a mail system can drop it). No
@@ -8,6 +9,11 @@
 //!
 //! Like the end-to-end suite, it runs on PostgreSQL (`MUSUBI_TEST_BACKEND=postgres` and
 //! `MUSUBI_TEST_PG_URL`) or on SQLite (the default).
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "in a test, a panic is the failure report"
+)]
 
 #[path = "../../tests/src/smtp.rs"]
 mod smtp;
@@ -25,6 +31,7 @@ use musubi_api::{
     email::{
         outbox::{self, NewEmail, kind},
         templates::Rendered,
+        worker,
     },
     entities::outbox as row,
 };
@@ -34,8 +41,6 @@ use uuid::Uuid;
 
 const JWT_SECRET: &str = "kill-test-secret-kill-test-secret-0123456789";
 const EMAILS: usize = 300;
-/// The worker's sends in flight at once (`email::worker`'s concurrency).
-const IN_FLIGHT: usize = 4;
 
 /// A database of its own, removed at the end.
 struct Scratch {
@@ -115,6 +120,20 @@ fn start_server(database_url: &str, smtp_url: &str, log: &Path) -> Child {
         .expect("starting the musubi binary")
 }
 
+/// Waits for a process to exit; kills it and returns `None` if it takes too long.
+async fn stop_within(child: &mut Child, timeout: Duration) -> Option<std::process::ExitStatus> {
+    let deadline = tokio::time::Instant::now() + timeout;
+    while tokio::time::Instant::now() < deadline {
+        if let Some(status) = child.try_wait().unwrap() {
+            return Some(status);
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    None
+}
+
 fn unique_ids(smtp: &SmtpServer) -> HashMap<String, usize> {
     let mut counts = HashMap::new();
     for message in smtp.messages() {
@@ -189,8 +208,17 @@ async fn killing_the_server_mid_delivery_and_starting_it_again_loses_no_email() 
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     };
-    second.kill().unwrap();
-    second.wait().unwrap();
+    // This one stops gracefully: SIGTERM ends the HTTP server, then the mail worker.
+    let terminated = Command::new("kill")
+        .args(["-TERM", &second.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(terminated.success());
+    let exit = stop_within(&mut second, Duration::from_secs(20)).await;
+    assert!(
+        exit.is_some_and(|status| status.success()),
+        "musubi exits cleanly on SIGTERM: {exit:?}"
+    );
 
     let counts = unique_ids(&smtp);
     let received: HashSet<String> = counts.keys().cloned().collect();
@@ -207,7 +235,7 @@ async fn killing_the_server_mid_delivery_and_starting_it_again_loses_no_email() 
         "every row ends sent"
     );
     assert!(
-        repeated <= IN_FLIGHT,
+        repeated <= worker::CONCURRENCY,
         "only sends cut by the kill may repeat: {repeated} repeated"
     );
     eprintln!(

@@ -30,8 +30,9 @@ use super::{
 };
 use crate::{config::Settings, entities::outbox, repo::now};
 
-/// Sends in flight at once per worker.
-const CONCURRENCY: usize = 4;
+/// Sends in flight at once per worker: also the most emails a crash can cause to be
+/// delivered twice.
+pub const CONCURRENCY: usize = 4;
 
 /// The longest `last_error` kept.
 const MAX_ERROR_CHARS: usize = 1_000;
