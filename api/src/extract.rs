@@ -191,10 +191,19 @@ mod tests {
 
     #[test]
     fn a_bad_query_parameter_is_named() {
-        assert_eq!(field_of(parse_query::<Filter>("role=wizard").unwrap_err()), "role");
-        assert_eq!(field_of(parse_query::<Filter>("limit=lots").unwrap_err()), "limit");
+        assert_eq!(
+            field_of(parse_query::<Filter>("role=wizard").unwrap_err()),
+            "role"
+        );
+        assert_eq!(
+            field_of(parse_query::<Filter>("limit=lots").unwrap_err()),
+            "limit"
+        );
         let ok: Filter = parse_query("role=cmo&limit=5").unwrap();
-        assert_eq!((ok.role, ok.limit), (Some(musubi_matcher::Role::Cmo), Some(5)));
+        assert_eq!(
+            (ok.role, ok.limit),
+            (Some(musubi_matcher::Role::Cmo), Some(5))
+        );
     }
 
     fn field_of(error: ApiError) -> String {

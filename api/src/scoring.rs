@@ -1,14 +1,23 @@
 //! The bridge from stored rows to the matcher's model, and the score snapshots stored on
-//! applications so a coordinator can later see why a pair ranked where it did.
+//! applications and matches so a coordinator can later see why a pair ranked where it did.
 
+use chrono::{NaiveDate, TimeDelta, Utc};
 use musubi_matcher as engine;
+use uuid::Uuid;
 
 use crate::{
-    entities::{need, organization, profile},
-    error::ApiResult,
+    entities::{need, organization, profile, region},
+    error::{ApiError, ApiResult},
+    ranking::{self, view},
     repo,
     state::AppState,
 };
+
+/// Today in Asia/Tokyo (UTC+9 all year: Japan keeps no daylight saving time), the day
+/// every score is computed for.
+pub fn today() -> NaiveDate {
+    (Utc::now() + TimeDelta::hours(9)).date_naive()
+}
 
 fn id_bits(id: uuid::Uuid) -> engine::Id {
     id.as_u128()
@@ -120,13 +129,122 @@ pub fn engine_profile(
     })
 }
 
-/// The score of a pair now, as stored JSON (total, factors with reasons, exclusions).
+/// The pseudonymous line an SME sees before an introduction, e.g.
+/// `CMO / 東京都 / 長野県出身`: the matcher's [`display`](engine::display), the one
+/// implementation (structured fields only — never a name, employer or free text).
+pub fn display(profile: &profile::Model) -> anyhow::Result<String> {
+    Ok(engine::display(&engine_profile(profile, 0)?))
+}
+
+/// A need as the matcher scores it, with its region's weights.
+#[derive(Debug, Clone)]
+pub struct ScoredNeed {
+    /// The need.
+    pub need: engine::Need,
+    /// Its region's weights (the defaults unless a coordinator set them).
+    pub weights: engine::Weights,
+}
+
+/// Reads what scoring a need takes besides the need itself: its organization (when
+/// the caller has not got it already) and its region.
+pub async fn scored_need(
+    state: &AppState,
+    need: &need::Model,
+    organization: Option<&organization::Model>,
+) -> ApiResult<ScoredNeed> {
+    let fetched;
+    let organization = match organization {
+        Some(organization) => organization,
+        None => {
+            fetched = repo::needs::organization(&state.db, need.organization_id)
+                .await?
+                .ok_or(ApiError::NotFound)?;
+            &fetched
+        }
+    };
+    let region = repo::regions::by_id(&state.db, need.region_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    scored_need_in(need, organization, &region)
+}
+
+/// [`scored_need`] when the rows are at hand.
+pub fn scored_need_in(
+    need: &need::Model,
+    organization: &organization::Model,
+    region: &region::Model,
+) -> ApiResult<ScoredNeed> {
+    Ok(ScoredNeed {
+        need: engine_need(need, organization, &region.prefecture)?,
+        weights: ranking::weights::of_region(region)?,
+    })
+}
+
+/// The score of a pair now, as stored JSON ([`view::Snapshot`]: total, preference,
+/// reciprocal, every factor with its reasons, exclusions, the day). Scored with the
+/// index's text statistics, so it equals what the candidate list shows that day.
 pub async fn snapshot(
     state: &AppState,
     need: &need::Model,
     profile: &profile::Model,
     proposal: Option<&str>,
 ) -> ApiResult<Option<serde_json::Value>> {
-    let _ = (state, need, profile, proposal, engine_need, engine_profile);
-    Ok(None)
+    let scored = scored_need(state, need, None).await?;
+    let engagements = ranking::contracted_counts(&state.db, &[profile.user_id]).await?;
+    let profile = engine_profile(
+        profile,
+        engagements.get(&profile.user_id).copied().unwrap_or(0),
+    )?;
+    let snapshot = snapshot_of(state, &scored, &profile, proposal);
+    Ok(Some(
+        serde_json::to_value(snapshot).map_err(|error| ApiError::Internal(error.into()))?,
+    ))
+}
+
+/// The snapshot of a need and a professional for a match: with the proposal of their
+/// application when there is one. `None` when the professional has no profile (erased).
+pub async fn match_snapshot(
+    state: &AppState,
+    need: &need::Model,
+    professional_id: Uuid,
+    proposal: Option<&str>,
+) -> ApiResult<Option<serde_json::Value>> {
+    match repo::profiles::by_user(&state.db, professional_id).await? {
+        Some(profile) => snapshot(state, need, &profile, proposal).await,
+        None => Ok(None),
+    }
+}
+
+/// Scores one pair as the index would rank it.
+pub fn snapshot_of(
+    state: &AppState,
+    scored: &ScoredNeed,
+    profile: &engine::Profile,
+    proposal: Option<&str>,
+) -> view::Snapshot {
+    let today = today();
+    let (explanation, preference) = state.ranking.with_corpus(|corpus| {
+        let mut ctx = engine::Context::new(today)
+            .with_weights(scored.weights)
+            .with_corpus(corpus);
+        if let Some(proposal) = proposal {
+            ctx = ctx.with_proposal(proposal);
+        }
+        (
+            engine::score(&scored.need, profile, &ctx),
+            engine::preference(profile, &scored.need, &ctx),
+        )
+    });
+    view::Snapshot {
+        score: view::total(explanation.total),
+        preference: view::total(preference.total),
+        reciprocal_score: view::total(engine::reciprocal_score(
+            explanation.total,
+            preference.total,
+        )),
+        factors: view::factors(Some(&explanation)),
+        excluded: explanation.is_excluded(),
+        exclusions: view::exclusions(&explanation.exclusions),
+        scored_on: today,
+    }
 }

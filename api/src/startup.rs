@@ -21,6 +21,7 @@ use crate::{
     error::ApiError,
     extract,
     metrics::{self, Metrics},
+    ranking::{self, Ranking},
     routes,
     state::AppState,
 };
@@ -31,6 +32,14 @@ pub struct Application {
     server: Server,
     state: AppState,
     mail_worker: Option<MailWorker>,
+    ranking_feed: RankingFeed,
+}
+
+/// The task that keeps this process's ranking index in step with other processes'
+/// profile writes, and the switch that stops it.
+struct RankingFeed {
+    shutdown: tokio::sync::watch::Sender<bool>,
+    handle: tokio::task::JoinHandle<()>,
 }
 
 /// The outbox worker running beside the server, and the switch that stops it.
@@ -64,11 +73,21 @@ impl Application {
             .context("reading the bound address")?
             .port();
         tokio::task::spawn_blocking(password::warm_up);
+        // The ranking index is built before the server answers, so the first candidate
+        // list already ranks every profile; the feed then follows later writes.
+        let (ranking, cursor) = Ranking::load(&db).await?;
+        let ranking = Arc::new(ranking);
+        let ranking_feed = {
+            let (shutdown, stop) = tokio::sync::watch::channel(false);
+            let handle = ranking::feed::spawn(db.clone(), ranking.clone(), cursor, stop);
+            RankingFeed { shutdown, handle }
+        };
 
         let state = AppState {
             jwt: JwtKeys::new(&settings.jwt_secret, settings.token_ttl),
             db,
             settings: Arc::new(settings),
+            ranking,
         };
         // Mail is delivered from the start, including what an earlier run left pending.
         let mail_worker = if state.settings.mail.worker {
@@ -107,6 +126,7 @@ impl Application {
             server,
             state,
             mail_worker,
+            ranking_feed,
         })
     }
 
@@ -124,6 +144,9 @@ impl Application {
     /// requests (up to the shutdown timeout) and returns.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let result = self.server.await;
+        // The ranking feed holds nothing worth finishing: stop it at once.
+        let _ = self.ranking_feed.shutdown.send(true);
+        let _ = self.ranking_feed.handle.await;
         // Then the mail worker: it finishes the sends in flight (each bounded by the send
         // timeout) and hands back the rows it had claimed but not started.
         if let Some(worker) = self.mail_worker {

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use sea_orm::DatabaseConnection;
 
-use crate::{auth::jwt::JwtKeys, config::Settings};
+use crate::{auth::jwt::JwtKeys, config::Settings, ranking::Ranking};
 
 /// Shared application state, cloned cheaply into each worker.
 #[derive(Clone)]
@@ -15,4 +15,6 @@ pub struct AppState {
     pub jwt: JwtKeys,
     /// The configuration.
     pub settings: Arc<Settings>,
+    /// The in-memory ranking index, kept in step with the database.
+    pub ranking: Arc<Ranking>,
 }

@@ -10,6 +10,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261121_000001_create_accounts;
 mod m20261121_000002_create_needs_and_profiles;
 mod m20261121_000003_create_outbox;
+mod m20261121_000004_create_matches;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000001_create_accounts::Migration),
             Box::new(m20261121_000002_create_needs_and_profiles::Migration),
             Box::new(m20261121_000003_create_outbox::Migration),
+            Box::new(m20261121_000004_create_matches::Migration),
         ]
     }
 }

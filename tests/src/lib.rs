@@ -46,8 +46,15 @@ impl Backend {
 }
 
 enum Cleanup {
-    Postgres { admin_url: String, name: String },
-    Sqlite { dir: PathBuf },
+    Postgres {
+        admin_url: String,
+        name: String,
+    },
+    Sqlite {
+        dir: PathBuf,
+    },
+    /// A sibling server: the database belongs to the `TestApp` it was spawned from.
+    Shared,
 }
 
 /// A running server with its own database.
@@ -164,6 +171,30 @@ impl TestApp {
             backend,
             settings,
             cleanup,
+        }
+    }
+
+    /// Starts a second server process on this one's database (another port, its own
+    /// ranking index and background tasks), as a second replica would run in
+    /// production. Keep `self` alive while the sibling runs: it owns the database.
+    pub async fn spawn_sibling(&self) -> Self {
+        let settings = (*self.settings).clone();
+        let application = Application::build(settings)
+            .await
+            .expect("building a sibling application");
+        let address = format!("http://127.0.0.1:{}", application.port());
+        let db = application.state().db.clone();
+        let settings = application.state().settings.clone();
+        tokio::spawn(application.run_until_stopped());
+        Self {
+            address,
+            client: self.client.clone(),
+            db,
+            database_url: self.database_url.clone(),
+            mail_dir: self.mail_dir.clone(),
+            backend: self.backend,
+            settings,
+            cleanup: Cleanup::Shared,
         }
     }
 
@@ -363,6 +394,7 @@ impl Drop for TestApp {
             Cleanup::Sqlite { dir } => {
                 let _ = std::fs::remove_dir_all(dir);
             }
+            Cleanup::Shared => {}
             Cleanup::Postgres { admin_url, name } => {
                 // The test's runtime is shutting down; drop the database from a thread of
                 // our own. FORCE ends the server's pooled connections (PostgreSQL 13+).

@@ -4,6 +4,7 @@
 //! has passed every rule, so the code behind it never sees unchecked input.
 
 pub mod enums;
+pub mod matching;
 pub mod need;
 pub mod profile;
 pub mod text;

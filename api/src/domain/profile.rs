@@ -1,4 +1,5 @@
-//! Profiles (複業人材): the request DTO, its rules, and the pseudonymous display line.
+//! Profiles (複業人材): the request DTO and its rules. (The pseudonymous display line is
+//! the matcher's `display`, through `crate::scoring::display`.)
 
 use chrono::NaiveDate;
 use musubi_matcher::taxonomy;
@@ -225,54 +226,6 @@ impl ProfileInput {
         dedup(&mut self.meeting_slots);
         errors.finish()?;
         Ok(self)
-    }
-}
-
-/// The pseudonymous line an SME sees before an introduction, e.g.
-/// `CMO（マーケティング責任者） / 東京都 / 長野県出身`: what they do, where they live, and
-/// their strongest tie. Never a name, employer or free text.
-pub fn display_line(profile: &ProfileInput) -> String {
-    let what = profile
-        .roles
-        .iter()
-        .max_by_key(|role| role.years)
-        .map(|role| taxonomy::role_label(role.role.into()).ja.to_owned())
-        .or_else(|| {
-            profile
-                .skills
-                .iter()
-                .max_by_key(|skill| skill.level)
-                .and_then(|skill| taxonomy::skill(&skill.skill))
-                .map(|skill| skill.ja.to_owned())
-        })
-        .unwrap_or_else(|| "複業人材".to_owned());
-    let mut parts = vec![what, profile.home.prefecture.clone()];
-    let strongest = profile.ties.iter().min_by_key(|tie| tie_rank(tie.kind));
-    if let Some(tie) = strongest {
-        parts.push(format!("{}{}", tie.prefecture, tie_suffix(tie.kind)));
-    }
-    parts.join(" / ")
-}
-
-fn tie_rank(kind: TieKind) -> u8 {
-    match kind {
-        TieKind::Hometown => 0,
-        TieKind::Family => 1,
-        TieKind::Lived => 2,
-        TieKind::Worked => 3,
-        TieKind::Visited => 4,
-        TieKind::Interest => 5,
-    }
-}
-
-fn tie_suffix(kind: TieKind) -> &'static str {
-    match kind {
-        TieKind::Hometown => "出身",
-        TieKind::Family => "に家族",
-        TieKind::Lived => "に居住経験",
-        TieKind::Worked => "で勤務経験",
-        TieKind::Visited => "を訪問",
-        TieKind::Interest => "に関心",
     }
 }
 

@@ -2,10 +2,16 @@
 //! over the wire: routes build response views from them.
 
 pub mod application;
+pub mod disclosure;
+pub mod idempotency_key;
+pub mod match_event;
+pub mod matches;
+pub mod meeting;
 pub mod need;
 pub mod need_skill;
 pub mod organization;
 pub mod outbox;
 pub mod profile;
+pub mod profile_change;
 pub mod region;
 pub mod user;

@@ -2,9 +2,11 @@
 //! `&impl ConnectionTrait`, so it composes inside a transaction.
 
 pub mod applications;
+pub mod matches;
 pub mod needs;
 pub mod profiles;
 pub mod regions;
+pub mod reports;
 pub mod users;
 
 use chrono::{DateTime, Utc};

@@ -12,7 +12,7 @@ use crate::{
         enums::{ApplicationStatus, Style, WorkStyle},
         profile::{Place, ProfileInput},
     },
-    entities::{application, profile, user},
+    entities::{application, profile, profile_change, user},
 };
 
 /// The profile of a professional.
@@ -69,6 +69,22 @@ pub async fn upsert(
         model.update(db).await
     };
     Ok((saved.context("saving a profile")?, created))
+}
+
+/// Appends a professional to the profile change feed. Call it in the transaction of
+/// every write that changes what rankings know about them (their profile, its erasure,
+/// a match becoming `contracted`): every server process reloads them from the feed
+/// within a second (see `crate::ranking`).
+pub async fn record_change(db: &impl ConnectionTrait, profile_id: Uuid) -> anyhow::Result<()> {
+    profile_change::Entity::insert(profile_change::ActiveModel {
+        profile_id: Set(profile_id),
+        created_at: Set(now()),
+        ..Default::default()
+    })
+    .exec(db)
+    .await
+    .context("recording a profile change")?;
+    Ok(())
 }
 
 /// The stored profile as the API's input type.

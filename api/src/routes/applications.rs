@@ -14,7 +14,7 @@ use super::{Page, PageQuery, needs::visible_need};
 use crate::{
     auth::{AccountRole, AuthUser},
     db,
-    domain::{enums::ApplicationStatus, profile::display_line, text::Errors},
+    domain::{enums::ApplicationStatus, text::Errors},
     entities::application,
     error::{ApiError, ApiResult},
     extract::Json,
@@ -98,10 +98,13 @@ pub async fn views(
         if let Entry::Vacant(slot) = applicants.entry(row.professional_id) {
             let user = repo::users::by_id(&state.db, row.professional_id).await?;
             let display = match repo::profiles::by_user(&state.db, row.professional_id).await? {
-                Some(profile) => display_line(&repo::profiles::to_input(&profile)?),
+                Some(profile) => crate::scoring::display(&profile)?,
                 None => "退会済み (erased)".to_owned(),
             };
-            slot.insert((display, user.map(|user| user.display_name).unwrap_or_default()));
+            slot.insert((
+                display,
+                user.map(|user| user.display_name).unwrap_or_default(),
+            ));
         }
         let (display, name) = applicants
             .get(&row.professional_id)

@@ -7,13 +7,17 @@
 
 pub mod applications;
 pub mod auth;
+pub mod candidates;
 pub mod health;
+pub mod matches;
 pub mod needs;
 pub mod openapi;
 pub mod outbox;
 pub mod profiles;
 pub mod regions;
+pub mod reports;
 pub mod taxonomy;
+pub mod weights;
 
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -30,6 +34,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
     needs::configure(cfg);
     profiles::configure(cfg);
     applications::configure(cfg);
+    matches::configure(cfg);
+    reports::configure(cfg);
+    candidates::configure(cfg);
+    weights::configure(cfg);
     outbox::configure(cfg);
     cfg.service(openapi::serve);
 }

@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use crate::{
     auth::{AccountRole, AuthUser},
-    domain::profile::{ProfileInput, display_line},
+    domain::profile::ProfileInput,
     entities::profile,
     error::{ApiError, ApiResult},
     extract::Json,
@@ -54,7 +54,7 @@ async fn profile_view(state: &AppState, profile: profile::Model) -> ApiResult<Pr
     Ok(ProfileView {
         professional_id: profile.user_id,
         display_name: user.display_name,
-        display: display_line(&input),
+        display: crate::scoring::display(&profile)?,
         profile: input,
         created_at: profile.created_at,
         updated_at: profile.updated_at,
@@ -76,7 +76,25 @@ pub async fn put_my_profile(
 ) -> ApiResult<HttpResponse> {
     caller.require(AccountRole::Professional)?;
     let input = input.validate()?;
-    let (profile, created) = repo::profiles::upsert(&state.db, caller.id, &input).await?;
+    let user_id = caller.id;
+    let (profile, created) = state
+        .db
+        .transaction::<_, _, ApiError>(move |txn| {
+            Box::pin(async move {
+                let saved = repo::profiles::upsert(txn, user_id, &input).await?;
+                repo::profiles::record_change(txn, user_id).await?;
+                Ok(saved)
+            })
+        })
+        .await?;
+    // This process ranks the new profile from the next request on; should this fail,
+    // the change feed catches up within a poll.
+    if let Err(error) = state.ranking.upsert_stored(&state.db, &profile).await {
+        tracing::warn!(
+            error = format!("{error:#}"),
+            "ranking index not updated in place"
+        );
+    }
     let view = profile_view(&state, profile).await?;
     Ok(if created {
         HttpResponse::Created().json(view)
@@ -116,12 +134,20 @@ pub async fn delete_my_profile(
 ) -> ApiResult<HttpResponse> {
     caller.require(AccountRole::Professional)?;
     let user_id = caller.id;
+    let public_url = state.settings.public_url.clone();
     state
         .db
         .transaction::<_, (), ApiError>(move |txn| {
-            Box::pin(async move { Ok(repo::profiles::erase(txn, user_id).await?) })
+            Box::pin(async move {
+                crate::workflow::matches::end_for_erasure(txn, &public_url, user_id).await?;
+                repo::profiles::erase(txn, user_id).await?;
+                crate::email::outbox::cancel_for_recipient(txn, user_id).await?;
+                repo::profiles::record_change(txn, user_id).await?;
+                Ok(())
+            })
         })
         .await?;
+    state.ranking.remove(user_id);
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -134,8 +160,52 @@ pub struct Export {
     pub profile: Option<ProfileInput>,
     /// Every application, with its proposal and score snapshot.
     pub applications: Vec<crate::routes::applications::ApplicationView>,
+    /// Every time the caller's data was shown to an organization, and on what consent.
+    pub disclosures: Vec<DisclosureView>,
     /// When this export was made.
     pub exported_at: DateTime<Utc>,
+}
+
+/// One disclosure of the caller's data.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DisclosureView {
+    /// To which organization.
+    pub organization_id: Uuid,
+    /// Its name.
+    pub organization_name: String,
+    /// About which need.
+    pub need_id: Option<Uuid>,
+    /// Through which match.
+    pub match_id: Option<Uuid>,
+    /// Which fields.
+    pub fields: serde_json::Value,
+    /// On what consent: `application` or `scout_acceptance`.
+    pub consent: String,
+    /// How: `introduction_email` or `profile_view`.
+    pub channel: String,
+    /// When.
+    pub at: DateTime<Utc>,
+}
+
+async fn disclosure_views(
+    state: &AppState,
+    professional_id: Uuid,
+) -> ApiResult<Vec<DisclosureView>> {
+    let mut views = Vec::new();
+    for row in repo::matches::disclosures_of(&state.db, professional_id).await? {
+        let organization = repo::needs::organization(&state.db, row.organization_id).await?;
+        views.push(DisclosureView {
+            organization_id: row.organization_id,
+            organization_name: organization.map(|org| org.name).unwrap_or_default(),
+            need_id: row.need_id,
+            match_id: row.match_id,
+            fields: row.fields,
+            consent: row.consent,
+            channel: row.channel,
+            at: row.created_at,
+        });
+    }
+    Ok(views)
 }
 
 /// Export everything held about the caller, as JSON.
@@ -174,6 +244,7 @@ pub async fn export_my_data(
         },
         profile,
         applications,
+        disclosures: disclosure_views(&state, caller.id).await?,
         exported_at: Utc::now(),
     };
     Ok(HttpResponse::Ok()
@@ -202,10 +273,11 @@ pub async fn get_profile(
         AccountRole::Coordinator => match caller.region_id {
             Some(region_id) => {
                 repo::applications::applied_in_region(&state.db, id, region_id).await?
+                    || repo::matches::proposed_in_region(&state.db, id, region_id).await?
             }
             None => false,
         },
-        AccountRole::Sme => false,
+        AccountRole::Sme => repo::matches::introduced_to_owner(&state.db, id, caller.id).await?,
     };
     if !allowed {
         return Err(ApiError::NotFound);
@@ -213,5 +285,25 @@ pub async fn get_profile(
     let profile = repo::profiles::by_user(&state.db, id)
         .await?
         .ok_or(ApiError::NotFound)?;
+    if caller.role == AccountRole::Sme
+        && let Some(organization) = repo::users::organization_of(&state.db, caller.id).await?
+    {
+        // An SME reading a profile is a disclosure: record it, on the consent the
+        // introduction was made on.
+        repo::matches::record_disclosure(
+            &state.db,
+            repo::matches::NewDisclosure {
+                professional_id: id,
+                organization_id: organization.id,
+                need_id: None,
+                match_id: None,
+                fields: &["profile"],
+                consent: "introduction",
+                channel: "profile_view",
+                actor_id: Some(caller.id),
+            },
+        )
+        .await?;
+    }
     Ok(web::Json(profile_view(&state, profile).await?))
 }

@@ -1,15 +1,22 @@
 //! End-to-end tests of the HTTP API: one binary, a real server per test on a fresh
 //! database (PostgreSQL or SQLite, from `MUSUBI_TEST_BACKEND`).
-#![expect(clippy::unwrap_used, clippy::expect_used, reason = "in a test, a panic is the failure report")]
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "in a test, a panic is the failure report"
+)]
 
 mod applications;
 mod auth;
+mod candidates;
 mod email;
 mod errors;
+mod matches;
 mod needs;
 mod openapi;
 mod operations;
 mod profiles;
+mod story;
 mod tokens;
 
 use serde_json::Value;

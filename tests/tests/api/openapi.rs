@@ -30,6 +30,10 @@ const CONTRACT: &[(&str, &str)] = &[
     ("post", "/api/v1/needs/{id}/applications"),
     ("get", "/api/v1/applications"),
     ("post", "/api/v1/applications/{id}/withdraw"),
+    ("get", "/api/v1/needs/{id}/candidates"),
+    ("get", "/api/v1/profiles/me/recommendations"),
+    ("get", "/api/v1/regions/{id}/weights"),
+    ("put", "/api/v1/regions/{id}/weights"),
 ];
 
 async fn document(app: &TestApp) -> Value {

@@ -1,0 +1,225 @@
+//! `Idempotency-Key` for the POSTs that send email, after the IETF draft
+//! (draft-ietf-httpapi-idempotency-key-header): the same key and body replays the first
+//! response and does nothing again; the same key with another body is 422; a duplicate
+//! that arrives while the first is still running is 409.
+//!
+//! The key is claimed (`in_progress`) in its own statement before the work starts, so a
+//! concurrent duplicate sees it. The response is stored by [`Claim::complete`] inside the
+//! transaction of the change itself: the change, its emails and the stored response
+//! commit together or not at all. A failed request releases its key for a retry.
+
+use actix_web::{FromRequest, HttpRequest, HttpResponse, dev::Payload, http::StatusCode};
+use anyhow::Context;
+use chrono::Duration;
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use crate::{
+    db,
+    entities::idempotency_key,
+    error::{ApiError, ApiResult},
+    repo::now,
+};
+
+/// The header's name.
+pub const HEADER: &str = "Idempotency-Key";
+
+/// A claim older than this is taken to belong to a request that died mid-way.
+const STALE_AFTER_SECONDS: i64 = 60;
+
+/// The `Idempotency-Key` header, if sent.
+#[derive(Debug, Clone, Default)]
+pub struct IdempotencyKey(pub Option<String>);
+
+impl FromRequest for IdempotencyKey {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(request: &HttpRequest, _payload: &mut Payload) -> Self::Future {
+        let parsed = match request.headers().get(HEADER) {
+            None => Ok(Self(None)),
+            Some(value) => match value.to_str().map(|key| key.trim().trim_matches('"')) {
+                Ok(key) if !key.is_empty() && key.len() <= 255 => Ok(Self(Some(key.to_owned()))),
+                _ => Err(ApiError::BadRequest(
+                    "Idempotency-Key must be 1–255 visible ASCII characters".to_owned(),
+                )),
+            },
+        };
+        std::future::ready(parsed)
+    }
+}
+
+/// What to do with a request.
+pub enum Begin {
+    /// Do the work; store its response through the claim.
+    Fresh(Claim),
+    /// The work was done before: answer this.
+    Replay(HttpResponse),
+}
+
+/// A claimed key (or none, when the client sent no key).
+#[derive(Debug, Clone)]
+pub struct Claim {
+    held: Option<(Uuid, String, String)>,
+}
+
+/// A fingerprint of the request body: the same body always gives the same one.
+pub fn fingerprint(body: &impl Serialize) -> String {
+    let json = serde_json::to_vec(body).unwrap_or_default();
+    Sha256::digest(&json)
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
+/// Claims `key` for this user and operation, or says how to answer a repeat.
+pub async fn begin(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+    scope: &str,
+    key: &IdempotencyKey,
+    fingerprint: String,
+) -> ApiResult<Begin> {
+    let Some(key) = key.0.clone() else {
+        return Ok(Begin::Fresh(Claim { held: None }));
+    };
+    let claim = idempotency_key::ActiveModel {
+        user_id: Set(user_id),
+        scope: Set(scope.to_owned()),
+        key: Set(key.clone()),
+        fingerprint: Set(fingerprint.clone()),
+        status: Set("in_progress".to_owned()),
+        response_status: Set(None),
+        response_body: Set(None),
+        created_at: Set(now()),
+    };
+    match claim.insert(db).await {
+        Ok(_) => {
+            return Ok(Begin::Fresh(Claim {
+                held: Some((user_id, scope.to_owned(), key)),
+            }));
+        }
+        Err(error) if db::is_unique_violation(&error) => {}
+        Err(error) => return Err(error.into()),
+    }
+    let existing = idempotency_key::Entity::find_by_id((user_id, scope.to_owned(), key.clone()))
+        .one(db)
+        .await?
+        .ok_or_else(|| {
+            ApiError::Conflict(
+                "this Idempotency-Key is being used by another request; retry".to_owned(),
+            )
+        })?;
+    let same_body = existing.fingerprint == fingerprint;
+    match (
+        existing.status.as_str(),
+        existing.response_status,
+        existing.response_body,
+    ) {
+        ("done", ..) if !same_body => Err(ApiError::invalid(
+            HEADER,
+            "this key was already used with a different request body",
+        )),
+        ("done", Some(status), Some(body)) => {
+            let status = u16::try_from(status)
+                .ok()
+                .and_then(|s| StatusCode::from_u16(s).ok())
+                .unwrap_or(StatusCode::OK);
+            Ok(Begin::Replay(
+                HttpResponse::build(status)
+                    .content_type("application/json")
+                    .insert_header(("Idempotent-Replayed", "true"))
+                    .body(body),
+            ))
+        }
+        _ if now() - existing.created_at > Duration::seconds(STALE_AFTER_SECONDS) => {
+            // The first request died without finishing; let this one take over.
+            idempotency_key::Entity::update_many()
+                .col_expr(
+                    idempotency_key::Column::CreatedAt,
+                    sea_orm::sea_query::Expr::value(now()),
+                )
+                .filter(idempotency_key::Column::UserId.eq(user_id))
+                .filter(idempotency_key::Column::Scope.eq(scope))
+                .filter(idempotency_key::Column::Key.eq(key.as_str()))
+                .exec(db)
+                .await?;
+            Ok(Begin::Fresh(Claim {
+                held: Some((user_id, scope.to_owned(), key)),
+            }))
+        }
+        _ => Err(ApiError::Conflict(
+            "a request with this Idempotency-Key is still being processed".to_owned(),
+        )),
+    }
+}
+
+impl Claim {
+    /// Stores the response, inside the transaction of the change it answers.
+    pub async fn complete(
+        &self,
+        txn: &impl ConnectionTrait,
+        status: StatusCode,
+        body: &impl Serialize,
+    ) -> anyhow::Result<()> {
+        let Some((user_id, scope, key)) = &self.held else {
+            return Ok(());
+        };
+        let body = serde_json::to_string(body).context("serialising an idempotent response")?;
+        idempotency_key::Entity::update_many()
+            .col_expr(
+                idempotency_key::Column::Status,
+                sea_orm::sea_query::Expr::value("done"),
+            )
+            .col_expr(
+                idempotency_key::Column::ResponseStatus,
+                sea_orm::sea_query::Expr::value(i32::from(status.as_u16())),
+            )
+            .col_expr(
+                idempotency_key::Column::ResponseBody,
+                sea_orm::sea_query::Expr::value(body),
+            )
+            .filter(idempotency_key::Column::UserId.eq(*user_id))
+            .filter(idempotency_key::Column::Scope.eq(scope.as_str()))
+            .filter(idempotency_key::Column::Key.eq(key.as_str()))
+            .exec(txn)
+            .await
+            .context("storing an idempotent response")?;
+        Ok(())
+    }
+
+    /// Releases the key after a failure, so the client may retry with it.
+    pub async fn release(&self, db: &impl ConnectionTrait) {
+        let Some((user_id, scope, key)) = &self.held else {
+            return;
+        };
+        let deleted = idempotency_key::Entity::delete_many()
+            .filter(idempotency_key::Column::UserId.eq(*user_id))
+            .filter(idempotency_key::Column::Scope.eq(scope.as_str()))
+            .filter(idempotency_key::Column::Key.eq(key.as_str()))
+            .filter(idempotency_key::Column::Status.eq("in_progress"))
+            .exec(db)
+            .await;
+        if let Err(error) = deleted {
+            tracing::warn!(error = %error, "could not release an idempotency key");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_same_body_has_the_same_fingerprint() {
+        let a = serde_json::json!({"need_id": "x", "note": "よろしく"});
+        assert_eq!(fingerprint(&a), fingerprint(&a.clone()));
+        assert_ne!(
+            fingerprint(&a),
+            fingerprint(&serde_json::json!({"need_id": "y", "note": "よろしく"}))
+        );
+        assert_eq!(fingerprint(&a).len(), 64);
+    }
+}

@@ -1,0 +1,250 @@
+//! The in-memory ranking service: the matcher's [`ProfileIndex`] of every profile, kept
+//! in step with the database in this process and across processes.
+//!
+//! ## What the index holds
+//!
+//! Every stored profile, active or not; an erased profile (its row is gone) is removed.
+//! Inactive profiles stay in the index so the matcher's own `inactive` exclusion
+//! explains them: a coordinator looking at a need's applicants with
+//! `include_excluded=true` sees an applicant who has since unlisted themselves, with the
+//! reason. Scouting (`scope=all`) never shows an inactive profile at all, excluded or
+//! not: unlisting is a request not to be found. `active_engagements` is the number of
+//! the professional's matches in status `contracted`.
+//!
+//! ## Keeping processes in step
+//!
+//! Every profile write (and every change of a professional's engagements) appends a row
+//! to `profile_changes` in the same transaction as the write
+//! ([`repo::profiles::record_change`](crate::repo::profiles::record_change)). The
+//! process that made the write updates its own index at once, after the commit; every
+//! process also runs a [`feed`] task that polls `profile_changes` for rows past the last
+//! one it applied every [`feed::POLL_INTERVAL`] and reloads (or removes) those
+//! profiles. A write through one process is therefore ranked by every other within
+//! about half a second.
+//!
+//! Polling, not notifications: the embedded default is SQLite, which has no
+//! LISTEN/NOTIFY, and one mechanism that works on both backends is simpler to trust
+//! than two. A poll is one indexed range query that usually returns nothing. A reload
+//! reads the profile's *current* row, so applying a change twice, or late, or out of
+//! order, converges on the stored state. On PostgreSQL a sequence number can become
+//! visible after a higher one (transactions commit out of order); the feed remembers
+//! such gaps for a while and picks the late rows up (see [`feed`]).
+//!
+//! ## Locking
+//!
+//! The index sits behind a `std::sync::RwLock` that is never held across an `.await`:
+//! database reads happen first, then the lock is taken for the in-memory part only
+//! (an upsert is microseconds; a ranking scan of 100,000 profiles a few milliseconds).
+
+pub mod feed;
+mod load;
+mod needs;
+pub mod view;
+pub mod weights;
+
+pub use load::contracted_counts;
+pub use needs::{Applicant, OpenNeeds, applicants, open_needs, recommend};
+
+use std::{
+    collections::HashSet,
+    sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard},
+};
+
+use musubi_matcher::{self as engine, Candidate, Corpus, Id, ProfileIndex, RankRequest};
+use sea_orm::ConnectionTrait;
+use uuid::Uuid;
+
+use crate::entities::profile;
+
+/// The index and what the service keeps beside it.
+#[derive(Debug, Default)]
+struct Held {
+    index: ProfileIndex,
+    /// Ids of the inactive profiles in the index (scouting skips them).
+    inactive: HashSet<Id>,
+}
+
+impl Held {
+    fn upsert(&mut self, profile: &engine::Profile) {
+        self.index.upsert(profile);
+        if profile.active {
+            self.inactive.remove(&profile.id);
+        } else {
+            self.inactive.insert(profile.id);
+        }
+    }
+
+    fn remove(&mut self, id: Id) {
+        self.index.remove(id);
+        self.inactive.remove(&id);
+    }
+}
+
+/// The ranking service shared by every request of a process.
+#[derive(Debug, Default)]
+pub struct Ranking {
+    held: RwLock<Held>,
+}
+
+/// Whom a ranking covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pool<'a> {
+    /// Only these profiles (a need's applicants).
+    Only(&'a [Id]),
+    /// Every listed profile (scouting).
+    Everyone,
+}
+
+/// The matcher's id of a professional.
+pub fn engine_id(id: Uuid) -> Id {
+    id.as_u128()
+}
+
+/// The professional of a matcher id.
+pub fn professional_id(id: Id) -> Uuid {
+    Uuid::from_u128(id)
+}
+
+impl Ranking {
+    /// Builds the index from every stored profile, and the feed position to follow
+    /// from. The position is read first, so a write that lands while the profiles load
+    /// is applied again by the feed rather than missed.
+    pub async fn load(db: &impl ConnectionTrait) -> anyhow::Result<(Self, feed::Cursor)> {
+        let cursor = feed::Cursor::start(db).await?;
+        let profiles = load::all_profiles(db).await?;
+        let mut held = Held {
+            index: ProfileIndex::build(&profiles),
+            inactive: HashSet::new(),
+        };
+        held.inactive = profiles
+            .iter()
+            .filter(|profile| !profile.active)
+            .map(|profile| profile.id)
+            .collect();
+        tracing::info!(profiles = held.index.len(), "ranking index built");
+        Ok((
+            Self {
+                held: RwLock::new(held),
+            },
+            cursor,
+        ))
+    }
+
+    fn read(&self) -> RwLockReadGuard<'_, Held> {
+        // A panic while holding the lock cannot leave the index half-written in a way
+        // that matters more than refusing every ranking would: carry on.
+        self.held.read().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn write(&self) -> RwLockWriteGuard<'_, Held> {
+        self.held.write().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Profiles held.
+    pub fn len(&self) -> usize {
+        self.read().index.len()
+    }
+
+    /// Whether no profile is held.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Whether the professional's profile is held.
+    pub fn contains(&self, professional_id: Uuid) -> bool {
+        self.read().index.contains(engine_id(professional_id))
+    }
+
+    /// Takes a stored profile into the index (after a write in this process): counts
+    /// the professional's engagements, then replaces the indexed row.
+    pub async fn upsert_stored(
+        &self,
+        db: &impl ConnectionTrait,
+        profile: &profile::Model,
+    ) -> anyhow::Result<()> {
+        let engagements = load::contracted_counts(db, &[profile.user_id]).await?;
+        let engine = crate::scoring::engine_profile(
+            profile,
+            engagements.get(&profile.user_id).copied().unwrap_or(0),
+        )?;
+        self.write().upsert(&engine);
+        Ok(())
+    }
+
+    /// Removes a professional (after an erasure in this process).
+    pub fn remove(&self, professional_id: Uuid) {
+        self.write().remove(engine_id(professional_id));
+    }
+
+    /// Reloads these professionals from the database: a stored profile replaces the
+    /// indexed one, a missing one (erased) is removed. The feed calls this; so may any
+    /// code that changed what the index holds about someone (their contracted
+    /// engagements, say) and wants this process to see it before the next poll.
+    pub async fn refresh(&self, db: &impl ConnectionTrait, ids: &[Uuid]) -> anyhow::Result<()> {
+        for chunk in ids.chunks(500) {
+            let stored = load::profiles(db, chunk).await?;
+            let mut held = self.write();
+            for id in chunk {
+                match stored.get(id) {
+                    Some(profile) => held.upsert(profile),
+                    None => held.remove(engine_id(*id)),
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Ranks the pool for a need. For [`Pool::Everyone`] inactive profiles are left
+    /// out even when `include_excluded` asks for the excluded ones.
+    pub fn rank(
+        &self,
+        need: &engine::Need,
+        pool: Pool<'_>,
+        request: RankRequest<'_>,
+    ) -> Vec<Candidate> {
+        let held = self.read();
+        match pool {
+            Pool::Only(ids) => held.index.rank(
+                need,
+                &RankRequest {
+                    only: Some(ids),
+                    ..request
+                },
+            ),
+            Pool::Everyone if !request.include_excluded || held.inactive.is_empty() => {
+                held.index.rank(
+                    need,
+                    &RankRequest {
+                        only: None,
+                        ..request
+                    },
+                )
+            }
+            Pool::Everyone => {
+                // Excluded rows come after every eligible one; ask for enough extra to
+                // fill the page after dropping the inactive ones.
+                let k = request.k;
+                let mut ranked = held.index.rank(
+                    need,
+                    &RankRequest {
+                        only: None,
+                        k: k.saturating_add(held.inactive.len()),
+                        ..request
+                    },
+                );
+                ranked.retain(|candidate| !held.inactive.contains(&candidate.profile_id));
+                ranked.truncate(k);
+                ranked
+            }
+        }
+    }
+
+    /// Runs `f` with the index's text statistics, so a single pair is scored exactly
+    /// as the index ranks it.
+    pub fn with_corpus<R>(&self, f: impl FnOnce(&Corpus) -> R) -> R {
+        f(self.read().index.corpus())
+    }
+}
+
+#[cfg(test)]
+mod tests;

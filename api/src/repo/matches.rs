@@ -1,0 +1,399 @@
+//! Matches, their history and meetings, and the record of disclosures.
+
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, QueryTrait, Set,
+};
+use uuid::Uuid;
+
+use super::{new_id, now, to_json};
+use crate::{
+    auth::AccountRole,
+    domain::matching::MatchStatus,
+    entities::{disclosure, match_event, matches, meeting, need, organization},
+    routes::PageRequest,
+};
+
+/// A match to create.
+#[derive(Debug)]
+pub struct NewMatch<'a> {
+    /// The need.
+    pub need: &'a need::Model,
+    /// The professional.
+    pub professional_id: Uuid,
+    /// The application it came from, if any.
+    pub application_id: Option<Uuid>,
+    /// Its first state.
+    pub status: MatchStatus,
+    /// The coordinator's note.
+    pub note: &'a str,
+    /// Score snapshot.
+    pub score: Option<serde_json::Value>,
+    /// The coordinator.
+    pub created_by: Uuid,
+}
+
+/// Inserts a match and its first history row; a second match for the same pair is a
+/// unique violation.
+pub async fn insert(
+    db: &impl ConnectionTrait,
+    new: NewMatch<'_>,
+) -> Result<matches::Model, sea_orm::DbErr> {
+    let at = now();
+    let created = matches::ActiveModel {
+        id: Set(new_id()),
+        need_id: Set(new.need.id),
+        professional_id: Set(new.professional_id),
+        region_id: Set(new.need.region_id),
+        application_id: Set(new.application_id),
+        origin: Set(if new.application_id.is_some() {
+            "application"
+        } else {
+            "scout"
+        }
+        .to_owned()),
+        status: Set(new.status.as_str().to_owned()),
+        note: Set(new.note.to_owned()),
+        score: Set(new.score),
+        created_by: Set(new.created_by),
+        nudged_at: Set(None),
+        created_at: Set(at),
+        updated_at: Set(at),
+    }
+    .insert(db)
+    .await?;
+    record_event(
+        db,
+        created.id,
+        None,
+        new.status,
+        Some((new.created_by, AccountRole::Coordinator)),
+        new.note,
+    )
+    .await?;
+    Ok(created)
+}
+
+/// Appends a history row.
+pub async fn record_event(
+    db: &impl ConnectionTrait,
+    match_id: Uuid,
+    from: Option<MatchStatus>,
+    to: MatchStatus,
+    actor: Option<(Uuid, AccountRole)>,
+    note: &str,
+) -> Result<(), sea_orm::DbErr> {
+    match_event::ActiveModel {
+        id: Set(new_id()),
+        match_id: Set(match_id),
+        from_status: Set(from.map(|status| status.as_str().to_owned())),
+        to_status: Set(to.as_str().to_owned()),
+        actor_id: Set(actor.map(|(id, _)| id)),
+        actor_role: Set(actor.map_or("system", |(_, role)| role.as_str()).to_owned()),
+        note: Set(note.to_owned()),
+        created_at: Set(now()),
+    }
+    .insert(db)
+    .await
+    .map(|_| ())
+}
+
+/// Moves a match to a new state, recording who did it.
+pub async fn transition(
+    db: &impl ConnectionTrait,
+    current: matches::Model,
+    from: MatchStatus,
+    to: MatchStatus,
+    actor: Option<(Uuid, AccountRole)>,
+    note: &str,
+) -> anyhow::Result<matches::Model> {
+    let id = current.id;
+    let mut model: matches::ActiveModel = current.into();
+    model.status = Set(to.as_str().to_owned());
+    model.updated_at = Set(now());
+    let updated = model.update(db).await.context("updating a match")?;
+    record_event(db, id, Some(from), to, actor, note)
+        .await
+        .context("recording a match event")?;
+    Ok(updated)
+}
+
+/// A match by id.
+pub async fn by_id(db: &impl ConnectionTrait, id: Uuid) -> anyhow::Result<Option<matches::Model>> {
+    matches::Entity::find_by_id(id)
+        .one(db)
+        .await
+        .context("looking up a match")
+}
+
+/// A match's history, oldest first.
+pub async fn events(
+    db: &impl ConnectionTrait,
+    match_id: Uuid,
+) -> anyhow::Result<Vec<match_event::Model>> {
+    match_event::Entity::find()
+        .filter(match_event::Column::MatchId.eq(match_id))
+        .order_by_asc(match_event::Column::CreatedAt)
+        .order_by_asc(match_event::Column::Id)
+        .all(db)
+        .await
+        .context("reading a match's history")
+}
+
+/// The match's current (not cancelled) meeting.
+pub async fn current_meeting(
+    db: &impl ConnectionTrait,
+    match_id: Uuid,
+) -> anyhow::Result<Option<meeting::Model>> {
+    meeting::Entity::find()
+        .filter(meeting::Column::MatchId.eq(match_id))
+        .filter(meeting::Column::Status.ne("cancelled"))
+        .order_by_desc(meeting::Column::Id)
+        .one(db)
+        .await
+        .context("looking up a meeting")
+}
+
+/// A meeting's new or changed time and place.
+#[derive(Debug, Clone)]
+pub struct MeetingSlot {
+    /// Start.
+    pub starts_at: DateTime<Utc>,
+    /// Length.
+    pub duration_minutes: i32,
+    /// `online` or `onsite`.
+    pub mode: String,
+    /// Where or which URL.
+    pub location_or_url: String,
+}
+
+/// Schedules the first meeting of a match, or reschedules the current one (same UID,
+/// one more SEQUENCE).
+pub async fn schedule_meeting(
+    db: &impl ConnectionTrait,
+    match_id: Uuid,
+    slot: MeetingSlot,
+) -> anyhow::Result<meeting::Model> {
+    let at = now();
+    let saved = match current_meeting(db, match_id).await? {
+        Some(existing) => {
+            let sequence = existing.sequence + 1;
+            let mut model: meeting::ActiveModel = existing.into();
+            model.sequence = Set(sequence);
+            model.starts_at = Set(slot.starts_at);
+            model.duration_minutes = Set(slot.duration_minutes);
+            model.mode = Set(slot.mode);
+            model.location_or_url = Set(slot.location_or_url);
+            model.status = Set("scheduled".to_owned());
+            model.updated_at = Set(at);
+            model.update(db).await
+        }
+        None => {
+            let id = new_id();
+            meeting::ActiveModel {
+                id: Set(id),
+                match_id: Set(match_id),
+                uid: Set(format!("{id}@musubi")),
+                sequence: Set(0),
+                starts_at: Set(slot.starts_at),
+                duration_minutes: Set(slot.duration_minutes),
+                mode: Set(slot.mode),
+                location_or_url: Set(slot.location_or_url),
+                status: Set("scheduled".to_owned()),
+                created_at: Set(at),
+                updated_at: Set(at),
+            }
+            .insert(db)
+            .await
+        }
+    };
+    saved.context("saving a meeting")
+}
+
+/// Marks a meeting cancelled or held; a cancellation bumps the SEQUENCE, as RFC 5546 asks.
+pub async fn set_meeting_status(
+    db: &impl ConnectionTrait,
+    meeting: meeting::Model,
+    status: &str,
+) -> anyhow::Result<meeting::Model> {
+    let bump = i32::from(status == "cancelled");
+    let sequence = meeting.sequence + bump;
+    let mut model: meeting::ActiveModel = meeting.into();
+    model.status = Set(status.to_owned());
+    model.sequence = Set(sequence);
+    model.updated_at = Set(now());
+    model.update(db).await.context("updating a meeting")
+}
+
+/// Whose matches a list shows.
+#[derive(Debug, Clone, Copy)]
+pub enum Audience {
+    /// A professional's own.
+    Professional(Uuid),
+    /// Those on an SME owner's needs.
+    Owner(Uuid),
+    /// A region's.
+    Region(Uuid),
+}
+
+/// Lists matches newest first.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    audience: Audience,
+    status: Option<MatchStatus>,
+    page: PageRequest,
+) -> anyhow::Result<Vec<matches::Model>> {
+    let mut query = matches::Entity::find();
+    query = match audience {
+        Audience::Professional(id) => query.filter(matches::Column::ProfessionalId.eq(id)),
+        Audience::Region(id) => query.filter(matches::Column::RegionId.eq(id)),
+        Audience::Owner(owner_id) => {
+            let organizations = organization::Entity::find()
+                .select_only()
+                .column(organization::Column::Id)
+                .filter(organization::Column::OwnerId.eq(owner_id))
+                .into_query();
+            let needs = need::Entity::find()
+                .select_only()
+                .column(need::Column::Id)
+                .filter(need::Column::OrganizationId.in_subquery(organizations))
+                .into_query();
+            query.filter(matches::Column::NeedId.in_subquery(needs))
+        }
+    };
+    if let Some(status) = status {
+        query = query.filter(matches::Column::Status.eq(status.as_str()));
+    }
+    if let Some(before) = page.before {
+        query = query.filter(matches::Column::Id.lt(before));
+    }
+    query
+        .order_by_desc(matches::Column::Id)
+        .limit(page.limit + 1)
+        .all(db)
+        .await
+        .context("listing matches")
+}
+
+/// Whether an organization has been introduced to a professional (contact shared).
+pub async fn introduced_to_owner(
+    db: &impl ConnectionTrait,
+    professional_id: Uuid,
+    owner_id: Uuid,
+) -> anyhow::Result<bool> {
+    let organizations = organization::Entity::find()
+        .select_only()
+        .column(organization::Column::Id)
+        .filter(organization::Column::OwnerId.eq(owner_id))
+        .into_query();
+    let needs = need::Entity::find()
+        .select_only()
+        .column(need::Column::Id)
+        .filter(need::Column::OrganizationId.in_subquery(organizations))
+        .into_query();
+    let shared: Vec<&str> = MatchStatus::ALL
+        .iter()
+        .filter(|s| s.contact_shared())
+        .map(|s| s.as_str())
+        .collect();
+    let found = matches::Entity::find()
+        .filter(matches::Column::ProfessionalId.eq(professional_id))
+        .filter(matches::Column::NeedId.in_subquery(needs))
+        .filter(matches::Column::Status.is_in(shared))
+        .one(db)
+        .await
+        .context("looking for an introduction")?;
+    Ok(found.is_some())
+}
+
+/// Whether a professional was proposed to (scouted for) any need of a region.
+pub async fn proposed_in_region(
+    db: &impl ConnectionTrait,
+    professional_id: Uuid,
+    region_id: Uuid,
+) -> anyhow::Result<bool> {
+    let found = matches::Entity::find()
+        .filter(matches::Column::ProfessionalId.eq(professional_id))
+        .filter(matches::Column::RegionId.eq(region_id))
+        .one(db)
+        .await
+        .context("looking for a match in a region")?;
+    Ok(found.is_some())
+}
+
+/// The matches of a professional still under way (for erasure).
+pub async fn open_of_professional(
+    db: &impl ConnectionTrait,
+    professional_id: Uuid,
+) -> anyhow::Result<Vec<matches::Model>> {
+    let open: Vec<&str> = MatchStatus::ALL
+        .iter()
+        .filter(|s| !s.is_final() && **s != MatchStatus::Met)
+        .map(|s| s.as_str())
+        .collect();
+    matches::Entity::find()
+        .filter(matches::Column::ProfessionalId.eq(professional_id))
+        .filter(matches::Column::Status.is_in(open))
+        .all(db)
+        .await
+        .context("listing a professional's open matches")
+}
+
+/// A disclosure to record.
+#[derive(Debug)]
+pub struct NewDisclosure<'a> {
+    /// Whose data.
+    pub professional_id: Uuid,
+    /// To whom.
+    pub organization_id: Uuid,
+    /// About which need.
+    pub need_id: Option<Uuid>,
+    /// Through which match.
+    pub match_id: Option<Uuid>,
+    /// Which fields.
+    pub fields: &'a [&'a str],
+    /// On what consent: `application` or `scout_acceptance`.
+    pub consent: &'a str,
+    /// How: `introduction_email` or `profile_view`.
+    pub channel: &'a str,
+    /// Who caused it.
+    pub actor_id: Option<Uuid>,
+}
+
+/// Records that a profile's data was shown to an organization.
+pub async fn record_disclosure(
+    db: &impl ConnectionTrait,
+    new: NewDisclosure<'_>,
+) -> anyhow::Result<()> {
+    disclosure::ActiveModel {
+        id: Set(new_id()),
+        professional_id: Set(new.professional_id),
+        organization_id: Set(new.organization_id),
+        need_id: Set(new.need_id),
+        match_id: Set(new.match_id),
+        fields: Set(to_json(&new.fields)?),
+        consent: Set(new.consent.to_owned()),
+        channel: Set(new.channel.to_owned()),
+        actor_id: Set(new.actor_id),
+        created_at: Set(now()),
+    }
+    .insert(db)
+    .await
+    .context("recording a disclosure")?;
+    Ok(())
+}
+
+/// Every disclosure of a professional's data, oldest first.
+pub async fn disclosures_of(
+    db: &impl ConnectionTrait,
+    professional_id: Uuid,
+) -> anyhow::Result<Vec<disclosure::Model>> {
+    disclosure::Entity::find()
+        .filter(disclosure::Column::ProfessionalId.eq(professional_id))
+        .order_by_asc(disclosure::Column::Id)
+        .all(db)
+        .await
+        .context("listing disclosures")
+}
