@@ -26,6 +26,9 @@ use crate::{
     state::AppState,
 };
 
+/// How often to look for matches waiting three days for an answer.
+const NUDGE_CHECK_EVERY: std::time::Duration = std::time::Duration::from_secs(300);
+
 /// A built, bound, not yet running server.
 pub struct Application {
     port: u16,
@@ -42,10 +45,12 @@ struct RankingFeed {
     handle: tokio::task::JoinHandle<()>,
 }
 
-/// The outbox worker running beside the server, and the switch that stops it.
+/// The outbox worker running beside the server, the periodic nudge check that feeds it,
+/// and the switch that stops both.
 struct MailWorker {
     shutdown: tokio::sync::watch::Sender<bool>,
     handle: tokio::task::JoinHandle<()>,
+    nudges: tokio::task::JoinHandle<()>,
 }
 
 /// Builds the OpenAPI document from the registered routes, as JSON.
@@ -92,8 +97,18 @@ impl Application {
         // Mail is delivered from the start, including what an earlier run left pending.
         let mail_worker = if state.settings.mail.worker {
             let (shutdown, stop) = tokio::sync::watch::channel(false);
+            let nudges = crate::workflow::nudges::spawn(
+                state.db.clone(),
+                state.settings.clone(),
+                NUDGE_CHECK_EVERY,
+                stop.clone(),
+            );
             let handle = email::worker::spawn(state.db.clone(), state.settings.clone(), stop)?;
-            Some(MailWorker { shutdown, handle })
+            Some(MailWorker {
+                shutdown,
+                handle,
+                nudges,
+            })
         } else {
             None
         };
@@ -151,6 +166,7 @@ impl Application {
         // timeout) and hands back the rows it had claimed but not started.
         if let Some(worker) = self.mail_worker {
             let _ = worker.shutdown.send(true);
+            let _ = worker.nudges.await;
             let grace = self.state.settings.mail.send_timeout + std::time::Duration::from_secs(5);
             if tokio::time::timeout(grace, worker.handle).await.is_err() {
                 tracing::warn!(

@@ -22,6 +22,8 @@ use utoipa::{
         (name = "needs", description = "Needs (募集) posted by SMEs and municipalities"),
         (name = "profiles", description = "Profiles of professionals (複業人材)"),
         (name = "applications", description = "Applications (応募)"),
+        (name = "matches", description = "Matches (紹介), meetings and outcomes"),
+        (name = "email", description = "The outbox: emails and their delivery"),
         (name = "operations", description = "Health, readiness, metrics, this document"),
     ),
     components(schemas(crate::error::Problem, crate::error::FieldError)),

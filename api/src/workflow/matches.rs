@@ -98,11 +98,14 @@ where
             Box<dyn std::future::Future<Output = ApiResult<T>> + Send + 'c>,
         > + Send,
 {
-    state
+    let done = state
         .db
         .transaction::<_, T, ApiError>(work)
         .await
-        .map_err(ApiError::from)
+        .map_err(ApiError::from)?;
+    // The emails are committed: send them now rather than at the worker's next poll.
+    crate::email::worker::wake();
+    Ok(done)
 }
 
 /// A match the caller may see, with its parties; 404 otherwise.

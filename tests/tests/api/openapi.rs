@@ -34,6 +34,17 @@ const CONTRACT: &[(&str, &str)] = &[
     ("get", "/api/v1/profiles/me/recommendations"),
     ("get", "/api/v1/regions/{id}/weights"),
     ("put", "/api/v1/regions/{id}/weights"),
+    ("get", "/api/v1/regions/{id}/report"),
+    ("post", "/api/v1/matches"),
+    ("get", "/api/v1/matches"),
+    ("get", "/api/v1/matches/{id}"),
+    ("post", "/api/v1/matches/{id}/accept"),
+    ("post", "/api/v1/matches/{id}/decline"),
+    ("post", "/api/v1/matches/{id}/cancel"),
+    ("post", "/api/v1/matches/{id}/meetings"),
+    ("post", "/api/v1/matches/{id}/meetings/cancel"),
+    ("post", "/api/v1/matches/{id}/outcome"),
+    ("get", "/api/v1/outbox"),
 ];
 
 async fn document(app: &TestApp) -> Value {
