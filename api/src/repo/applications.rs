@@ -3,16 +3,12 @@
 use anyhow::Context;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, QueryTrait, Set,
+    QuerySelect, Set,
 };
 use uuid::Uuid;
 
 use super::{new_id, now};
-use crate::{
-    domain::enums::ApplicationStatus,
-    entities::{application, need, organization},
-    routes::PageRequest,
-};
+use crate::{domain::enums::ApplicationStatus, entities::application, routes::PageRequest};
 
 /// Inserts an application; a second one for the same need and professional surfaces as a
 /// unique violation.
@@ -81,22 +77,11 @@ pub async fn list(
     let mut query = application::Entity::find();
     query = match audience {
         Audience::Professional(id) => query.filter(application::Column::ProfessionalId.eq(id)),
-        Audience::Owner(owner_id) => {
-            let organizations = organization::Entity::find()
-                .select_only()
-                .column(organization::Column::Id)
-                .filter(organization::Column::OwnerId.eq(owner_id))
-                .into_query();
-            let needs = need::Entity::find()
-                .select_only()
-                .column(need::Column::Id)
-                .filter(need::Column::OrganizationId.in_subquery(organizations))
-                .into_query();
-            query.filter(application::Column::NeedId.in_subquery(needs))
-        }
-        Audience::Region(region_id) => {
-            query.filter(application::Column::NeedId.in_subquery(needs_of_region(region_id)))
-        }
+        Audience::Owner(owner_id) => query
+            .filter(application::Column::NeedId.in_subquery(super::needs::ids_owned_by(owner_id))),
+        Audience::Region(region_id) => query.filter(
+            application::Column::NeedId.in_subquery(super::needs::ids_in_region(region_id)),
+        ),
     };
     if let Some(need_id) = need_id {
         query = query.filter(application::Column::NeedId.eq(need_id));
@@ -112,14 +97,6 @@ pub async fn list(
         .context("listing applications")
 }
 
-fn needs_of_region(region_id: Uuid) -> sea_orm::sea_query::SelectStatement {
-    need::Entity::find()
-        .select_only()
-        .column(need::Column::Id)
-        .filter(need::Column::RegionId.eq(region_id))
-        .into_query()
-}
-
 /// Whether a professional applied to any need of a region.
 pub async fn applied_in_region(
     db: &impl ConnectionTrait,
@@ -128,7 +105,7 @@ pub async fn applied_in_region(
 ) -> anyhow::Result<bool> {
     let found = application::Entity::find()
         .filter(application::Column::ProfessionalId.eq(professional_id))
-        .filter(application::Column::NeedId.in_subquery(needs_of_region(region_id)))
+        .filter(application::Column::NeedId.in_subquery(super::needs::ids_in_region(region_id)))
         .one(db)
         .await
         .context("looking for an application in a region")?;

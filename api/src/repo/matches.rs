@@ -4,7 +4,7 @@ use anyhow::Context;
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, QueryTrait, Set,
+    QuerySelect, Set,
 };
 use uuid::Uuid;
 
@@ -12,7 +12,7 @@ use super::{new_id, now, to_json};
 use crate::{
     auth::AccountRole,
     domain::matching::MatchStatus,
-    entities::{disclosure, match_event, matches, meeting, need, organization},
+    entities::{disclosure, match_event, matches, meeting, need},
     routes::PageRequest,
 };
 
@@ -250,17 +250,7 @@ pub async fn list(
         Audience::Professional(id) => query.filter(matches::Column::ProfessionalId.eq(id)),
         Audience::Region(id) => query.filter(matches::Column::RegionId.eq(id)),
         Audience::Owner(owner_id) => {
-            let organizations = organization::Entity::find()
-                .select_only()
-                .column(organization::Column::Id)
-                .filter(organization::Column::OwnerId.eq(owner_id))
-                .into_query();
-            let needs = need::Entity::find()
-                .select_only()
-                .column(need::Column::Id)
-                .filter(need::Column::OrganizationId.in_subquery(organizations))
-                .into_query();
-            query.filter(matches::Column::NeedId.in_subquery(needs))
+            query.filter(matches::Column::NeedId.in_subquery(super::needs::ids_owned_by(owner_id)))
         }
     };
     if let Some(status) = status {
@@ -283,16 +273,7 @@ pub async fn introduced_to_owner(
     professional_id: Uuid,
     owner_id: Uuid,
 ) -> anyhow::Result<bool> {
-    let organizations = organization::Entity::find()
-        .select_only()
-        .column(organization::Column::Id)
-        .filter(organization::Column::OwnerId.eq(owner_id))
-        .into_query();
-    let needs = need::Entity::find()
-        .select_only()
-        .column(need::Column::Id)
-        .filter(need::Column::OrganizationId.in_subquery(organizations))
-        .into_query();
+    let needs = super::needs::ids_owned_by(owner_id);
     let shared: Vec<&str> = MatchStatus::ALL
         .iter()
         .filter(|s| s.contact_shared())

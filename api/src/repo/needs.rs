@@ -267,3 +267,26 @@ pub async fn organizations_of(
         .context("looking up organizations")?;
     Ok(rows.into_iter().map(|org| (org.id, org)).collect())
 }
+
+/// `SELECT id FROM needs` of the organizations an SME account owns, for `IN (…)` filters.
+pub fn ids_owned_by(owner_id: Uuid) -> sea_orm::sea_query::SelectStatement {
+    let organizations = organization::Entity::find()
+        .select_only()
+        .column(organization::Column::Id)
+        .filter(organization::Column::OwnerId.eq(owner_id))
+        .into_query();
+    need::Entity::find()
+        .select_only()
+        .column(need::Column::Id)
+        .filter(need::Column::OrganizationId.in_subquery(organizations))
+        .into_query()
+}
+
+/// `SELECT id FROM needs` of a region, for `IN (…)` filters.
+pub fn ids_in_region(region_id: Uuid) -> sea_orm::sea_query::SelectStatement {
+    need::Entity::find()
+        .select_only()
+        .column(need::Column::Id)
+        .filter(need::Column::RegionId.eq(region_id))
+        .into_query()
+}
