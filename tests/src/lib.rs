@@ -49,6 +49,8 @@ enum Cleanup {
     Postgres {
         admin_url: String,
         name: String,
+        /// The scratch directory (mail files) to remove too.
+        dir: PathBuf,
     },
     Sqlite {
         dir: PathBuf,
@@ -129,7 +131,11 @@ impl TestApp {
                 admin.close().await.expect("closing the admin connection");
                 (
                     with_database(&admin_url, &name),
-                    Cleanup::Postgres { admin_url, name },
+                    Cleanup::Postgres {
+                        admin_url,
+                        name,
+                        dir: scratch.clone(),
+                    },
                 )
             }
         };
@@ -395,7 +401,12 @@ impl Drop for TestApp {
                 let _ = std::fs::remove_dir_all(dir);
             }
             Cleanup::Shared => {}
-            Cleanup::Postgres { admin_url, name } => {
+            Cleanup::Postgres {
+                admin_url,
+                name,
+                dir,
+            } => {
+                let _ = std::fs::remove_dir_all(dir);
                 // The test's runtime is shutting down; drop the database from a thread of
                 // our own. FORCE ends the server's pooled connections (PostgreSQL 13+).
                 let (admin_url, name) = (admin_url.clone(), name.clone());
