@@ -286,8 +286,8 @@ async fn an_excluded_applicant_is_hidden_unless_asked_for_with_its_reason() {
 #[tokio::test]
 async fn reciprocal_mode_orders_by_the_reciprocal_score() {
     let w = world().await;
-    // Strong for the need, lukewarm about it: other themes, pay at the top of the
-    // budget, wants on-site work, no tie.
+    // Strong for the need, lukewarm about it: mostly other themes, pay at the top of
+    // the budget, wants on-site work, no tie.
     let keen_need = w
         .app
         .professional_with_profile(
@@ -295,7 +295,7 @@ async fn reciprocal_mode_orders_by_the_reciprocal_score() {
             &profile_with(json!({
                 "skills": [{"skill": "digital_marketing", "level": 5, "years": 12}, {"skill": "pr", "level": 4, "years": 5}],
                 "roles": [{"role": "cmo", "years": 10}],
-                "themes": ["healthcare_welfare", "education"],
+                "themes": ["regional_revitalization", "healthcare_welfare", "education"],
                 "ties": [],
                 "work_style": "onsite",
                 "max_onsite_visits_per_month": 8,
@@ -310,8 +310,9 @@ async fn reciprocal_mode_orders_by_the_reciprocal_score() {
         .professional_with_profile(
             "鈴木 葵",
             &profile_with(json!({
-                "skills": [{"skill": "digital_marketing", "level": 3, "years": 3}],
+                "skills": [{"skill": "digital_marketing", "level": 2, "years": 3}],
                 "roles": [{"role": "pr", "years": 3}],
+                "industries": ["retail"],
                 "min_compensation_jpy": 0
             })),
         )
