@@ -231,7 +231,13 @@ impl Corpus {
 
     /// The term ids and counts of `row`'s document, ascending.
     pub(crate) fn forward_terms(&self, row: u32) -> impl Iterator<Item = (u32, u16)> + '_ {
-        ForwardIter::new(self.forward_of(row).unwrap_or_default())
+        // The list starts with its count, so it needs no end: reading it once is
+        // enough (`forward_of` reads it twice to find its length).
+        let list = match self.forward_start.get(row as usize) {
+            Some(&start) if start != NONE => self.forward.get(start as usize..),
+            _ => None,
+        };
+        ForwardIter::new(list.unwrap_or_default())
     }
 
     /// Every byte list a ranking may read, for a streaming-read baseline.

@@ -58,15 +58,17 @@
 //! assert_eq!(ranked[0].profile_id, 7);
 //! ```
 
-mod batch;
+mod bounds;
 mod corpus;
 mod idmap;
 mod rank;
+mod scan;
 
 use std::collections::HashMap;
 
 pub use corpus::Corpus;
 pub use rank::{Candidate, Mode, RankRequest};
+pub use scan::dbg_report;
 
 use crate::factors::encode::{
     ACTIVE, ALIVE, Encoded, RowRef, SCALAR_FLAG_BITS, Scalars, Vocab, code_level, code_skill,

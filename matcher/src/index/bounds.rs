@@ -1,0 +1,594 @@
+//! The first stage of a scan: an upper bound of every need's score of a row, from a
+//! few table lookups, for up to `L` needs at once.
+//!
+//! Each need is turned into small tables keyed by what a row holds — its flag bits,
+//! hours, fee, visits, theme bytes, skill codes, place codes and roles — whose
+//! entries are that part's largest possible weighted contribution, in fixed point
+//! ([`UNITS`] to a total of 1, rounded up). A row's bound is the sum of
+//! its entries: every factor but the text similarity is bounded closely (skills by
+//! the sum over the row's skills, places by the sum over its places, the start date
+//! and distance at their best), and the text similarity at its maximum. Entries
+//! that imply a hard exclusion are a large negative number, so an excluded row
+//! cannot reach any floor.
+//!
+//! The tables hold one `[i16; L]` per key — a need per lane — so the sum for all
+//! lanes is a handful of vector additions, written as plain loops over arrays that
+//! the compiler turns into SSE2 instructions; `L = 1` is the scalar case. A row
+//! whose bound reaches a lane's floor goes on to exact scoring for that lane.
+//!
+//! The sums never need saturating arithmetic: an eligible row's parts add up to at
+//! most [`UNITS`] (the weights sum to 1, and the skill and place sums are capped),
+//! and a lane marks a row excluded in at most three tables (pay or pro bono, hours,
+//! visits), each by [`EXCLUDED`], so the sum stays within `i16` and is negative
+//! exactly when some exclusion applies.
+
+use crate::factors::encode::{
+    ACTIVE, ALIVE, PRO_BONO_OK, PlaceCode, PlaceKind, SLOTS_SHIFT, STYLE_SHIFT,
+    WORK_STYLE_SHIFT,
+};
+use crate::factors::kernel::{self, PAST_CAP, PAST_IN_CITY, WIDER_REGION};
+use crate::factors::query::NeedQuery;
+use crate::model::{Role, Style, WorkStyle};
+use crate::taxonomy;
+
+use super::{INDUSTRY_SLOTS, OVERFLOW, PLACE_SLOTS, ProfileIndex, SKILL_SLOTS};
+
+/// Fixed-point units of a weighted sum of 1 (a score of 100): 0.0125 points each.
+pub(super) const UNITS: f32 = 8_000.0;
+/// The entry of a part that excludes the row: below 0 even after every positive
+/// part (at most `UNITS` and a unit of rounding per part) is added, and three of
+/// them still within `i16`.
+const EXCLUDED: i16 = -8_200;
+/// Skill codes (`skill id << 3 | level`) a table covers; the taxonomy needs fewer.
+pub(super) const SKILL_CODES: usize = 2048;
+/// Hours are keyed exactly below this, and as "this or more" at it.
+const HOURS_CAP: u16 = 63;
+/// Fees are keyed in steps of this many yen…
+const PAY_STEP: u32 = 10_000;
+/// …up to this key, which means "this step or more".
+const PAY_KEYS: usize = 256;
+/// Visits are keyed exactly below this, and as "this or more" at it.
+const VISITS_CAP: u8 = 15;
+/// Rows bounded at a time, at most (the scan's block).
+pub(super) const BLOCK: usize = 512;
+
+/// What a scan asks of the first stage.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Stage {
+    /// Whether excluded rows are to be ranked too (then nothing is marked
+    /// excluded, and only removed rows are skipped).
+    pub include_excluded: bool,
+}
+
+/// Per-need tables for up to `L` needs (see the [module documentation](self)).
+pub(super) struct Bounds<const L: usize> {
+    stage: Stage,
+    /// Lanes in use.
+    lanes: usize,
+    /// By `(flags >> 2) & 0xFF`: pro bono, style, work style and slot bits. Holds
+    /// everything that does not depend on another column, the text maximum
+    /// included.
+    flags: Box<[[i16; L]; 256]>,
+    /// By `slots << 6 | min(hours, 63)`: availability.
+    hours: Box<[[i16; L]; 512]>,
+    /// By `min(fee / 10 000, 255)`: compensation.
+    pay: Box<[[i16; L]; PAY_KEYS]>,
+    /// By `remote << 4 | min(visits, 15)`: the visits part of work style.
+    visits: Box<[[i16; L]; 32]>,
+    /// By `byte << 8 | value` of the theme mask: the shared-theme part of
+    /// motivation.
+    themes: Box<[[i16; L]; 1024]>,
+    /// Theme-mask bytes any lane's need has a theme in.
+    theme_bytes: Vec<u32>,
+    /// By skill code: what the skill can add to `skill_fit`, summed over a row's
+    /// skills and capped at `skill_cap`.
+    skills: Box<[[i16; L]; SKILL_CODES]>,
+    skill_cap: [i16; L],
+    /// By skill code, one table per requirement: what the skill earns for it. A row
+    /// that passes with the sum above is bounded again with the best of its skills
+    /// for each requirement, as `skill_fit` takes it.
+    requirements: Vec<Box<[[i16; L]; SKILL_CODES]>>,
+    /// Each lane's start-by day (`apply_by`, or today), and what a start that late
+    /// costs a day at most.
+    start_by: [i32; L],
+    late_cost: [f32; L],
+    /// By the low ten bits of a place code (kind and prefecture): what the place can
+    /// add to regional affinity, summed over a row's places and capped at
+    /// `place_cap`.
+    places: Box<[[i16; L]; 1024]>,
+    place_cap: [i16; L],
+    /// For each role some lane's need asks for, its shift in the row's role-years
+    /// column and, by the years held (0–15), the role part of experience.
+    roles: Vec<(u32, Box<[[i16; L]; 16]>)>,
+    /// The industry each lane's need names (0 for none), and what knowing it adds.
+    industry: [u16; L],
+    industry_weight: [i16; L],
+}
+
+/// `x` in units, rounded up and saturated.
+fn units(x: f32) -> i16 {
+    let scaled = (x * UNITS).ceil();
+    if scaled >= f32::from(i16::MAX) {
+        i16::MAX
+    } else if scaled <= f32::from(i16::MIN) {
+        i16::MIN
+    } else {
+        scaled as i16
+    }
+}
+
+/// A floor on a need's score (points) as a floor on bounds in units: a little lower,
+/// so float rounding in either sum can never drop a row that could get in.
+pub(super) fn floor_units(points: f32) -> i16 {
+    if points == f32::NEG_INFINITY || points.is_nan() {
+        return i16::MIN;
+    }
+    let scaled = (points / 100.0 * UNITS).floor() - 2.0;
+    if scaled >= f32::from(i16::MAX) {
+        i16::MAX
+    } else if scaled <= f32::from(i16::MIN) {
+        i16::MIN
+    } else {
+        scaled as i16
+    }
+}
+
+#[inline(always)]
+fn add<const L: usize>(acc: &mut [i16; L], entry: &[i16; L]) {
+    // Never wraps (see the module documentation).
+    for (acc, &entry) in acc.iter_mut().zip(entry) {
+        *acc = acc.wrapping_add(entry);
+    }
+}
+
+#[inline(always)]
+fn cap<const L: usize>(acc: &mut [i16; L], ceiling: &[i16; L]) {
+    for (acc, &ceiling) in acc.iter_mut().zip(ceiling) {
+        *acc = (*acc).min(ceiling);
+    }
+}
+
+/// Bit `n` set for each lane whose bound reaches its floor.
+#[inline(always)]
+fn reaches<const L: usize>(acc: &[i16; L], floor: &[i16; L]) -> u32 {
+    let mut lanes = 0u32;
+    for (n, (&acc, &floor)) in acc.iter().zip(floor).enumerate() {
+        lanes |= u32::from(acc >= floor) << n;
+    }
+    lanes
+}
+
+fn boxed<const L: usize, const N: usize>() -> Box<[[i16; L]; N]> {
+    Box::new([[0; L]; N])
+}
+
+impl<const L: usize> Bounds<L> {
+    /// The tables of `queries` (at most `L`; extra lanes never pass).
+    pub(super) fn new(queries: &[&NeedQuery<'_>], stage: Stage) -> Self {
+        let mut bounds = Self {
+            stage,
+            lanes: queries.len().min(L),
+            flags: boxed(),
+            hours: boxed(),
+            pay: boxed(),
+            visits: boxed(),
+            themes: boxed(),
+            theme_bytes: Vec::new(),
+            skills: boxed(),
+            skill_cap: [0; L],
+            requirements: Vec::new(),
+            start_by: [i32::MAX; L],
+            late_cost: [0.0; L],
+            places: boxed(),
+            place_cap: [0; L],
+            roles: Vec::new(),
+            industry: [0; L],
+            industry_weight: [0; L],
+        };
+        let most = queries.iter().map(|q| q.requirements.len()).max().unwrap_or(0);
+        for q in queries.iter().take(L) {
+            if !bounds.roles.iter().any(|(shift, _)| *shift == q.role_shift) {
+                bounds.roles.push((q.role_shift, boxed()));
+            }
+        }
+        bounds.requirements = (0..most).map(|_| boxed()).collect();
+        let mut themes = 0u32;
+        for (lane, q) in queries.iter().take(L).enumerate() {
+            bounds.fill(lane, q);
+            themes |= q.themes;
+        }
+        bounds.theme_bytes = (0..4).filter(|b| themes >> (8 * b) & 0xFF != 0).collect();
+        bounds
+    }
+
+    fn fill(&mut self, lane: usize, q: &NeedQuery<'_>) {
+        let w = q.weights;
+        let exclude = |excluded: bool| excluded && !self.stage.include_excluded;
+        let has_industry = q.industry != 0;
+        let (role_share, style_share) = if has_industry {
+            (0.5, 0.25)
+        } else {
+            (2.0 / 3.0, 1.0 / 3.0)
+        };
+        let has_themes = q.themes != 0;
+        let has_text = q.text.has_text();
+        // Motivation is ½ themes + ½ text, either alone, or ½ with neither.
+        let (theme_share, text_share) = match (has_themes, has_text) {
+            (true, true) => (0.5, 0.5),
+            (true, false) => (1.0, 0.0),
+            (false, true) => (0.0, 1.0),
+            (false, false) => (0.0, 0.5),
+        };
+
+        for (key, entry) in self.flags.iter_mut().enumerate() {
+            let flags = (key as u32) << 2;
+            let style = match (flags >> STYLE_SHIFT) & 3 {
+                0 => Style::HandsOn,
+                1 => Style::Advisory,
+                _ => Style::Either,
+            };
+            let work_style = match (flags >> WORK_STYLE_SHIFT) & 3 {
+                0 => WorkStyle::Remote,
+                1 => WorkStyle::Hybrid,
+                _ => WorkStyle::Onsite,
+            };
+            let pro_bono_ok = flags & PRO_BONO_OK != 0;
+            let work = kernel::work_style_component(q.work_style, work_style);
+            let mut value = w[2] * style_share * kernel::style_component(q.style, style)
+                + w[5] * if q.visits == 0 { work } else { 0.5 * work }
+                + w[1] * text_share;
+            if q.requirements.is_empty() {
+                value += w[0];
+            }
+            if q.need.pro_bono {
+                value += w[6] * if pro_bono_ok { 1.0 } else { 0.0 };
+            }
+            entry[lane] = if exclude(q.need.pro_bono && !pro_bono_ok) {
+                EXCLUDED
+            } else {
+                units(value)
+            };
+        }
+
+        for (key, entry) in self.hours.iter_mut().enumerate() {
+            let offered = (key >> 6) as u8;
+            let hours = (key & 63) as u16;
+            let slot_fit = if q.slots == 0 {
+                1.0
+            } else if offered == 0 {
+                0.5
+            } else if q.slots & offered == 0 {
+                0.15
+            } else {
+                0.75 + 0.25 * (q.slots & offered).count_ones() as f32
+                    / q.slots.count_ones() as f32
+            };
+            let minimum = q.need.hours_min;
+            let hours_fit = if minimum == 0 || hours >= minimum || hours == HOURS_CAP {
+                1.0
+            } else {
+                f32::from(hours) / f32::from(minimum)
+            };
+            let excluded = hours < HOURS_CAP && u32::from(hours) * 2 < u32::from(minimum);
+            entry[lane] = if exclude(excluded) {
+                EXCLUDED
+            } else {
+                units(w[3] * (0.7 * hours_fit + 0.3) * slot_fit)
+            };
+        }
+
+        for (key, entry) in self.pay.iter_mut().enumerate() {
+            let lowest = key as u32 * PAY_STEP;
+            entry[lane] = if q.need.pro_bono {
+                0
+            } else if exclude(lowest > q.budget_max) {
+                EXCLUDED
+            } else {
+                let fit = if lowest <= q.budget_min {
+                    1.0
+                } else if lowest <= q.budget_max {
+                    let span = (q.budget_max - q.budget_min) as f32;
+                    1.0 - 0.5 * (lowest - q.budget_min) as f32 / span
+                } else {
+                    0.0
+                };
+                units(w[6] * fit)
+            };
+        }
+
+        for (key, entry) in self.visits.iter_mut().enumerate() {
+            let offered = (key & 15) as u8;
+            let remote = key >> 4 == 1;
+            let visit_fit = if q.visits == 0 || offered >= VISITS_CAP {
+                1.0
+            } else {
+                (f32::from(offered) / f32::from(q.visits)).min(1.0)
+            };
+            let value = if q.visits == 0 {
+                0.0
+            } else {
+                // Distance at its best.
+                w[5] * 0.5 * visit_fit
+            };
+            entry[lane] = if exclude(q.visits_asked && remote && offered == 0) {
+                EXCLUDED
+            } else {
+                units(value)
+            };
+        }
+
+        let per_theme = w[1] * theme_share * q.theme_scale;
+        for (key, entry) in self.themes.iter_mut().enumerate() {
+            let byte = (key >> 8) as u32;
+            let bits = (key & 0xFF) as u32;
+            let shared = (bits & (q.themes >> (8 * byte))).count_ones();
+            entry[lane] = units(per_theme * shared as f32);
+        }
+
+        let codes = q.codes.min(SKILL_CODES);
+        for (code, entry) in self.skills.iter_mut().enumerate().take(codes) {
+            let mut credit = 0.0f32;
+            for (r, requirement) in q.requirements.iter().enumerate() {
+                credit += requirement.weight * q.skill_credits(r).get(code).copied().unwrap_or(0.0);
+            }
+            entry[lane] = units(w[0] * credit * q.requirement_scale);
+        }
+        for (r, requirement) in q.requirements.iter().enumerate() {
+            let Some(table) = self.requirements.get_mut(r) else {
+                break;
+            };
+            let credits = q.skill_credits(r);
+            for (entry, &credit) in table.iter_mut().zip(credits) {
+                entry[lane] = units(w[0] * requirement.weight * credit * q.requirement_scale);
+            }
+        }
+        self.skill_cap[lane] = if q.requirements.is_empty() {
+            0
+        } else {
+            units(w[0])
+        };
+
+        for (key, entry) in self.places.iter_mut().enumerate() {
+            let place = PlaceCode(key as u32);
+            let prefecture = place.prefecture();
+            let known = prefecture != 0 && q.prefecture != 0;
+            let value = match place.kind() {
+                _ if !known => 0.0,
+                Some(PlaceKind::Past) if prefecture == q.prefecture => PAST_IN_CITY.min(PAST_CAP),
+                Some(PlaceKind::Past) | None => 0.0,
+                // The city taken as matching.
+                Some(kind) if prefecture == q.prefecture => kernel::kind_strength(kind),
+                Some(_) if q.wider & (1 << prefecture) != 0 => WIDER_REGION,
+                Some(_) => 0.0,
+            };
+            entry[lane] = units(w[4] * value);
+        }
+        self.place_cap[lane] = units(w[4]);
+
+        if let Some((_, table)) = self.roles.iter_mut().find(|(shift, _)| *shift == q.role_shift) {
+            for (years, entry) in table.iter_mut().enumerate() {
+                entry[lane] = if years == 0 {
+                    0
+                } else {
+                    units(w[2] * role_share * (0.4 + 0.2 * years as f32).min(1.0))
+                };
+            }
+        }
+        self.start_by[lane] = q.start_by;
+        // Availability is `(0.7 × hours + 0.3 × start) × slots`, slots at least the
+        // lowest fit the need allows: each day late costs at least this.
+        let slot_floor = if q.slots == 0 { 1.0 } else { 0.15 };
+        self.late_cost[lane] = w[3] * 0.3 * slot_floor / 90.0;
+        self.industry[lane] = q.industry;
+        self.industry_weight[lane] = if has_industry {
+            units(w[2] * 0.25)
+        } else {
+            0
+        };
+    }
+
+    /// Appends `(row, lanes)` for each row of `start..end` whose bound reaches the
+    /// floor of at least one lane (`lanes` has bit `n` for lane `n`). Removed rows
+    /// are skipped; so are rows excluded for every need, unless excluded rows are
+    /// ranked too. Rows whose lists spill out of the inline slots pass for every lane.
+    pub(super) fn scan(
+        &self,
+        index: &ProfileIndex,
+        start: usize,
+        end: usize,
+        floor: &[i16; L],
+        out: &mut Vec<(u32, u32)>,
+    ) {
+        let all = if self.lanes >= 32 {
+            u32::MAX
+        } else {
+            (1u32 << self.lanes) - 1
+        };
+        let include_excluded = self.stage.include_excluded;
+        let live = if include_excluded { ALIVE } else { ALIVE | ACTIVE };
+        let n = end - start;
+        let flags = &index.flags[start..end];
+        let caps = &index.caps[start..end];
+        // The block's live rows first, without a branch (which rows are removed,
+        // inactive or fully engaged is data, not a pattern a predictor can learn).
+        let mut rows = [0u16; BLOCK];
+        let mut count = 0;
+        for i in 0..n.min(BLOCK) {
+            let [_, max_engagements, engagements, _] = caps[i];
+            let engaged = !include_excluded && engagements >= max_engagements;
+            rows[count] = i as u16;
+            count += usize::from(flags[i] & live == live && !engaged);
+        }
+        let hours = &index.hours[start..end];
+        let pay = &index.min_compensation[start..end];
+        let themes = &index.themes[start..end];
+        let roles = &index.role_years[start..end];
+        let skills = &index.skills[start..end];
+        let industries = &index.industries[start..end];
+        let places = &index.places[start..end];
+        let starts = &index.available_from[start..end];
+        for &i in &rows[..count] {
+            let i = usize::from(i);
+            if i >= n {
+                break;
+            }
+            let r = (start + i) as u32;
+            if flags[i] & OVERFLOW != 0 {
+                out.push((r, all));
+                continue;
+            }
+            let row = Row {
+                flags: flags[i],
+                hours: hours[i],
+                pay: pay[i],
+                visits: caps[i][0],
+                themes: themes[i],
+                roles: roles[i],
+                skills: skills[i],
+                industries: industries[i],
+                places: places[i],
+            };
+            let (bound, skill) = self.bound(&row);
+            // Whether any lane reaches its floor, as one reduction.
+            let mut best = i16::MIN;
+            for (&bound, &floor) in bound.iter().zip(floor) {
+                best = best.max(bound.saturating_sub(floor));
+            }
+            if best < 0 {
+                continue;
+            }
+            let lanes = self.second_look(&row, bound, skill, starts[i], floor) & all;
+            if lanes != 0 {
+                out.push((r, lanes));
+            }
+        }
+    }
+
+    /// The first bound of a row for every lane, and its skills' part.
+    #[inline(always)]
+    fn bound(&self, row: &Row) -> ([i16; L], [i16; L]) {
+        let flags = row.flags;
+        let mut acc = self.flags[((flags >> 2) & 0xFF) as usize];
+        let slots = ((flags >> SLOTS_SHIFT) & 7) as usize;
+        add(
+            &mut acc,
+            &self.hours[slots << 6 | usize::from(row.hours.min(HOURS_CAP))],
+        );
+        add(
+            &mut acc,
+            &self.pay[((row.pay / PAY_STEP) as usize).min(PAY_KEYS - 1)],
+        );
+        let remote = usize::from((flags >> WORK_STYLE_SHIFT) & 3 == 0);
+        add(
+            &mut acc,
+            &self.visits[remote << 4 | usize::from(row.visits.min(VISITS_CAP))],
+        );
+        for &byte in &self.theme_bytes {
+            let value = (row.themes >> (8 * byte)) & 0xFF;
+            add(&mut acc, &self.themes[((byte << 8 | value) & 1023) as usize]);
+        }
+
+        let mut skill = [0i16; L];
+        for &code in &row.skills {
+            add(&mut skill, &self.skills[usize::from(code) & (SKILL_CODES - 1)]);
+        }
+        cap(&mut skill, &self.skill_cap);
+        add(&mut acc, &skill);
+
+        let mut place = [0i16; L];
+        for &code in &row.places {
+            add(&mut place, &self.places[(code & 1023) as usize]);
+        }
+        cap(&mut place, &self.place_cap);
+        add(&mut acc, &place);
+
+        for (shift, table) in &self.roles {
+            add(&mut acc, &table[((row.roles >> shift) & 15) as usize]);
+        }
+
+        let [first, second] = row.industries;
+        let mut known = [0i16; L];
+        for ((known, &industry), &weight) in known
+            .iter_mut()
+            .zip(&self.industry)
+            .zip(&self.industry_weight)
+        {
+            let matches = i16::from(first == industry) | i16::from(second == industry);
+            *known = weight & -matches;
+        }
+        add(&mut acc, &known);
+        (acc, skill)
+    }
+
+    /// A closer bound for a row that passed the first: skills as `skill_fit` takes
+    /// them (the best of the row's skills for each requirement) and a late start.
+    /// Returns the lanes that still pass.
+    #[inline(never)]
+    fn second_look(
+        &self,
+        row: &Row,
+        mut bound: [i16; L],
+        skill_sum: [i16; L],
+        day: u16,
+        floor: &[i16; L],
+    ) -> u32 {
+        if !self.requirements.is_empty() {
+            let mut skill = [0i16; L];
+            for table in &self.requirements {
+                let mut best = [0i16; L];
+                for &code in &row.skills {
+                    let credits = &table[usize::from(code) & (SKILL_CODES - 1)];
+                    for (best, &credit) in best.iter_mut().zip(credits) {
+                        *best = (*best).max(credit);
+                    }
+                }
+                add(&mut skill, &best);
+            }
+            cap(&mut skill, &self.skill_cap);
+            for ((bound, &sum), &skill) in bound.iter_mut().zip(&skill_sum).zip(&skill) {
+                *bound = bound.wrapping_sub(sum).wrapping_add(skill);
+            }
+        }
+        if day != 0 {
+            for ((bound, &by), &cost) in bound.iter_mut().zip(&self.start_by).zip(&self.late_cost) {
+                let late = (i32::from(day) - by).clamp(0, 90) as f32;
+                // Rounded down: the bound stays an upper bound.
+                *bound = bound.wrapping_sub((late * cost * UNITS).floor() as i16);
+            }
+        }
+        reaches(&bound, floor)
+    }
+}
+
+/// The columns of a row the bounds read.
+struct Row {
+    flags: u32,
+    hours: u16,
+    pay: u32,
+    visits: u8,
+    themes: u32,
+    roles: u64,
+    skills: [u16; SKILL_SLOTS],
+    industries: [u16; INDUSTRY_SLOTS],
+    places: [u32; PLACE_SLOTS],
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_taxonomy_fits_the_tables() {
+        assert!(taxonomy::skill_count() * 8 <= SKILL_CODES);
+        assert!(taxonomy::themes().len() <= 32);
+        assert!(Role::ALL.len() <= 16);
+    }
+
+    #[test]
+    fn units_round_up_and_floors_round_down() {
+        assert_eq!(units(0.0), 0);
+        assert!(f32::from(units(0.1234)) >= 0.1234 * UNITS);
+        assert!(f32::from(floor_units(50.0)) < 0.5 * UNITS);
+        assert_eq!(floor_units(f32::NEG_INFINITY), i16::MIN);
+    }
+}
