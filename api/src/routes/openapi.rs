@@ -26,7 +26,17 @@ use utoipa::{
         (name = "email", description = "The outbox: emails and their delivery"),
         (name = "operations", description = "Health, readiness, metrics, this document"),
     ),
-    components(schemas(crate::error::Problem, crate::error::FieldError)),
+    // Enums used only as query parameters are referenced by name and must be listed here.
+    components(schemas(
+        crate::error::Problem,
+        crate::error::FieldError,
+        crate::routes::candidates::Scope,
+        crate::routes::candidates::RankMode,
+        crate::domain::matching::MatchStatus,
+        crate::domain::enums::Role,
+        crate::domain::enums::WorkStyle,
+        crate::email::outbox::OutboxStatus,
+    )),
 )]
 pub struct ApiDoc;
 
