@@ -23,13 +23,11 @@
 //! exactly when some exclusion applies.
 
 use crate::factors::encode::{
-    ACTIVE, ALIVE, PRO_BONO_OK, PlaceCode, PlaceKind, SLOTS_SHIFT, STYLE_SHIFT,
-    WORK_STYLE_SHIFT,
+    ACTIVE, ALIVE, PRO_BONO_OK, PlaceCode, PlaceKind, SLOTS_SHIFT, STYLE_SHIFT, WORK_STYLE_SHIFT,
 };
 use crate::factors::kernel::{self, PAST_CAP, PAST_IN_CITY, WIDER_REGION};
 use crate::factors::query::NeedQuery;
-use crate::model::{Role, Style, WorkStyle};
-use crate::taxonomy;
+use crate::model::{Style, WorkStyle};
 
 use super::{INDUSTRY_SLOTS, OVERFLOW, PLACE_SLOTS, ProfileIndex, SKILL_SLOTS};
 
@@ -185,7 +183,11 @@ impl<const L: usize> Bounds<L> {
             industry: [0; L],
             industry_weight: [0; L],
         };
-        let most = queries.iter().map(|q| q.requirements.len()).max().unwrap_or(0);
+        let most = queries
+            .iter()
+            .map(|q| q.requirements.len())
+            .max()
+            .unwrap_or(0);
         for q in queries.iter().take(L) {
             if !bounds.roles.iter().any(|(shift, _)| *shift == q.role_shift) {
                 bounds.roles.push((q.role_shift, boxed()));
@@ -260,8 +262,7 @@ impl<const L: usize> Bounds<L> {
             } else if q.slots & offered == 0 {
                 0.15
             } else {
-                0.75 + 0.25 * (q.slots & offered).count_ones() as f32
-                    / q.slots.count_ones() as f32
+                0.75 + 0.25 * (q.slots & offered).count_ones() as f32 / q.slots.count_ones() as f32
             };
             let minimum = q.need.hours_min;
             let hours_fit = if minimum == 0 || hours >= minimum || hours == HOURS_CAP {
@@ -365,7 +366,11 @@ impl<const L: usize> Bounds<L> {
         }
         self.place_cap[lane] = units(w[4]);
 
-        if let Some((_, table)) = self.roles.iter_mut().find(|(shift, _)| *shift == q.role_shift) {
+        if let Some((_, table)) = self
+            .roles
+            .iter_mut()
+            .find(|(shift, _)| *shift == q.role_shift)
+        {
             for (years, entry) in table.iter_mut().enumerate() {
                 entry[lane] = if years == 0 {
                     0
@@ -380,11 +385,7 @@ impl<const L: usize> Bounds<L> {
         let slot_floor = if q.slots == 0 { 1.0 } else { 0.15 };
         self.late_cost[lane] = w[3] * 0.3 * slot_floor / 90.0;
         self.industry[lane] = q.industry;
-        self.industry_weight[lane] = if has_industry {
-            units(w[2] * 0.25)
-        } else {
-            0
-        };
+        self.industry_weight[lane] = if has_industry { units(w[2] * 0.25) } else { 0 };
     }
 
     /// Appends `(row, lanes)` for each row of `start..end` whose bound reaches the
@@ -405,7 +406,11 @@ impl<const L: usize> Bounds<L> {
             (1u32 << self.lanes) - 1
         };
         let include_excluded = self.stage.include_excluded;
-        let live = if include_excluded { ALIVE } else { ALIVE | ACTIVE };
+        let live = if include_excluded {
+            ALIVE
+        } else {
+            ALIVE | ACTIVE
+        };
         let n = end - start;
         let flags = &index.flags[start..end];
         let caps = &index.caps[start..end];
@@ -485,12 +490,18 @@ impl<const L: usize> Bounds<L> {
         );
         for &byte in &self.theme_bytes {
             let value = (row.themes >> (8 * byte)) & 0xFF;
-            add(&mut acc, &self.themes[((byte << 8 | value) & 1023) as usize]);
+            add(
+                &mut acc,
+                &self.themes[((byte << 8 | value) & 1023) as usize],
+            );
         }
 
         let mut skill = [0i16; L];
         for &code in &row.skills {
-            add(&mut skill, &self.skills[usize::from(code) & (SKILL_CODES - 1)]);
+            add(
+                &mut skill,
+                &self.skills[usize::from(code) & (SKILL_CODES - 1)],
+            );
         }
         cap(&mut skill, &self.skill_cap);
         add(&mut acc, &skill);
@@ -576,6 +587,7 @@ struct Row {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::{model::Role, taxonomy};
 
     #[test]
     fn the_taxonomy_fits_the_tables() {

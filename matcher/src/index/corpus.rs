@@ -311,6 +311,7 @@ impl Corpus {
     }
 
     /// Postings of term `id` in ascending row order.
+    #[allow(dead_code)] // for the batch scan still being tuned (see the closing note)
     pub(crate) fn cursor(&self, id: u32) -> Cursor<'_> {
         let bytes = self
             .postings
@@ -403,6 +404,7 @@ fn push_posting(out: &mut Vec<u8>, delta: i64, tf: u16) {
 
 /// A term's postings read in ascending row order, a block of rows at a time: the
 /// list merged with its (sorted) appendix.
+#[allow(dead_code)] // for the batch scan still being tuned (see the closing note)
 pub(crate) struct Cursor<'a> {
     main: PostingIter<'a>,
     extra: std::vec::IntoIter<(u32, u16)>,
@@ -414,6 +416,7 @@ impl Cursor<'_> {
     /// Calls `visit(row, tf)` for each posting with a row below `end` not yet
     /// visited.
     #[inline]
+    #[allow(dead_code)] // for the batch scan still being tuned (see the closing note)
     pub(crate) fn take_until(&mut self, end: u32, mut visit: impl FnMut(u32, u16)) {
         loop {
             if self.main_next.is_none() {

@@ -254,8 +254,7 @@ impl ProfileIndex {
                     .binary_search_by_key(&r, |p| p.0)
                     .ok()
                     .map(|at| &lane.proposals[at]);
-                let scores =
-                    TextScores::from_raw(
+                let scores = TextScores::from_raw(
                     q,
                     self.text_sum(&lane.text, r, &mut scratch),
                     proposal.map_or(0.0, |p| p.1),

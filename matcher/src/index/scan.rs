@@ -117,7 +117,11 @@ impl ProfileIndex {
     ) {
         dbg_count(0);
         let ri = r as usize;
-        if self.flags.get(ri).is_none_or(|&f| f & crate::factors::encode::ALIVE == 0) {
+        if self
+            .flags
+            .get(ri)
+            .is_none_or(|&f| f & crate::factors::encode::ALIVE == 0)
+        {
             return;
         }
         let row = self.row_ref(ri);
@@ -205,6 +209,14 @@ impl ProfileIndex {
 }
 
 static DBG: [std::sync::atomic::AtomicU64; 4] = [const { std::sync::atomic::AtomicU64::new(0) }; 4];
-fn dbg_count(i: usize) { DBG[i].fetch_add(1, std::sync::atomic::Ordering::Relaxed); }
+fn dbg_count(i: usize) {
+    DBG[i].fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+}
 #[allow(missing_docs)]
-pub fn dbg_report() -> String { format!("exact {} text {}", DBG[0].load(std::sync::atomic::Ordering::Relaxed), DBG[1].load(std::sync::atomic::Ordering::Relaxed)) }
+pub fn dbg_report() -> String {
+    format!(
+        "exact {} text {}",
+        DBG[0].load(std::sync::atomic::Ordering::Relaxed),
+        DBG[1].load(std::sync::atomic::Ordering::Relaxed)
+    )
+}
