@@ -36,6 +36,7 @@
 //! database reads happen first, then the lock is taken for the in-memory part only
 //! (an upsert is microseconds; a ranking scan of 100,000 profiles a few milliseconds).
 
+pub mod cache;
 pub mod feed;
 mod load;
 mod needs;
@@ -47,7 +48,10 @@ pub use needs::{Applicant, OpenNeeds, applicants, open_needs, recommend};
 
 use std::{
     collections::HashSet,
-    sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard},
+    sync::{
+        PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard,
+        atomic::{AtomicU64, Ordering},
+    },
 };
 
 use musubi_matcher::{self as engine, Candidate, Corpus, Id, ProfileIndex, RankRequest};
@@ -84,6 +88,10 @@ impl Held {
 #[derive(Debug, Default)]
 pub struct Ranking {
     held: RwLock<Held>,
+    /// Bumped after every change of the index: what a cached list was ranked on.
+    generation: AtomicU64,
+    /// Computed candidate lists (see [`cache`]).
+    pub lists: cache::ListCache,
 }
 
 /// Whom a ranking covers.
@@ -125,6 +133,7 @@ impl Ranking {
         Ok((
             Self {
                 held: RwLock::new(held),
+                ..Self::default()
             },
             cursor,
         ))
@@ -138,6 +147,21 @@ impl Ranking {
 
     fn write(&self) -> RwLockWriteGuard<'_, Held> {
         self.held.write().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Changes the index, then bumps the generation (still under the lock, so a reader
+    /// that saw the old generation ranks on the old or the new index, never on a
+    /// generation newer than its data).
+    fn change(&self, f: impl FnOnce(&mut Held)) {
+        let mut held = self.write();
+        f(&mut held);
+        self.generation.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// Counts changes of the index; read it before ranking to know what a result
+    /// was ranked on.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
     }
 
     /// Profiles held.
@@ -167,13 +191,13 @@ impl Ranking {
             profile,
             engagements.get(&profile.user_id).copied().unwrap_or(0),
         )?;
-        self.write().upsert(&engine);
+        self.change(|held| held.upsert(&engine));
         Ok(())
     }
 
     /// Removes a professional (after an erasure in this process).
     pub fn remove(&self, professional_id: Uuid) {
-        self.write().remove(engine_id(professional_id));
+        self.change(|held| held.remove(engine_id(professional_id)));
     }
 
     /// Reloads these professionals from the database: a stored profile replaces the
@@ -183,13 +207,14 @@ impl Ranking {
     pub async fn refresh(&self, db: &impl ConnectionTrait, ids: &[Uuid]) -> anyhow::Result<()> {
         for chunk in ids.chunks(500) {
             let stored = load::profiles(db, chunk).await?;
-            let mut held = self.write();
-            for id in chunk {
-                match stored.get(id) {
-                    Some(profile) => held.upsert(profile),
-                    None => held.remove(engine_id(*id)),
+            self.change(|held| {
+                for id in chunk {
+                    match stored.get(id) {
+                        Some(profile) => held.upsert(profile),
+                        None => held.remove(engine_id(*id)),
+                    }
                 }
-            }
+            });
         }
         Ok(())
     }

@@ -1,13 +1,19 @@
 //! Ranked candidates for a need, and recommended needs for a professional, served from
 //! the in-memory [`ranking`](crate::ranking) index.
 //!
-//! A need's candidate list is one scan of the index under a read lock, plus three
-//! indexed reads (the need with its organization, its region, its submitted
-//! applications) however many candidates come back: nothing is looked up per candidate.
+//! A need's candidate list is one scan of the index under a read lock, plus four
+//! indexed reads (the need, its organization, its region, its submitted applications)
+//! however many candidates come back: nothing is looked up per candidate. The list's
+//! JSON is then kept and served again while nothing it depends on has changed (see
+//! [`ranking::cache`]).
 
 use std::collections::HashMap;
 
-use actix_web::{get, web};
+use actix_web::{
+    HttpResponse, get,
+    http::header::ContentType,
+    web::{self, Bytes},
+};
 use musubi_matcher::{self as engine, Mode, RankRequest};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -20,6 +26,7 @@ use crate::{
     error::{ApiError, ApiResult},
     ranking::{
         self, Pool,
+        cache::{CachedList, ListKey},
         view::{self, AspectView, ExclusionView, FactorView},
     },
     repo, scoring,
@@ -117,7 +124,7 @@ pub async fn need_candidates(
     caller: AuthUser,
     id: web::Path<Uuid>,
     query: crate::extract::Query<CandidatesQuery>,
-) -> ApiResult<web::Json<Page<CandidateView>>> {
+) -> ApiResult<HttpResponse> {
     let k = limit(query.limit)?;
     let scope = query.scope.unwrap_or_default();
     if scope == Scope::All && caller.role != AccountRole::Coordinator {
@@ -125,7 +132,25 @@ pub async fn need_candidates(
             "only coordinators may scout (scope=all)",
         ));
     }
-    let (need, organization) = super::needs::managed_need(&state, &caller, *id).await?;
+    let mode = query.mode.unwrap_or_default();
+    let key = ListKey {
+        need_id: *id,
+        everyone: scope == Scope::All,
+        reciprocal: mode == RankMode::Reciprocal,
+        include_excluded: query.include_excluded.unwrap_or(false),
+        limit: k,
+    };
+    // Taken before anything is read: a change while this list is computed leaves it
+    // stale in the cache rather than wrongly fresh.
+    let today = scoring::today();
+    let stamp = state.ranking.lists.stamp(state.ranking.generation(), today);
+    if let Some(list) = state.ranking.lists.fresh(&key, &stamp)
+        && list.visible_to(&caller, &key)
+    {
+        return Ok(json_body(list.body.clone()));
+    }
+
+    let (need, organization) = super::needs::managed_need(&state, &caller, key.need_id).await?;
     let region = repo::regions::by_id(&state.db, need.region_id)
         .await?
         .ok_or(ApiError::NotFound)?;
@@ -144,19 +169,21 @@ pub async fn need_candidates(
         .iter()
         .map(|a| (a.professional_id, a.id))
         .collect();
-    let pool = match scope {
-        Scope::Applicants => Pool::Only(&applicant_ids),
-        Scope::All => Pool::Everyone,
+    let pool = if key.everyone {
+        Pool::Everyone
+    } else {
+        Pool::Only(&applicant_ids)
     };
     let request = RankRequest {
         k,
-        today: scoring::today(),
+        today,
         weights: scored.weights,
-        mode: match query.mode.unwrap_or_default() {
-            RankMode::Need => Mode::Need,
-            RankMode::Reciprocal => Mode::Reciprocal,
+        mode: if key.reciprocal {
+            Mode::Reciprocal
+        } else {
+            Mode::Need
         },
-        include_excluded: query.include_excluded.unwrap_or(false),
+        include_excluded: key.include_excluded,
         only: None,
         proposals: &proposals,
         explain: true,
@@ -179,10 +206,28 @@ pub async fn need_candidates(
             }
         })
         .collect();
-    Ok(web::Json(Page {
+    let page = Page {
         items,
         next_cursor: None,
-    }))
+    };
+    let body =
+        Bytes::from(serde_json::to_vec(&page).map_err(|error| ApiError::Internal(error.into()))?);
+    state.ranking.lists.store(
+        key,
+        CachedList {
+            body: body.clone(),
+            owner_id: organization.owner_id,
+            region_id: need.region_id,
+            stamp,
+        },
+    );
+    Ok(json_body(body))
+}
+
+fn json_body(body: Bytes) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type(ContentType::json())
+        .body(body)
 }
 
 /// `GET /profiles/me/recommendations` parameters.

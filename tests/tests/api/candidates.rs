@@ -555,6 +555,35 @@ async fn an_inactive_profile_is_not_scouted_but_shown_excluded_among_applicants(
     assert_eq!(applicants[0]["exclusions"][0]["exclusion"], "inactive");
 }
 
+#[tokio::test]
+async fn a_list_shown_before_reflects_a_new_application_and_a_patched_need_at_once() {
+    let w = world().await;
+    assert!(w.items(&w.sme, "").await.is_empty());
+    let pro = w
+        .app
+        .professional_with_profile("山田 花子", &marketer_profile())
+        .await;
+    w.apply(&pro, "応募します").await;
+    let before = w.items(&w.sme, "").await;
+    assert_eq!(ids(&before), [pro.id.to_string()]);
+
+    let patch = json!({"skills": [{"skill": "accounting", "min_level": 4, "must": true}]});
+    let response = w
+        .app
+        .patch(&format!("/needs/{}", w.need), &w.sme.token, &patch)
+        .await;
+    assert_eq!(response.status(), 200);
+    let after = w.items(&w.sme, "").await;
+    assert!(
+        number(&after[0]["score"]) < number(&before[0]["score"]),
+        "{before:?} → {after:?}"
+    );
+    assert_eq!(
+        factor(&after[0], "skill_fit")["reasons"][0],
+        "必須スキル 経理・会計: 該当なし"
+    );
+}
+
 /// Polls `check` until it holds, failing after `deadline`.
 async fn within<F, Fut>(deadline: Duration, what: &str, mut check: F) -> Duration
 where
@@ -619,6 +648,28 @@ async fn a_second_server_sees_profile_writes_through_the_first_within_two_second
         Duration::from_secs(2),
         "a changed profile on the sibling",
         move || async move { scouted(second, need, token).await[0]["excluded"] == true },
+    )
+    .await;
+
+    // An application through the sibling: the first server lists the applicant.
+    let applied = second
+        .post(
+            &format!("/needs/{need}/applications"),
+            &pro.token,
+            &json!({"message": "応募します"}),
+        )
+        .await;
+    assert_eq!(applied.status(), 201);
+    within(
+        Duration::from_secs(2),
+        "an application on the first server",
+        move || async move {
+            let path = format!("/needs/{need}/candidates?include_excluded=true");
+            let (_, page) = json(first.get(&path, token).await).await;
+            page["items"]
+                .as_array()
+                .is_some_and(|items| items.len() == 1)
+        },
     )
     .await;
 
