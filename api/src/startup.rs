@@ -129,6 +129,7 @@ impl Application {
                 Err::<HttpResponse, _>(ApiError::NoRoute)
             }))
             .wrap(ErrorHandlers::new().default_handler(problem_for_plain_errors))
+            .wrap(middleware::from_fn(ranking::cache::note_writes))
             .wrap(middleware::from_fn(metrics::track))
             .wrap(TracingLogger::default())
         })
