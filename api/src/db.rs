@@ -12,9 +12,11 @@ use crate::config::Settings;
 /// later, a request waits at most `db_timeout` for a connection and then gets a 503.
 pub async fn connect(settings: &Settings) -> anyhow::Result<DatabaseConnection> {
     let mut options = ConnectOptions::new(settings.database_url.clone());
-    // SQLite takes one writer at a time; a few connections serve reads while it writes.
+    // SQLite takes one writer at a time, and a transaction that reads before it writes
+    // fails with SQLITE_BUSY (no waiting) when another connection wrote meanwhile; one
+    // connection serialises the embedded default instead of failing requests.
     let max = if settings.is_sqlite() {
-        settings.db_max_connections.min(5)
+        1
     } else {
         settings.db_max_connections
     };
