@@ -2,12 +2,17 @@
 //! (or to files), retried while the server is down, never sent twice, given up on only
 //! after the retry budget, and visible to the region's coordinators.
 //!
-//! The match workflow that decides to send these emails is tested elsewhere; here rows are
-//! enqueued directly through the same `enqueue` call it uses.
+//! Most rows here are enqueued directly through the same `enqueue` call the match
+//! workflow uses; the outage test goes all the way through HTTP, approving 200
+//! introductions while the SMTP server is down.
 
-use std::{collections::HashSet, time::Duration};
+use std::{
+    collections::{HashMap, HashSet},
+    time::Duration,
+};
 
 use chrono::{TimeZone, Utc};
+use futures_util::{StreamExt, stream};
 use mail_parser::MimeHeaders;
 use musubi_api::{
     email::{
@@ -19,10 +24,11 @@ use musubi_api::{
     entities::outbox as row,
 };
 use musubi_tests::{
-    FAST_MAIL, TestApp,
+    FAST_MAIL, TestApp, User, cmo_need, marketer_profile,
     smtp::{Mode, SmtpServer},
 };
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait, sea_query::Expr};
+use serde_json::json;
 use uuid::Uuid;
 
 use crate::{json, problem};
@@ -223,57 +229,103 @@ async fn mail_of_a_rolled_back_change_is_never_sent() {
     assert_eq!(ids, [format!("{kept}@musubi")]);
 }
 
+/// How many requests the 200-introduction test keeps in flight.
+const IN_FLIGHT: usize = 8;
+
 #[tokio::test]
-async fn with_the_smtp_server_down_400_emails_wait_and_all_arrive_once_it_is_back() {
+async fn with_the_smtp_server_down_200_approved_introductions_all_arrive_once_it_is_back() {
     let smtp = SmtpServer::start().await;
     smtp.stop().await;
     let app = app_with(&smtp, &[("MUSUBI_MAIL_MAX_ATTEMPTS", "1000")]).await;
-    // 200 introductions, each a transaction writing one email to each side.
-    let mut expected = HashSet::new();
-    for n in 0..200 {
-        let txn = app.db.begin().await.unwrap();
-        expected.insert(outbox::enqueue(&txn, numbered(2 * n, None)).await.unwrap());
-        expected.insert(
-            outbox::enqueue(&txn, numbered(2 * n + 1, None))
-                .await
-                .unwrap(),
-        );
-        txn.commit().await.unwrap();
-    }
+    let region = app.create_region("塩尻市", "長野県", "塩尻市").await;
+    let coordinator = app.coordinator(region).await;
+    let sme = app.sme(region, "丸山漆器").await;
+    let need = app.post_need(&sme, &cmo_need()).await;
+    let applicants: Vec<User> = stream::iter(0..200)
+        .map(|n| {
+            let app = &app;
+            async move {
+                let user = app
+                    .professional_with_profile(&format!("応募者 {n}"), &marketer_profile())
+                    .await;
+                let applied = app
+                    .post(
+                        &format!("/needs/{need}/applications"),
+                        &user.token,
+                        &json!({"message": "塩尻の力になりたいです"}),
+                    )
+                    .await;
+                assert_eq!(applied.status(), 201);
+                user
+            }
+        })
+        .buffer_unordered(IN_FLIGHT)
+        .collect()
+        .await;
+
+    // The coordinator approves 200 introductions over HTTP while no mail can leave.
+    stream::iter(&applicants)
+        .for_each_concurrent(IN_FLIGHT, |applicant| {
+            let (app, coordinator) = (&app, &coordinator);
+            async move {
+                let body = json!({"need_id": need, "professional_id": applicant.id});
+                let (status, created) =
+                    json(app.post("/matches", &coordinator.token, &body).await).await;
+                assert_eq!(
+                    (status, created["status"].as_str()),
+                    (201, Some("introduced")),
+                    "{created}"
+                );
+            }
+        })
+        .await;
 
     // While it is down, every email keeps retrying: none sent, none given up.
-    let rows = wait_for_rows(&app, Duration::from_secs(30), |rows| {
+    let rows = wait_for_rows(&app, Duration::from_secs(60), |rows| {
         rows.len() == 400 && rows.iter().filter(|r| r.attempts >= 2).count() >= 100
     })
     .await;
     assert!(
         rows.iter()
-            .all(|r| r.status == "pending" || r.status == "sending"),
+            .all(|r| r.kind == kind::INTRODUCTION
+                && (r.status == "pending" || r.status == "sending")),
         "nothing is sent or dead while the server is down"
     );
     assert!(rows.iter().any(|r| r.last_error.is_some()));
     assert!(smtp.messages().is_empty());
 
     smtp.restart().await;
-    let received = smtp.wait_for(400, Duration::from_secs(60)).await;
+    smtp.wait_for(400, Duration::from_secs(60)).await;
     wait_for_rows(&app, Duration::from_secs(30), all_have_status("sent")).await;
     // Give a duplicate the chance to show up before counting.
     tokio::time::sleep(Duration::from_millis(500)).await;
-    let received = if smtp.messages().len() > received.len() {
-        smtp.messages()
-    } else {
-        received
-    };
+    let received = smtp.messages();
     let ids: Vec<String> = received.iter().map(|m| m.message_id()).collect();
     let unique: HashSet<&String> = ids.iter().collect();
     assert_eq!(ids.len(), 400, "each email arrives exactly once");
     assert_eq!(unique.len(), 400, "no Message-ID twice");
-    let expected: HashSet<String> = expected.iter().map(|id| format!("{id}@musubi")).collect();
+    let expected: HashSet<String> = rows.iter().map(|r| format!("{}@musubi", r.id)).collect();
     assert_eq!(
         unique.into_iter().cloned().collect::<HashSet<_>>(),
         expected,
         "none lost"
     );
+    // Both sides of every introduction: each applicant once, the SME once per introduction.
+    let mut per_recipient: HashMap<&str, usize> = HashMap::new();
+    for message in &received {
+        for to in &message.rcpt_to {
+            *per_recipient.entry(to.as_str()).or_default() += 1;
+        }
+    }
+    for applicant in &applicants {
+        assert_eq!(
+            per_recipient.get(applicant.email.as_str()),
+            Some(&1),
+            "{}",
+            applicant.email
+        );
+    }
+    assert_eq!(per_recipient.get(sme.email.as_str()), Some(&200));
 }
 
 #[tokio::test]
