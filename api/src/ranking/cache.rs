@@ -15,6 +15,12 @@
 //!   another process's need, weight or application writes (profiles arrive through
 //!   the feed, which bumps the generation).
 //!
+//! When a list only outlived [`FRESH`], the first caller to ask recomputes it and,
+//! meanwhile, everyone else is served the previous list, up to [`MAX_STALE`] after it
+//! was computed: a busy screen (or 64 connections of a load test) never makes every
+//! request recompute the same list at the same moment. So another process's write
+//! shows within `FRESH` plus one recomputation, never later than `MAX_STALE`.
+//!
 //! Authorization is never cached: a hit is served only to a caller who manages the
 //! list's need (its owner SME, or a coordinator of its region — both fixed for a
 //! need's life), and everyone else takes the full path with its 403 or 404.
@@ -23,7 +29,7 @@ use std::{
     collections::HashMap,
     sync::{
         Arc, Mutex, PoisonError,
-        atomic::{AtomicU64, Ordering},
+        atomic::{AtomicBool, AtomicU64, Ordering},
     },
     time::{Duration, Instant},
 };
@@ -46,6 +52,8 @@ use crate::{
 
 /// How long a list is served without recomputing, at most.
 pub const FRESH: Duration = Duration::from_millis(250);
+/// How long a list may be served while one caller recomputes it, at most.
+pub const MAX_STALE: Duration = Duration::from_secs(1);
 /// Most lists kept; past that the cache starts over (they are cheap to recompute).
 const CAPACITY: usize = 1_024;
 
@@ -65,7 +73,7 @@ pub struct ListKey {
 }
 
 /// A computed list and what it was computed under.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct CachedList {
     /// The response body.
     pub body: Bytes,
@@ -75,6 +83,8 @@ pub struct CachedList {
     pub region_id: Uuid,
     /// When the list was computed under.
     pub stamp: Stamp,
+    /// Whether a caller has taken on recomputing this list.
+    refreshing: AtomicBool,
 }
 
 /// The state a list was computed under; read *before* computing it, so a change that
@@ -88,6 +98,17 @@ pub struct Stamp {
 }
 
 impl CachedList {
+    /// A list just computed under `stamp`.
+    pub fn new(body: Bytes, owner_id: Uuid, region_id: Uuid, stamp: Stamp) -> Self {
+        Self {
+            body,
+            owner_id,
+            region_id,
+            stamp,
+            refreshing: AtomicBool::new(false),
+        }
+    }
+
     /// Whether `caller` may see this list (and so be served it from memory).
     pub fn visible_to(&self, caller: &AuthUser, key: &ListKey) -> bool {
         match caller.role {
@@ -116,16 +137,25 @@ impl ListCache {
         }
     }
 
-    /// The list for `key` if it is still fresh at `now` (a stamp taken just before).
-    pub fn fresh(&self, key: &ListKey, now: &Stamp) -> Option<Arc<CachedList>> {
+    /// The list for `key` to serve `caller` at `now` (a stamp taken just before), or
+    /// `None` when the caller must compute it: there is none, it may be wrong, the
+    /// caller may not see it, or it is past [`FRESH`] and this caller is the one who
+    /// recomputes it (others are served it meanwhile, up to [`MAX_STALE`]).
+    pub fn fresh(&self, key: &ListKey, now: &Stamp, caller: &AuthUser) -> Option<Arc<CachedList>> {
         let lists = self.lists.lock().unwrap_or_else(PoisonError::into_inner);
         let list = lists.get(key)?;
         let stamp = &list.stamp;
-        let fresh = stamp.generation == now.generation
+        let valid = stamp.generation == now.generation
             && stamp.writes == now.writes
             && stamp.today == now.today
-            && now.at.saturating_duration_since(stamp.at) < FRESH;
-        fresh.then(|| list.clone())
+            && list.visible_to(caller, key);
+        let age = now.at.saturating_duration_since(stamp.at);
+        if !valid || age >= MAX_STALE {
+            return None;
+        }
+        // Past FRESH, the first caller here recomputes; the rest are served this one.
+        let served = age < FRESH || list.refreshing.swap(true, Ordering::AcqRel);
+        served.then(|| list.clone())
     }
 
     /// Keeps a computed list.
@@ -180,11 +210,19 @@ mod tests {
     }
 
     fn list(stamp: Stamp) -> CachedList {
-        CachedList {
-            body: Bytes::from_static(b"{}"),
-            owner_id: Uuid::from_u128(1),
-            region_id: Uuid::from_u128(2),
+        CachedList::new(
+            Bytes::from_static(b"{}"),
+            Uuid::from_u128(1),
+            Uuid::from_u128(2),
             stamp,
+        )
+    }
+
+    fn coordinator() -> AuthUser {
+        AuthUser {
+            id: Uuid::from_u128(9),
+            role: AccountRole::Coordinator,
+            region_id: Some(Uuid::from_u128(2)),
         }
     }
 
@@ -197,25 +235,62 @@ mod tests {
         let cache = ListCache::default();
         let computed = cache.stamp(7, today());
         cache.store(key(), list(computed));
-        assert!(cache.fresh(&key(), &cache.stamp(7, today())).is_some());
+        let who = coordinator();
         assert!(
-            cache.fresh(&key(), &cache.stamp(8, today())).is_none(),
+            cache
+                .fresh(&key(), &cache.stamp(7, today()), &who)
+                .is_some()
+        );
+        assert!(
+            cache
+                .fresh(&key(), &cache.stamp(8, today()), &who)
+                .is_none(),
             "a profile changed"
         );
         let tomorrow = today().succ_opt().unwrap();
         assert!(
-            cache.fresh(&key(), &cache.stamp(7, tomorrow)).is_none(),
+            cache
+                .fresh(&key(), &cache.stamp(7, tomorrow), &who)
+                .is_none(),
             "a new day"
         );
-        let later = Stamp {
-            at: computed.at + FRESH,
-            ..computed
-        };
-        assert!(cache.fresh(&key(), &later).is_none(), "too old");
         cache.note_write();
         assert!(
-            cache.fresh(&key(), &cache.stamp(7, today())).is_none(),
+            cache
+                .fresh(&key(), &cache.stamp(7, today()), &who)
+                .is_none(),
             "a write"
+        );
+    }
+
+    #[test]
+    fn past_fresh_one_caller_recomputes_while_the_others_are_served_the_old_list() {
+        let cache = ListCache::default();
+        let computed = cache.stamp(7, today());
+        cache.store(key(), list(computed));
+        let who = coordinator();
+        let at = |after| Stamp {
+            at: computed.at + after,
+            ..computed
+        };
+        assert!(
+            cache.fresh(&key(), &at(FRESH), &who).is_none(),
+            "the first caller past FRESH recomputes"
+        );
+        for _ in 0..3 {
+            assert!(
+                cache.fresh(&key(), &at(FRESH), &who).is_some(),
+                "the rest wait on nothing"
+            );
+        }
+        assert!(
+            cache.fresh(&key(), &at(MAX_STALE), &who).is_none(),
+            "never older than MAX_STALE"
+        );
+        cache.store(key(), list(at(FRESH)));
+        assert!(
+            cache.fresh(&key(), &at(FRESH), &who).is_some(),
+            "the recomputed list is fresh again"
         );
     }
 
@@ -223,7 +298,9 @@ mod tests {
     fn only_those_who_manage_the_need_are_served_from_memory() {
         let cache = ListCache::default();
         cache.store(key(), list(cache.stamp(1, today())));
-        let list = cache.fresh(&key(), &cache.stamp(1, today())).unwrap();
+        let list = cache
+            .fresh(&key(), &cache.stamp(1, today()), &coordinator())
+            .unwrap();
         let caller = |id: u128, role, region_id: Option<u128>| AuthUser {
             id: Uuid::from_u128(id),
             role,

@@ -144,9 +144,7 @@ pub async fn need_candidates(
     // stale in the cache rather than wrongly fresh.
     let today = scoring::today();
     let stamp = state.ranking.lists.stamp(state.ranking.generation(), today);
-    if let Some(list) = state.ranking.lists.fresh(&key, &stamp)
-        && list.visible_to(&caller, &key)
-    {
+    if let Some(list) = state.ranking.lists.fresh(&key, &stamp, &caller) {
         return Ok(json_body(list.body.clone()));
     }
 
@@ -157,6 +155,31 @@ pub async fn need_candidates(
     let scored = scoring::scored_need_in(&need, &organization, &region)?;
     let applications = ranking::applicants(&state.db, need.id).await?;
 
+    // Ranking a region and writing the reasons is CPU work: off the server's threads,
+    // so the requests they are serving meanwhile (cached lists, /health) do not wait.
+    let ranking = state.ranking.clone();
+    let body = web::block(move || {
+        let list = rank_list(&ranking, &scored, &applications, &key, today);
+        serde_json::to_vec(&list).map(Bytes::from)
+    })
+    .await
+    .map_err(|error| ApiError::Internal(error.into()))?
+    .map_err(|error| ApiError::Internal(error.into()))?;
+    state.ranking.lists.store(
+        key,
+        CachedList::new(body.clone(), organization.owner_id, need.region_id, stamp),
+    );
+    Ok(json_body(body))
+}
+
+/// The page of a need's candidates, ranked with the reasons of each.
+fn rank_list(
+    ranking: &ranking::Ranking,
+    scored: &scoring::ScoredNeed,
+    applications: &[ranking::Applicant],
+    key: &ListKey,
+    today: chrono::NaiveDate,
+) -> Page<CandidateView> {
     let applicant_ids: Vec<engine::Id> = applications
         .iter()
         .map(|a| ranking::engine_id(a.professional_id))
@@ -175,7 +198,7 @@ pub async fn need_candidates(
         Pool::Only(&applicant_ids)
     };
     let request = RankRequest {
-        k,
+        k: key.limit,
         today,
         weights: scored.weights,
         mode: if key.reciprocal {
@@ -188,8 +211,8 @@ pub async fn need_candidates(
         proposals: &proposals,
         explain: true,
     };
-    let ranked = state.ranking.rank(&scored.need, pool, request);
-    let items = ranked
+    let items = ranking
+        .rank(&scored.need, pool, request)
         .into_iter()
         .map(|candidate| {
             let professional_id = ranking::professional_id(candidate.profile_id);
@@ -206,22 +229,10 @@ pub async fn need_candidates(
             }
         })
         .collect();
-    let page = Page {
+    Page {
         items,
         next_cursor: None,
-    };
-    let body =
-        Bytes::from(serde_json::to_vec(&page).map_err(|error| ApiError::Internal(error.into()))?);
-    state.ranking.lists.store(
-        key,
-        CachedList {
-            body: body.clone(),
-            owner_id: organization.owner_id,
-            region_id: need.region_id,
-            stamp,
-        },
-    );
-    Ok(json_body(body))
+    }
 }
 
 fn json_body(body: Bytes) -> HttpResponse {
