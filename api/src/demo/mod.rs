@@ -89,8 +89,6 @@ pub struct DemoSummary {
     pub cmo_need_id: Uuid,
     /// Its title.
     pub cmo_need_title: String,
-    /// The lacquerware maker's EC launch.
-    pub ec_need_id: Uuid,
     /// The two introductions (status `introduced`).
     pub introductions: Vec<Uuid>,
     /// The scout proposal (status `proposed`).
@@ -144,19 +142,7 @@ pub async fn load(db: &DatabaseConnection, settings: Arc<Settings>) -> anyhow::R
     }
 
     let chro = need_of(needs::CITY_CHRO)?;
-    let scout = match repo::matches::list(
-        db,
-        repo::matches::Audience::Region(chro.region_id),
-        Some(crate::domain::matching::MatchStatus::Proposed),
-        crate::routes::PageRequest {
-            limit: 100,
-            before: None,
-        },
-    )
-    .await?
-    .into_iter()
-    .find(|found| found.need_id == chro.id)
-    {
+    let scout = match story::scout_of(&state, chro.id).await? {
         Some(found) => found.id,
         None => {
             // Scout the best-ranked professional for the CHRO post.
@@ -173,7 +159,6 @@ pub async fn load(db: &DatabaseConnection, settings: Arc<Settings>) -> anyhow::R
     };
 
     let cmo = need_of(needs::CITY_CMO)?;
-    let ec = need_of(needs::URUSHI_EC)?;
     let top_candidates = story::top_candidates(&state, &cmo, 5).await?;
     let regions = demo_regions(db).await?;
     let region_ids: Vec<Uuid> = regions.iter().map(|(id, _, _)| *id).collect();
@@ -199,7 +184,6 @@ pub async fn load(db: &DatabaseConnection, settings: Arc<Settings>) -> anyhow::R
         regions,
         cmo_need_id: cmo.id,
         cmo_need_title: cmo.title,
-        ec_need_id: ec.id,
         introductions,
         scout,
         matches_created,

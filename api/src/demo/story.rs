@@ -7,7 +7,7 @@
 
 use anyhow::{Context, bail};
 use musubi_matcher::{self as engine, Mode, RankRequest};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
 use super::{featured::APPLICATIONS, people};
@@ -89,7 +89,7 @@ pub async fn top_candidates(
 pub async fn apply(
     state: &AppState,
     need_of: impl Fn(&str) -> anyhow::Result<need::Model>,
-) -> anyhow::Result<usize> {
+) -> anyhow::Result<()> {
     let mut planned: Vec<(String, &str, String)> = APPLICATIONS
         .iter()
         .map(|a| (people::email(a.professional), a.need, a.message.to_owned()))
@@ -107,13 +107,12 @@ pub async fn apply(
             .unwrap_or_default()
             .to_owned();
         let proposal = format!(
-            "{}です。{first_sentence}まずはオンラインで市の発信の現状を伺い、最初の1か月で優先する施策を一緒に決めることから始めたいです。平日夜と週末に、月{}時間ほど関われます。",
-            professional.profile.headline, professional.profile.hours_per_month
+            "{}{first_sentence}まずはオンラインで市の発信の現状を伺い、最初の1か月で優先する施策を一緒に決めることから始めたいです。月{}時間ほど関われます。",
+            professional.profile.bio, professional.profile.hours_per_month
         );
         planned.push((professional.email, super::needs::CITY_CMO, proposal));
     }
 
-    let mut created = 0;
     for (email, need_key, message) in planned {
         let need = need_of(need_key)?;
         let user = repo::users::by_email(&state.db, &email)
@@ -132,18 +131,20 @@ pub async fn apply(
             .await?
             .with_context(|| format!("{email} has no profile"))?;
         let score = scoring::snapshot(state, &need, &profile, Some(&message)).await?;
-        match repo::applications::insert(&state.db, need.id, user.id, &message, score).await {
-            Ok(_) => created += 1,
-            // Another run got there first: that is the state we want.
-            Err(error) if db::is_unique_violation(&error) => {}
-            Err(error) => return Err(error).context("inserting a demo application"),
+        let inserted =
+            repo::applications::insert(&state.db, need.id, user.id, &message, score).await;
+        // A unique violation means another run got there first: the state we want.
+        if let Err(error) = inserted
+            && !db::is_unique_violation(&error)
+        {
+            return Err(error).context("inserting a demo application");
         }
     }
-    Ok(created)
+    Ok(())
 }
 
 /// The coordinator of a need's region, as the workflow sees a logged-in caller.
-pub async fn coordinator_of(state: &AppState, need: &need::Model) -> anyhow::Result<AuthUser> {
+async fn coordinator_of(state: &AppState, need: &need::Model) -> anyhow::Result<AuthUser> {
     let region = repo::regions::by_id(&state.db, need.region_id)
         .await?
         .context("the demo need has no region")?;
@@ -162,8 +163,20 @@ pub async fn coordinator_of(state: &AppState, need: &need::Model) -> anyhow::Res
     })
 }
 
+/// The scout of a need (a match not made from an application), if there is one: once
+/// the professional answers it is no longer `proposed`, but it is still the demo's scout.
+pub async fn scout_of(state: &AppState, need_id: Uuid) -> anyhow::Result<Option<matches::Model>> {
+    matches::Entity::find()
+        .filter(matches::Column::NeedId.eq(need_id))
+        .filter(matches::Column::Origin.eq("scout"))
+        .order_by_asc(matches::Column::CreatedAt)
+        .one(&state.db)
+        .await
+        .context("looking for the demo's scout")
+}
+
 /// The match of a need and a professional, if there is one.
-pub async fn existing_match(
+async fn existing_match(
     state: &AppState,
     need_id: Uuid,
     professional_id: Uuid,
