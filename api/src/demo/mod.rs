@@ -191,21 +191,23 @@ pub async fn load(db: &DatabaseConnection, settings: Arc<Settings>) -> anyhow::R
     })
 }
 
-/// The introductions the 塩尻 coordinator approves: need, professional (1-based), note.
+/// The introductions the 塩尻 coordinator approves: need, professional (1-based), and
+/// the note, which both sides receive.
 const INTRODUCTIONS: &[(&str, usize, &str)] = &[
     (
         needs::CITY_CMO,
         1,
-        "塩尻出身で、SNSとふるさと納税の発信に詳しい方です。まずはオンラインで30分、市の発信の現状をお話しください。",
+        "塩尻ご出身で、SNSとふるさと納税の発信に詳しい宮坂さんと、市の地域共創課をおつなぎします。まずはオンラインで30分ほど、市の発信の現状についてお話ししてみてください。",
     ),
     (
         needs::URUSHI_EC,
         2,
-        "ECの立ち上げ経験が豊富な方です。工房見学を兼ねた面談をおすすめします。",
+        "ECの立ち上げ経験が豊富な高橋さんと、漆工房あさひさんをおつなぎします。最初の面談は、工房見学を兼ねて平日夜か週末に設けるのがおすすめです。",
     ),
 ];
 
-const SCOUT_NOTE: &str = "市の人事戦略に、あなたの組織づくりと人材育成の経験を活かしていただけないでしょうか。まずはオンラインで気軽にお話ししましょう。";
+/// The scout's note: only the professional receives it.
+const SCOUT_NOTE: &str = "これまでの組織づくりと人材育成のご経験を、市の人事戦略に活かしていただけないでしょうか。まずはオンラインで、気軽にお話を伺えれば幸いです。";
 
 /// The demo needs by key, found by organization and title.
 async fn demo_needs(db: &DatabaseConnection) -> anyhow::Result<HashMap<&'static str, need::Model>> {

@@ -20,16 +20,14 @@ pub fn report(
         .map(|(_, name, prefecture)| format!("{name} ({prefecture})"))
         .collect();
     if summary.already_loaded {
-        let first = summary
-            .regions
-            .first()
-            .map_or("塩尻市", |(_, name, _)| name.as_str());
-        lines.push(format!(
-            "  デモ地域「{first}」は読み込み済みです。何も重複させずにログインを再表示します。"
-        ));
-        lines.push(format!(
-            "  The demo region {first} is already loaded: nothing was duplicated; here are the logins again."
-        ));
+        lines.push(
+            "  デモデータは読み込み済みです。何も追加せず、ログイン情報をもう一度表示します。"
+                .to_owned(),
+        );
+        lines.push(
+            "  The demo was already loaded: nothing was added; here are the logins again."
+                .to_owned(),
+        );
     } else {
         lines.push("  デモデータを読み込みました / demo data loaded".to_owned());
     }
@@ -120,7 +118,7 @@ pub fn report(
     lines.push(String::new());
     lines.push("次に / Next".to_owned());
     lines.push(format!(
-        "  サーバーを起動 / start the server:  musubi   (serve, {api})"
+        "  サーバーを起動 / start the server:  cargo run --release   (musubi serve, {api})"
     ));
     lines.push(format!("  curl -s {api}/needs | jq -r '.items[].title'"));
     lines.push(format!(
