@@ -1,5 +1,5 @@
-//! The `musubi` command line: `serve` (the default), `migrate`, and the operator's `admin`
-//! commands that create regions and coordinators.
+//! The `musubi` command line: `serve` (the default), `migrate`, the operator's `admin`
+//! commands that create regions and coordinators, and `demo`.
 
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
@@ -32,6 +32,10 @@ pub enum Command {
     /// Operator tasks.
     #[command(subcommand)]
     Admin(Admin),
+    /// Load a sample (regions 塩尻市・上田市・南砺市, SMEs, needs, ~300 professionals,
+    /// introductions), deliver its emails, and print logins and ranked candidates.
+    /// Running it again adds nothing and prints the logins again.
+    Demo,
 }
 
 /// Operator tasks.
@@ -85,7 +89,26 @@ pub async fn run() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Admin(admin) => run_admin(&settings, admin).await,
+        Command::Demo => run_demo(settings).await,
     }
+}
+
+/// How long `musubi demo` waits for its emails to be delivered.
+const DEMO_MAIL_WAIT: std::time::Duration = std::time::Duration::from_secs(20);
+
+async fn run_demo(settings: Settings) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
+    let db = db::connect(&settings).await?;
+    db::migrate(&db).await?;
+    let settings = std::sync::Arc::new(settings);
+    let summary = crate::demo::load(&db, settings.clone()).await?;
+    let mut matches = summary.introductions.clone();
+    matches.push(summary.scout);
+    let delivery = crate::demo::deliver(&db, settings.clone(), DEMO_MAIL_WAIT, &matches).await?;
+    for line in crate::demo::report(&summary, &delivery, &settings.public_url, started.elapsed()) {
+        print_line(&line);
+    }
+    Ok(())
 }
 
 async fn run_admin(settings: &Settings, admin: Admin) -> anyhow::Result<()> {
