@@ -174,7 +174,7 @@ pub(crate) fn text_part(q: &NeedQuery<'_>, text: TextScores) -> Option<f32> {
 /// [`motivation_value`] of a block of rows without proposals, written as one
 /// straight loop per case so it runs across rows; the same operations in the same
 /// order, so the same values.
-#[allow(dead_code)] // for the batch scan still being tuned (see the closing note)
+#[allow(dead_code)] // kept for the batch scan being tuned (see bench/matcher)
 pub(crate) fn motivation_block(q: &NeedQuery<'_>, themes: &[u32], raw: &[f32], out: &mut [f32]) {
     let (mask, theme_scale, text_scale) = (q.themes, q.theme_scale, q.text.profile_scale);
     let rows = out.iter_mut().zip(themes).zip(raw);

@@ -63,12 +63,14 @@ mod corpus;
 mod idmap;
 mod rank;
 mod scan;
+#[cfg(test)]
+mod tests;
 
 use std::collections::HashMap;
 
 pub use corpus::Corpus;
 pub use rank::{Candidate, Mode, RankRequest};
-pub use scan::dbg_report;
+pub use scan::timers;
 
 use crate::factors::encode::{
     ACTIVE, ALIVE, Encoded, RowRef, SCALAR_FLAG_BITS, Scalars, Vocab, code_level, code_skill,
