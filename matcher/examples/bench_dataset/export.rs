@@ -167,7 +167,10 @@ fn need_row(
         out,
         "{}",
         [
-            w.iter().map(|w| w.to_string()).collect::<Vec<_>>().join("\t"),
+            w.iter()
+                .map(|w| w.to_string())
+                .collect::<Vec<_>>()
+                .join("\t"),
             (!need.skills.is_empty()).to_string(),
             if requirement_weight == 0 {
                 "0".to_owned()
@@ -189,7 +192,9 @@ fn need_row(
             need.onsite_visits_per_month.to_string(),
             visits_asked.to_string(),
             need.compensation_min_jpy.to_string(),
-            need.compensation_max_jpy.max(need.compensation_min_jpy).to_string(),
+            need.compensation_max_jpy
+                .max(need.compensation_min_jpy)
+                .to_string(),
             need.pro_bono.to_string(),
             has_text(need).to_string(),
             f64::from(index.corpus().average_len()).to_string(),
@@ -298,7 +303,11 @@ fn profile_row(profile: &Profile, out: &mut impl Write) -> std::io::Result<()> {
         numbers(&mut places.iter().map(|(_, code, _)| code.to_string())),
         texts(&mut places.iter().map(|(_, _, city)| city)),
         texts(&mut order.iter()),
-        numbers(&mut order.iter().map(|term| counts.get(term).copied().unwrap_or(0).to_string())),
+        numbers(
+            &mut order
+                .iter()
+                .map(|term| counts.get(term).copied().unwrap_or(0).to_string()),
+        ),
         length.min(u32::from(u16::MAX)).to_string(),
     ];
     line.push_str(&columns.join("\t"));

@@ -46,7 +46,7 @@ impl Rng {
 
     /// Uniform in `0..n` (`n > 0`).
     pub fn below(&mut self, n: usize) -> usize {
-        ((self.next() >> 32) * n as u64 >> 32) as usize
+        (((self.next() >> 32) * n as u64) >> 32) as usize
     }
 
     /// True with probability `percent / 100`.
@@ -469,18 +469,18 @@ fn motivation(rng: &mut Rng, skills: &[SkillLevel]) -> String {
     let sentences = 2 + usize::from(rng.chance(35));
     for n in 0..sentences {
         if n == 0 && rng.chance(60) {
-            text.push_str(*rng.pick(&ORIGINS));
-            text.push_str(*rng.pick(&PLACE_WORDS));
+            text.push_str(rng.pick::<&str>(&ORIGINS));
+            text.push_str(rng.pick::<&str>(&PLACE_WORDS));
             text.push('の');
         } else if rng.chance(50) {
             let skill = taxonomy::skill(&rng.pick(skills).skill).map_or("仕事", |s| s.ja);
             text.push_str(skill);
-            text.push_str(*rng.pick(&SKILL_LEADS));
+            text.push_str(rng.pick::<&str>(&SKILL_LEADS));
         } else {
-            text.push_str(*rng.pick(&WEEKEND));
+            text.push_str(rng.pick::<&str>(&WEEKEND));
         }
-        text.push_str(*rng.pick(&THINGS));
-        text.push_str(*rng.pick(&VERBS));
+        text.push_str(rng.pick::<&str>(&THINGS));
+        text.push_str(rng.pick::<&str>(&VERBS));
         text.push('。');
     }
     text

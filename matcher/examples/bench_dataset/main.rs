@@ -171,32 +171,36 @@ fn repeat(what: &str, n: usize, times: usize) -> Result<(), String> {
     let needs = generate::needs();
     let one = request(Mode::Need);
     let started = std::time::Instant::now();
-    for _ in 0..times {
-        match what {
-            "stream" => drop(std::hint::black_box(index.stream_read())),
-            "top50" => drop(std::hint::black_box(index.rank(&needs[0], &one))),
-            "top50-bare" => drop(std::hint::black_box(index.rank(
-                &needs[0],
-                &RankRequest {
-                    explain: false,
-                    ..one
-                },
-            ))),
-            "reciprocal" => drop(std::hint::black_box(
-                index.rank(&needs[0], &request(Mode::Reciprocal)),
-            )),
-            "batch16" => drop(std::hint::black_box(index.rank_batch(&needs, &one))),
-            other => {
-                return Err(format!(
-                    "loop runs stream, top50, reciprocal or batch16, not {other:?}"
-                ));
+    let (cpu, outcome) = timing::time(|| -> Result<(), String> {
+        for _ in 0..times {
+            match what {
+                "stream" => drop(std::hint::black_box(index.stream_read())),
+                "top50" => drop(std::hint::black_box(index.rank(&needs[0], &one))),
+                "top50-bare" => drop(std::hint::black_box(index.rank(
+                    &needs[0],
+                    &RankRequest {
+                        explain: false,
+                        ..one
+                    },
+                ))),
+                "reciprocal" => drop(std::hint::black_box(
+                    index.rank(&needs[0], &request(Mode::Reciprocal)),
+                )),
+                "batch16" => drop(std::hint::black_box(index.rank_batch(&needs, &one))),
+                other => {
+                    return Err(format!(
+                        "loop runs stream, top50, reciprocal or batch16, not {other:?}"
+                    ));
+                }
             }
         }
-    }
-    eprintln!("{}", musubi_matcher::index::timers::report(times));
+        Ok(())
+    });
+    outcome?;
     eprintln!(
-        "bench_dataset: {times} × {what} in {:.1} ms each (wall)",
-        started.elapsed().as_secs_f64() * 1e3 / times as f64
+        "bench_dataset: {times} × {what} in {:.1} ms each (wall), {:.2} ms cpu",
+        started.elapsed().as_secs_f64() * 1e3 / times as f64,
+        cpu.cpu / times as f64
     );
     Ok(())
 }

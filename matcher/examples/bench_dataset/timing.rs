@@ -59,7 +59,7 @@ pub fn median(samples: &[Sample]) -> Sample {
         }
         values.sort_by(f64::total_cmp);
         let half = values.len() / 2;
-        if values.len() % 2 == 0 {
+        if values.len().is_multiple_of(2) {
             (values[half - 1] + values[half]) / 2.0
         } else {
             values[half]

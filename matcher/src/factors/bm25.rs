@@ -182,13 +182,12 @@ pub(crate) fn saturation(tf: u16, doc_len: u16, average_len: f32) -> f32 {
 
 /// [`saturation`] of a single occurrence, by document length, precomputed for a
 /// scan (almost every posting has `tf = 1`).
-#[allow(dead_code)] // kept for the batch scan being tuned (see bench/matcher)
+#[derive(Debug, Clone, Default)]
 pub(crate) struct SaturationTable {
     once: Vec<f32>,
     average_len: f32,
 }
 
-#[allow(dead_code)] // kept for the batch scan being tuned (see bench/matcher)
 impl SaturationTable {
     /// The table for documents up to `max_len` tokens (longer ones are computed).
     pub(crate) fn new(average_len: f32, max_len: u16) -> Self {

@@ -46,10 +46,11 @@ pub(crate) struct NeedLabels {
 impl NeedLabels {
     pub(crate) fn new(q: &NeedQuery<'_>) -> Self {
         let need = q.need;
-        let industry = (q.industry != 0).then(|| match taxonomy::resolve_industry(&need.industry) {
-            Some(industry) => (industry.ja.to_owned(), industry.en.to_owned()),
-            None => (need.industry.clone(), need.industry.clone()),
-        });
+        let industry =
+            (q.industry != 0).then(|| match taxonomy::resolve_industry(&need.industry) {
+                Some(industry) => (industry.ja.to_owned(), industry.en.to_owned()),
+                None => (need.industry.clone(), need.industry.clone()),
+            });
         let start_by = match need.apply_by {
             Some(date) => (format!("応募締切 {date}"), format!("apply by {date}")),
             None => (format!("本日 {}", q.today), format!("today {}", q.today)),

@@ -363,8 +363,9 @@ impl Corpus {
         self.last[id] = last;
     }
 
-    /// Postings of term `id` in ascending row order.
-    #[allow(dead_code)] // kept for the batch scan being tuned (see bench/matcher)
+    /// Postings of term `id` in ascending row order (the tests' view of a list and
+    /// its appendix; rankings read the forward lists).
+    #[cfg(test)]
     pub(crate) fn cursor(&self, id: u32) -> Cursor<'_> {
         let bytes = self
             .postings
@@ -457,7 +458,7 @@ fn push_posting(out: &mut Vec<u8>, delta: i64, tf: u16) {
 
 /// A term's postings read in ascending row order, a block of rows at a time: the
 /// list merged with its (sorted) appendix.
-#[allow(dead_code)] // kept for the batch scan being tuned (see bench/matcher)
+#[cfg(test)]
 pub(crate) struct Cursor<'a> {
     main: PostingIter<'a>,
     extra: std::vec::IntoIter<(u32, u16)>,
@@ -465,11 +466,10 @@ pub(crate) struct Cursor<'a> {
     extra_next: Option<(u32, u16)>,
 }
 
+#[cfg(test)]
 impl Cursor<'_> {
     /// Calls `visit(row, tf)` for each posting with a row below `end` not yet
     /// visited.
-    #[inline]
-    #[allow(dead_code)] // kept for the batch scan being tuned (see bench/matcher)
     pub(crate) fn take_until(&mut self, end: u32, mut visit: impl FnMut(u32, u16)) {
         loop {
             if self.main_next.is_none() {

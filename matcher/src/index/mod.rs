@@ -70,7 +70,6 @@ use std::collections::HashMap;
 
 pub use corpus::Corpus;
 pub use rank::{Candidate, Mode, RankRequest};
-pub use scan::timers;
 
 use crate::factors::encode::{
     ACTIVE, ALIVE, Encoded, RowRef, SCALAR_FLAG_BITS, Scalars, Vocab, code_level, code_skill,

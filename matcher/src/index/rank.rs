@@ -238,9 +238,7 @@ impl ProfileIndex {
                 }
                 None => self.scan(&mut lanes, request),
             }
-            let t0 = std::time::Instant::now();
             ranked.extend(lanes.into_iter().map(|lane| self.candidates(lane, request)));
-            super::scan::timers::add(3, t0.elapsed());
         }
         ranked
     }
@@ -264,7 +262,7 @@ impl ProfileIndex {
         }
         proposals.sort_by_key(|p| p.0);
         Lane {
-            text: TextTerms::new(&q),
+            text: TextTerms::new(&q, self.max_doc_len),
             q,
             proposals,
             top: TopK::new(request.k),
@@ -275,9 +273,6 @@ impl ProfileIndex {
 
     /// The candidates of a finished lane, with reasons if asked.
     fn candidates(&self, lane: Lane<'_>, request: &RankRequest<'_>) -> Vec<Candidate> {
-        if std::env::var_os("DEBUG_FLOOR").is_some() {
-            eprintln!("lane {}: kept {:?} pfloor {:?} n {}", lane.q.need.id, lane.top.threshold().map(|t| t.score), lane.lowers.peek().map(|r| f32::from_bits(r.0)), lane.lowers.len());
-        }
         let chosen = lane.top.into_sorted();
         let q = &lane.q;
         let mut scratch = Vec::new();
@@ -305,10 +300,9 @@ impl ProfileIndex {
                         motivation_keys: self.shared_keys(q, r),
                         proposal_keys: proposal.map(|p| p.2.clone()).unwrap_or_default(),
                     };
-                    (
-                        Some(Explanation::build(q, &row, &text)),
-                        Some(Preference::build(q, &row)),
-                    )
+                    let explanation = Explanation::build(q, &row, &text);
+                    let preference = Preference::build_beside(q, &row, &explanation);
+                    (Some(explanation), Some(preference))
                 } else {
                     (None, None)
                 };

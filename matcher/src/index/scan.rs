@@ -5,10 +5,12 @@
 //! needs come from the same few lookups; a row goes on only for the needs whose
 //! current floor its bound reaches, and is then scored exactly, need by need:
 //! every factor but the text first; then, for the pairs that could still get in
-//! with a perfect text, the BM25 sum from the row's forward term list, read once
-//! for all the needs that want it.
+//! with a perfect text, the BM25 sum from the row's forward term list. Pairs wait
+//! for their text and are read best first, each lane's best `k` at a time, so
+//! that the floors rise before the rest are looked at, and most of those then
+//! fall below them unread.
 
-use crate::factors::bm25::contribution;
+use crate::factors::bm25::SaturationTable;
 use crate::factors::encode::ALIVE;
 use crate::factors::kernel::{self, TextScores};
 use crate::factors::query::NeedQuery;
@@ -20,20 +22,31 @@ use super::rank::{Lane, Mode, RankRequest, SLACK};
 /// Needs scored together in one pass.
 pub(super) const WIDTH: usize = 16;
 /// Pairs set aside for their text before they are scored, best first.
-const FLUSH: usize = 256;
+/// Pairs set aside for their text, for each lane, before the best of them are
+/// scored. Small under test, so that the brute-force comparisons of a few hundred
+/// profiles go through many partial flushes.
+const FLUSH: usize = if cfg!(test) { 4 } else { 256 };
+/// Pending pairs whose forward lists are touched together.
+const RUN: usize = 16;
 
-/// A need's text terms ordered by corpus id, for merging with a row's forward list.
+/// A need's text terms ordered by corpus id, for matching a row's forward list.
 #[derive(Debug, Clone, Default)]
 pub(super) struct TextTerms {
     /// `(term id, position in the need's key order)`, by id.
     by_id: Vec<(u32, u16)>,
+    /// Bit `id` set for each of the need's term ids: a row's terms are tested
+    /// against it, and only the few that hit are looked up in `by_id`.
+    present: Vec<u64>,
     /// Idf by position.
     idf: Vec<f32>,
-    average_len: f32,
+    /// BM25 saturation of one occurrence, by document length.
+    saturation: SaturationTable,
 }
 
 impl TextTerms {
-    pub(super) fn new(q: &NeedQuery<'_>) -> Self {
+    /// The terms of `q`, for documents of at most `max_len` tokens (longer ones
+    /// are still scored, only without the table).
+    pub(super) fn new(q: &NeedQuery<'_>, max_len: u16) -> Self {
         let terms = &q.text.profile_terms;
         let mut by_id: Vec<(u32, u16)> = terms
             .iter()
@@ -41,18 +54,28 @@ impl TextTerms {
             .map(|(position, term)| (term.term, position as u16))
             .collect();
         by_id.sort_unstable();
+        let words = by_id.last().map_or(0, |&(last, _)| last as usize / 64 + 1);
+        let mut present = vec![0u64; words];
+        for &(term, _) in &by_id {
+            if let Some(word) = present.get_mut(term as usize / 64) {
+                *word |= 1 << (term % 64);
+            }
+        }
         Self {
             by_id,
+            present,
             idf: terms.iter().map(|term| term.idf).collect(),
-            average_len: q.text.average_len,
+            saturation: SaturationTable::new(q.text.average_len, max_len),
         }
     }
 
     /// The BM25 sum of row `r`'s text against the need, from the row's forward
     /// list: summed in the need's key order exactly as [`raw_score`] sums it (an
-    /// absent term adds `+0.0`, which changes no sum).
+    /// absent term adds `+0.0`, which changes no sum), each term's part computed as
+    /// [`contribution`] computes it.
     ///
     /// [`raw_score`]: crate::factors::bm25::raw_score
+    /// [`contribution`]: crate::factors::bm25::contribution
     fn sum(&self, index: &ProfileIndex, r: u32, contributions: &mut Vec<f32>) -> f32 {
         let Some(&(last, _)) = self.by_id.last() else {
             return 0.0;
@@ -60,19 +83,20 @@ impl TextTerms {
         contributions.clear();
         contributions.resize(self.idf.len(), 0.0);
         let len = index.doc_len.get(r as usize).copied().unwrap_or(0);
-        let mut next = 0;
         index.corpus().visit_forward(r, |id, tf| {
-            while self.by_id.get(next).is_some_and(|&(term, _)| term < id) {
-                next += 1;
-            }
-            if let Some(&(term, position)) = self.by_id.get(next)
-                && term == id
+            let hit = self
+                .present
+                .get(id as usize / 64)
+                .is_some_and(|word| word >> (id % 64) & 1 == 1);
+            if hit
+                && let Ok(at) = self.by_id.binary_search_by_key(&id, |&(term, _)| term)
+                && let Some(&(_, position)) = self.by_id.get(at)
             {
                 let position = usize::from(position);
                 if let (Some(slot), Some(&idf)) =
                     (contributions.get_mut(position), self.idf.get(position))
                 {
-                    *slot = contribution(idf, tf, len, self.average_len);
+                    *slot = idf * self.saturation.get(tf, len);
                 }
             }
             id < last
@@ -86,6 +110,7 @@ impl TextTerms {
 }
 
 /// A pair scored on everything but its text, waiting for the text.
+#[derive(Clone, Copy)]
 struct Pending {
     row: u32,
     lane: usize,
@@ -101,6 +126,10 @@ struct Pending {
 struct Scratch {
     passed: Vec<(u32, u32)>,
     pending: Vec<Pending>,
+    /// The pairs a partial flush keeps back (a spare buffer between flushes).
+    kept: Vec<Pending>,
+    /// Pairs whose text each lane has read in this flush.
+    texted: Vec<usize>,
     contributions: Vec<f32>,
 }
 
@@ -144,6 +173,7 @@ impl ProfileIndex {
         let queries: Vec<&NeedQuery<'_>> = lanes.iter().map(|lane| &lane.q).collect();
         let bounds = Bounds::<L>::new(&queries, stage);
         let mut scratch = Scratch::default();
+        let mut flush_at = FLUSH * lanes.len();
         let mut floor = [i16::MAX; L];
         for start in (0..self.rows()).step_by(BLOCK) {
             let end = (start + BLOCK).min(self.rows());
@@ -151,9 +181,7 @@ impl ProfileIndex {
                 *floor = lane_floor(lane, request.mode, stage);
             }
             scratch.passed.clear();
-            let t0 = std::time::Instant::now();
             bounds.scan(self, start, end, &floor, &mut scratch.passed);
-            let t1 = std::time::Instant::now();
             for &(r, mut which) in &scratch.passed {
                 while which != 0 {
                     let n = which.trailing_zeros() as usize;
@@ -165,16 +193,14 @@ impl ProfileIndex {
                     }
                 }
             }
-            let t2 = std::time::Instant::now();
             let last = end == self.rows();
-            if scratch.pending.len() >= FLUSH || last {
-                self.finish(lanes, request, &mut scratch);
+            if scratch.pending.len() >= flush_at || last {
+                self.finish(lanes, request, &mut scratch, !last);
+                // Pairs kept back wait for the next flush: flushes come no more
+                // often than the kept pairs double, so each pair is sorted a bounded
+                // number of times.
+                flush_at = (FLUSH * lanes.len()).max(2 * scratch.pending.len());
             }
-            let t3 = std::time::Instant::now();
-            timers::add(0, t1 - t0);
-            timers::add(1, t2 - t1);
-            timers::add(2, t3 - t2);
-            timers::count(0, scratch.passed.len());
         }
     }
 
@@ -194,7 +220,6 @@ impl ProfileIndex {
         }
         let row = self.row_ref(ri);
         let q = &lane.q;
-        timers::count(1, 1);
         let group = u8::from(kernel::exclusion_mask(q, &row) != 0);
         if group == 1 && !request.include_excluded {
             return None;
@@ -247,52 +272,98 @@ impl ProfileIndex {
         })
     }
 
-    /// The text of the pending pairs, then the heap. The rows' forward lists are
-    /// first touched all together, so their cache misses overlap instead of queueing
-    /// one behind another.
-    fn finish(&self, lanes: &mut [Lane<'_>], request: &RankRequest<'_>, scratch: &mut Scratch) {
+    /// The text of the pending pairs, best first, then the heap. The pairs go in
+    /// runs of [`RUN`]: the forward lists of a run's pairs that are to be read are
+    /// first touched all together, so that their cache misses overlap instead of
+    /// queueing one behind another.
+    fn finish(
+        &self,
+        lanes: &mut [Lane<'_>],
+        request: &RankRequest<'_>,
+        scratch: &mut Scratch,
+        partial: bool,
+    ) {
         // Best first: the pairs most likely to get in raise the floors, and the rest
         // then often fall below them without their text being read.
         scratch
             .pending
             .sort_unstable_by(|a, b| b.upper.total_cmp(&a.upper).then(a.row.cmp(&b.row)));
-        let mut touched = 0u64;
-        for pending in &scratch.pending {
-            touched = touched.wrapping_add(u64::from(self.corpus().forward_start(pending.row)));
-        }
-        for pending in &scratch.pending {
-            touched = touched.wrapping_add(u64::from(self.corpus().forward_head(pending.row)));
-        }
-        std::hint::black_box(touched);
-
-        for pending in &scratch.pending {
-            let Some(lane) = lanes.get_mut(pending.lane) else {
-                continue;
-            };
-            // The floor may have risen since the pair was set aside.
-            if lane.bound(request.mode, pending.upper) < lane.floor(pending.group) {
-                continue;
+        let budget = if partial {
+            request.k.max(1)
+        } else {
+            usize::MAX
+        };
+        scratch.texted.clear();
+        scratch.texted.resize(lanes.len(), 0);
+        let mut kept = std::mem::take(&mut scratch.kept);
+        kept.clear();
+        let mut wanted = [0u32; RUN];
+        for run in scratch.pending.chunks(RUN) {
+            // Which of the run's pairs are to be read (a pair after them may still
+            // fall below a floor they raise).
+            let mut count = 0;
+            for pending in run {
+                let wanted_now = lanes.get(pending.lane).is_some_and(|lane| {
+                    lane.bound(request.mode, pending.upper) >= lane.floor(pending.group)
+                }) && scratch
+                    .texted
+                    .get(pending.lane)
+                    .is_some_and(|&texted| texted < budget);
+                if wanted_now && let Some(slot) = wanted.get_mut(count) {
+                    *slot = pending.row;
+                    count += 1;
+                }
             }
-            let r = pending.row;
-            timers::count(2, 1);
-            let raw = lane.text.sum(self, r, &mut scratch.contributions);
-            let q = &lane.q;
-            let proposal = lane.proposal(r).map_or(0.0, |p| p.1);
-            let text = TextScores::from_raw(q, raw, proposal);
-            let row = self.row_ref(r as usize);
-            let mut scores = pending.scores;
-            scores[1] = kernel::motivation_value(q, row.s.themes, text);
-            let ri = r as usize;
-            lane.offer(
-                r,
-                &row,
-                || self.ids[ri],
-                pending.group,
-                &scores,
-                request.mode,
-            );
+            let mut touched = 0u32;
+            for &r in &wanted[..count] {
+                touched = touched.wrapping_add(self.corpus().forward_start(r));
+            }
+            for &r in &wanted[..count] {
+                touched = touched.wrapping_add(u32::from(self.corpus().forward_head(r)));
+            }
+            std::hint::black_box(touched);
+
+            for pending in run {
+                let Some(lane) = lanes.get_mut(pending.lane) else {
+                    continue;
+                };
+                // The floor may have risen since the pair was set aside.
+                if lane.bound(request.mode, pending.upper) < lane.floor(pending.group) {
+                    continue;
+                }
+                // A partial flush reads the text of each lane's best `k` pairs only:
+                // they raise its floor, which then drops most of the rest unread.
+                if let Some(texted) = scratch.texted.get_mut(pending.lane) {
+                    if *texted >= budget {
+                        kept.push(*pending);
+                        continue;
+                    }
+                    *texted += 1;
+                }
+                self.read_text(lane, pending, request.mode, &mut scratch.contributions);
+            }
         }
-        scratch.pending.clear();
+        scratch.kept = std::mem::replace(&mut scratch.pending, kept);
+    }
+
+    /// Reads the text of a pending pair and offers the pair to the lane's heap.
+    fn read_text(
+        &self,
+        lane: &mut Lane<'_>,
+        pending: &Pending,
+        mode: Mode,
+        contributions: &mut Vec<f32>,
+    ) {
+        let r = pending.row;
+        let raw = lane.text.sum(self, r, contributions);
+        let q = &lane.q;
+        let proposal = lane.proposal(r).map_or(0.0, |p| p.1);
+        let text = TextScores::from_raw(q, raw, proposal);
+        let row = self.row_ref(r as usize);
+        let mut scores = pending.scores;
+        scores[1] = kernel::motivation_value(q, row.s.themes, text);
+        let ri = r as usize;
+        lane.offer(r, &row, || self.ids[ri], pending.group, &scores, mode);
     }
 
     /// Scores row `r` exactly for one lane and offers it to the heap (the path of a
@@ -328,33 +399,5 @@ impl ProfileIndex {
     /// The BM25 sum of row `r`'s text against a need (see [`TextTerms::sum`]).
     pub(super) fn text_sum(&self, terms: &TextTerms, r: u32, contributions: &mut Vec<f32>) -> f32 {
         terms.sum(self, r, contributions)
-    }
-}
-
-#[allow(missing_docs)]
-pub mod timers {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static T: [AtomicU64; 4] = [const { AtomicU64::new(0) }; 4];
-    static C: [AtomicU64; 4] = [const { AtomicU64::new(0) }; 4];
-    pub fn add(i: usize, d: std::time::Duration) {
-        T[i].fetch_add(d.as_nanos() as u64, Ordering::Relaxed);
-    }
-    pub fn count(i: usize, n: usize) {
-        C[i].fetch_add(n as u64, Ordering::Relaxed);
-    }
-    pub fn report(times: usize) -> String {
-        let t = |i: usize| T[i].load(Ordering::Relaxed) as f64 / 1e6 / times as f64;
-        let c = |i: usize| C[i].load(Ordering::Relaxed) / times as u64;
-        format!(
-            "kernel {:.1} prescore {:.1} finish {:.1} candidates {:.1} ms; passed rows {} pending {} texts {} decodes {}",
-            t(0),
-            t(1),
-            t(2),
-            t(3),
-            c(0),
-            c(1),
-            c(2),
-            c(3)
-        )
     }
 }

@@ -27,7 +27,13 @@ const SKILLS: &[&str] = &[
     "lacquerware",
     "cash_flow",
 ];
-const THEMES: &[&str] = &["dx", "traditional_craft", "regional_revitalization", "tourism", "hiring"];
+const THEMES: &[&str] = &[
+    "dx",
+    "traditional_craft",
+    "regional_revitalization",
+    "tourism",
+    "hiring",
+];
 const PLACES: &[(&str, &str)] = &[
     ("長野県", "塩尻市"),
     ("長野県", "松本市"),
@@ -131,7 +137,10 @@ fn profile(id: u128) -> impl Strategy<Value = Profile> {
             (1u8..3, 0u8..3),
             proptest::sample::select(WorkStyle::ALL),
             0u8..4,
-            proptest::collection::vec((0..PLACES.len(), proptest::sample::select(TieKind::ALL)), 0..6),
+            proptest::collection::vec(
+                (0..PLACES.len(), proptest::sample::select(TieKind::ALL)),
+                0..6,
+            ),
             proptest::sample::subsequence(MeetingSlot::ALL, 0..=3),
             (0u32..12, any::<bool>()),
         ),
@@ -139,7 +148,16 @@ fn profile(id: u128) -> impl Strategy<Value = Profile> {
         .prop_map(
             move |(
                 (active, (motivation, headline), skills, roles, themes, style),
-                (hours, from, (max_engagements, engagements), work_style, visits, ties, slots, (pay, pro_bono_ok)),
+                (
+                    hours,
+                    from,
+                    (max_engagements, engagements),
+                    work_style,
+                    visits,
+                    ties,
+                    slots,
+                    (pay, pro_bono_ok),
+                ),
             )| Profile {
                 id,
                 active,
@@ -184,11 +202,7 @@ fn profile(id: u128) -> impl Strategy<Value = Profile> {
 }
 
 fn pool() -> impl Strategy<Value = Vec<Profile>> {
-    (300usize..900).prop_flat_map(|n| {
-        (1..=n as u128)
-            .map(profile)
-            .collect::<Vec<_>>()
-    })
+    (300usize..900).prop_flat_map(|n| (1..=n as u128).map(profile).collect::<Vec<_>>())
 }
 
 fn weights() -> impl Strategy<Value = Weights> {
