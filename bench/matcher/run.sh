@@ -22,7 +22,8 @@
 # are root), stopped and removed on exit.
 #
 # Settings: PROFILES (1000000), RUNS (7, measure rounds), SQL_RUNS (3),
-# SKIP_ASSIGN=1 to leave out step 6. Exits non-zero if any target fails.
+# SKIP_ASSIGN=1 to leave out step 6, LOCAL_PG_URL (the local server tried after
+# DATABASE_URL; empty for none). Exits non-zero if any target fails.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -126,7 +127,7 @@ say "export: $profiles profiles for PostgreSQL"
 timeout "$limit" "$dataset" export "$work/data" "$profiles"
 
 pg_bin psql >/dev/null 2>&1 || ensure_pg_installed
-for candidate in "${DATABASE_URL:-}" "postgres://postgres@127.0.0.1:5432/test"; do
+for candidate in "${DATABASE_URL:-}" "${LOCAL_PG_URL-postgres://postgres@127.0.0.1:5432/test}"; do
     [[ -n "$candidate" ]] || continue
     if answers "$candidate"; then
         pg_url=$candidate
