@@ -22,6 +22,7 @@ use crate::factors::reasons;
 use crate::factors::{Reason, text_match};
 use crate::model::{Id, Need, Profile};
 use crate::score::{Context, Explanation};
+use crate::weights::Factor;
 
 /// One aspect of the professional's preference.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -99,6 +100,45 @@ impl Preference {
                 score: scores[i],
                 weight: PREFERENCE_WEIGHTS[i],
                 reasons: reasons::preference_reasons(i, q, row),
+            })
+            .collect();
+        Self {
+            total: kernel::weighted_total(&PREFERENCE_WEIGHTS, &scores),
+            aspects,
+        }
+    }
+}
+
+impl Preference {
+    /// [`build`](Self::build) beside the need's side of the same pair: the reasons
+    /// both sides give in the same words (pay, hours, region) are taken from
+    /// `explanation` instead of being written again.
+    pub(crate) fn build_beside(
+        q: &NeedQuery<'_>,
+        row: &RowRef<'_>,
+        explanation: &Explanation,
+    ) -> Self {
+        let scores = kernel::preference_scores(q, row);
+        let shared = |aspect: usize| -> Option<Vec<Reason>> {
+            let reasons = |factor: Factor| explanation.factor(factor).map(|f| &f.reasons);
+            match aspect {
+                1 => reasons(Factor::CompensationFit).cloned(),
+                // The need's availability reasons start with the hours.
+                3 => reasons(Factor::AvailabilityFit)
+                    .and_then(|reasons| reasons.first())
+                    .map(|hours| vec![hours.clone()]),
+                4 => reasons(Factor::RegionalAffinity).cloned(),
+                _ => None,
+            }
+        };
+        let aspects = Aspect::ALL
+            .iter()
+            .enumerate()
+            .map(|(i, &aspect)| AspectScore {
+                aspect,
+                score: scores[i],
+                weight: PREFERENCE_WEIGHTS[i],
+                reasons: shared(i).unwrap_or_else(|| reasons::preference_reasons(i, q, row)),
             })
             .collect();
         Self {

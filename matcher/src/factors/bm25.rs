@@ -60,8 +60,10 @@ pub(crate) struct TextQuery {
     pub proposal_scale: f32,
     /// Average document length; 0 without a corpus (each text is its own average).
     pub average_len: f32,
-    /// The need's tokens in order, for naming shared words in reasons.
+    /// The need's tokens in order, for naming shared words in reasons…
     pub tokens: Vec<String>,
+    /// …and their keys.
+    pub token_keys: Vec<u64>,
 }
 
 impl TextQuery {
@@ -71,11 +73,11 @@ impl TextQuery {
         for part in [&need.title, &need.description, &need.goal] {
             text::tokenize_into(part, &mut tokens);
         }
+        let token_keys: Vec<u64> = tokens.iter().map(|token| term_key(token)).collect();
         // Distinct terms in order of first appearance.
         let mut keys: Vec<u64> = Vec::with_capacity(tokens.len());
         let mut seen = std::collections::HashSet::with_capacity(tokens.len());
-        for token in &tokens {
-            let key = term_key(token);
+        for &key in &token_keys {
             if seen.insert(key) {
                 keys.push(key);
             }
@@ -142,6 +144,7 @@ impl TextQuery {
             proposal_terms,
             average_len,
             tokens,
+            token_keys,
         }
     }
 
@@ -179,13 +182,12 @@ pub(crate) fn saturation(tf: u16, doc_len: u16, average_len: f32) -> f32 {
 
 /// [`saturation`] of a single occurrence, by document length, precomputed for a
 /// scan (almost every posting has `tf = 1`).
-#[allow(dead_code)] // for the batch scan still being tuned (see the closing note)
+#[derive(Debug, Clone, Default)]
 pub(crate) struct SaturationTable {
     once: Vec<f32>,
     average_len: f32,
 }
 
-#[allow(dead_code)] // for the batch scan still being tuned (see the closing note)
 impl SaturationTable {
     /// The table for documents up to `max_len` tokens (longer ones are computed).
     pub(crate) fn new(average_len: f32, max_len: u16) -> Self {
@@ -250,15 +252,21 @@ fn ceiling(terms: &[QueryTerm]) -> f32 {
     sum
 }
 
-/// The need's words shared with a text, for a reason: runs of the need's tokens whose
-/// keys are in `matched`, overlapping CJK bigrams joined back into words
-/// (`伝統`, `統工`, `工芸` → `伝統工芸`), distinct, in text order, at most `limit`.
-pub(crate) fn shared_words(tokens: &[String], matched: &[u64], limit: usize) -> Vec<String> {
+/// The need's words shared with a text, for a reason: runs of the need's tokens (with
+/// their `keys`) whose keys are in `matched`, overlapping CJK bigrams joined back into
+/// words (`伝統`, `統工`, `工芸` → `伝統工芸`), distinct, in text order, at most
+/// `limit`.
+pub(crate) fn shared_words(
+    tokens: &[String],
+    keys: &[u64],
+    matched: &[u64],
+    limit: usize,
+) -> Vec<String> {
     let mut words: Vec<String> = Vec::new();
     let mut run: Option<String> = None;
     let mut previous: Option<&str> = None;
-    for token in tokens {
-        let hit = matched.contains(&term_key(token));
+    for (token, key) in tokens.iter().zip(keys) {
+        let hit = matched.contains(key);
         if !hit {
             if let Some(word) = run.take() {
                 push_distinct(&mut words, word);
@@ -324,7 +332,11 @@ mod tests {
             .iter()
             .map(|t| term_key(t))
             .collect();
-        assert_eq!(shared_words(&need, &matched, 5), ["伝統工芸", "漆器", "ec"]);
+        let keys: Vec<u64> = need.iter().map(|token| term_key(token)).collect();
+        assert_eq!(
+            shared_words(&need, &keys, &matched, 5),
+            ["伝統工芸", "漆器", "ec"]
+        );
     }
 
     #[test]

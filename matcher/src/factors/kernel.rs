@@ -171,35 +171,6 @@ pub(crate) fn text_part(q: &NeedQuery<'_>, text: TextScores) -> Option<f32> {
         .then(|| text.motivation.max(text.proposal))
 }
 
-/// [`motivation_value`] of a block of rows without proposals, written as one
-/// straight loop per case so it runs across rows; the same operations in the same
-/// order, so the same values.
-#[allow(dead_code)] // for the batch scan still being tuned (see the closing note)
-pub(crate) fn motivation_block(q: &NeedQuery<'_>, themes: &[u32], raw: &[f32], out: &mut [f32]) {
-    let (mask, theme_scale, text_scale) = (q.themes, q.theme_scale, q.text.profile_scale);
-    let rows = out.iter_mut().zip(themes).zip(raw);
-    match (q.themes != 0, q.text.has_text()) {
-        (true, true) => {
-            for ((out, &themes), &raw) in rows {
-                let overlap = (mask & themes).count_ones() as f32 * theme_scale;
-                let text = similarity(raw, text_scale).max(0.0);
-                *out = 0.5 * overlap + 0.5 * text;
-            }
-        }
-        (true, false) => {
-            for ((out, &themes), _) in rows {
-                *out = (mask & themes).count_ones() as f32 * theme_scale;
-            }
-        }
-        (false, true) => {
-            for ((out, _), &raw) in rows {
-                *out = similarity(raw, text_scale).max(0.0);
-            }
-        }
-        (false, false) => out.fill(0.5),
-    }
-}
-
 /// Will over skill: half shared themes, half text similarity; either alone when the
 /// need lacks the other; a neutral 0.5 when it has neither.
 pub(crate) fn motivation_fit(q: &NeedQuery<'_>, row: &RowRef<'_>, text: TextScores) -> f32 {

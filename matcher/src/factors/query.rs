@@ -1,5 +1,8 @@
 //! A need prepared once for scoring many profiles: lookup tables instead of strings.
 
+use std::cell::OnceCell;
+use std::sync::OnceLock;
+
 use chrono::NaiveDate;
 
 use crate::exclusion::{budget_max, visits_asked};
@@ -13,6 +16,7 @@ use super::encode::{
     Vocab, day_number, prefecture_code, skill_code, skill_id_of, slot_mask, theme_mask,
 };
 use super::kernel::level_factor;
+use super::reasons::NeedLabels;
 
 /// Credit for a related skill, by how the professional's skill relates to the asked
 /// one: a more specific skill (asked `marketing`, has `digital_marketing`) covers
@@ -78,6 +82,8 @@ pub(crate) struct NeedQuery<'n> {
     pub budget_min: u32,
     pub budget_max: u32,
     pub text: TextQuery,
+    /// The need's words in reasons, built on the first explanation.
+    labels: OnceCell<NeedLabels>,
 }
 
 impl<'n> NeedQuery<'n> {
@@ -96,9 +102,9 @@ impl<'n> NeedQuery<'n> {
             let skill = skill_id_of(&asked.skill);
             // A level of 0 is read as 1, so that level 0 (and empty slots) earn 0.
             let min_level = asked.min_level.max(1);
-            if let Some(key) = skill.and_then(taxonomy::skill_by_id).map(|skill| skill.key) {
-                for (id, candidate) in (0u16..).zip(taxonomy::skills()) {
-                    let credit = relation_credit(taxonomy::skill_relation(key, candidate.key));
+            if let Some(asked_id) = skill {
+                for id in 0..taxonomy::skill_count() as u16 {
+                    let credit = relation_credit(relation(asked_id, id));
                     for level in 0..8u8 {
                         let code = usize::from(skill_code(id, level));
                         skill_table[r * codes + code] = credit * level_factor(level, min_level);
@@ -150,7 +156,13 @@ impl<'n> NeedQuery<'n> {
             budget_min: need.compensation_min_jpy,
             budget_max: budget_max(need),
             text: TextQuery::new(need, corpus),
+            labels: OnceCell::new(),
         }
+    }
+
+    /// The need's words in reasons.
+    pub(crate) fn labels(&self) -> &NeedLabels {
+        self.labels.get_or_init(|| NeedLabels::new(self))
     }
 
     /// What each skill code earns for requirement `r`.
@@ -162,8 +174,73 @@ impl<'n> NeedQuery<'n> {
     }
 }
 
+/// Each skill's parent, by dense id: the taxonomy's tree without its strings.
+fn parents() -> &'static [Option<u16>] {
+    static PARENTS: OnceLock<Vec<Option<u16>>> = OnceLock::new();
+    PARENTS.get_or_init(|| {
+        taxonomy::skills()
+            .iter()
+            .map(|skill| skill.parent.and_then(taxonomy::skill_id))
+            .collect()
+    })
+}
+
+/// Whether `ancestor` is above `id` in the tree (as [`taxonomy::skill_ancestors`]
+/// walks it, at most four steps).
+fn is_ancestor(ancestor: u16, id: u16) -> bool {
+    let parents = parents();
+    let mut current = parents.get(usize::from(id)).copied().flatten();
+    for _ in 0..4 {
+        match current {
+            Some(found) if found == ancestor => return true,
+            Some(found) => current = parents.get(usize::from(found)).copied().flatten(),
+            None => return false,
+        }
+    }
+    false
+}
+
+/// [`taxonomy::skill_relation`] of two known skills by id: how `b` relates to `a`,
+/// without a string comparison (a need is prepared for every ranking).
+pub(crate) fn relation(a: u16, b: u16) -> SkillRelation {
+    let parents = parents();
+    let parent_of = |id: u16| parents.get(usize::from(id)).copied().flatten();
+    if a == b {
+        SkillRelation::Same
+    } else if is_ancestor(b, a) {
+        SkillRelation::Parent
+    } else if is_ancestor(a, b) {
+        SkillRelation::Child
+    } else if parent_of(a).is_some() && parent_of(a) == parent_of(b) {
+        SkillRelation::Sibling
+    } else {
+        SkillRelation::Unrelated
+    }
+}
+
 /// Adds the need's names to `vocab`, so a pair scored on its own gives them ids.
 pub(crate) fn intern_need(need: &Need, vocab: &mut Vocab) {
     vocab.intern_industry(&need.industry);
     vocab.intern_city(&need.place.city);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relations_by_id_are_the_taxonomys() {
+        let skills = taxonomy::skills();
+        for (a, first) in (0u16..).zip(skills) {
+            for (b, second) in (0u16..).zip(skills) {
+                assert_eq!(
+                    relation(a, b),
+                    taxonomy::skill_relation(first.key, second.key),
+                    "{} → {}",
+                    first.key,
+                    second.key
+                );
+            }
+        }
+    }
 }

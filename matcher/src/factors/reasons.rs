@@ -28,6 +28,47 @@ pub(crate) struct TextMatch {
     pub proposal_keys: Vec<u64>,
 }
 
+/// The need's side of the reasons, which every candidate's reasons repeat: built
+/// once per prepared need, on the first explanation.
+#[derive(Debug, Clone)]
+pub(crate) struct NeedLabels {
+    /// `(ja, en)` of the need's industry, when it names one.
+    industry: Option<(String, String)>,
+    /// `(ja, en)` of the date a start is judged by.
+    start_by: (String, String),
+    /// `(ja, en)` of the budget.
+    budget: (String, String),
+    /// `(ja, en)` of the need's themes and meeting slots.
+    themes: (String, String),
+    slots: (String, String),
+}
+
+impl NeedLabels {
+    pub(crate) fn new(q: &NeedQuery<'_>) -> Self {
+        let need = q.need;
+        let industry =
+            (q.industry != 0).then(|| match taxonomy::resolve_industry(&need.industry) {
+                Some(industry) => (industry.ja.to_owned(), industry.en.to_owned()),
+                None => (need.industry.clone(), need.industry.clone()),
+            });
+        let start_by = match need.apply_by {
+            Some(date) => (format!("応募締切 {date}"), format!("apply by {date}")),
+            None => (format!("本日 {}", q.today), format!("today {}", q.today)),
+        };
+        let (lo, hi) = (q.budget_min, q.budget_max);
+        Self {
+            industry,
+            start_by,
+            budget: (
+                format!("予算 月{}〜{}", yen_ja(lo), yen_ja(hi)),
+                format!("budget {}–{} a month", yen_en(lo), yen_en(hi)),
+            ),
+            themes: (theme_labels(q.themes, true), theme_labels(q.themes, false)),
+            slots: (slot_labels(q.slots, true), slot_labels(q.slots, false)),
+        }
+    }
+}
+
 /// The reasons of one factor.
 pub(crate) fn factor_reasons(
     factor: Factor,
@@ -116,13 +157,10 @@ fn motivation_reasons(q: &NeedQuery<'_>, row: &RowRef<'_>, text: &TextMatch) -> 
         let total = q.themes.count_ones();
         reasons.push(if common == 0 {
             Reason::new(
-                format!(
-                    "共通テーマなし (募集のテーマ: {})",
-                    theme_labels(q.themes, true)
-                ),
+                format!("共通テーマなし (募集のテーマ: {})", q.labels().themes.0),
                 format!(
                     "No shared theme (the need's themes: {})",
-                    theme_labels(q.themes, false)
+                    q.labels().themes.1
                 ),
             )
         } else {
@@ -156,7 +194,7 @@ fn motivation_reasons(q: &NeedQuery<'_>, row: &RowRef<'_>, text: &TextMatch) -> 
                 "motivation",
             )
         };
-        let words = shared_words(&q.text.tokens, keys, 5);
+        let words = shared_words(&q.text.tokens, &q.text.token_keys, keys, 5);
         reasons.push(if similarity > 0.0 && !words.is_empty() {
             Reason::new(
                 format!(
@@ -210,11 +248,9 @@ fn experience_reasons(q: &NeedQuery<'_>, row: &RowRef<'_>) -> Vec<Reason> {
             format!("{years} years as {}", label.en),
         ),
     }];
-    if let Some(known) = kernel::industry_component(q, row) {
-        let (ja, en) = match taxonomy::resolve_industry(&q.need.industry) {
-            Some(industry) => (industry.ja, industry.en),
-            None => (q.need.industry.as_str(), q.need.industry.as_str()),
-        };
+    if let (Some(known), Some((ja, en))) =
+        (kernel::industry_component(q, row), &q.labels().industry)
+    {
         reasons.push(if known > 0.0 {
             Reason::new(
                 format!("業界経験あり: {ja}"),
@@ -248,7 +284,7 @@ fn experience_reasons(q: &NeedQuery<'_>, row: &RowRef<'_>) -> Vec<Reason> {
     reasons
 }
 
-fn availability_reasons(q: &NeedQuery<'_>, row: &RowRef<'_>) -> Vec<Reason> {
+fn hours_reason(q: &NeedQuery<'_>, row: &RowRef<'_>) -> Reason {
     let need = q.need;
     let hours = row.s.hours;
     let (below_ja, below_en) = if kernel::hours_component(q, row) < 1.0 {
@@ -256,7 +292,7 @@ fn availability_reasons(q: &NeedQuery<'_>, row: &RowRef<'_>) -> Vec<Reason> {
     } else {
         ("", "")
     };
-    let mut reasons = vec![Reason::new(
+    Reason::new(
         format!(
             "稼働: 月{hours}時間 (募集 月{}〜{}時間){below_ja}",
             need.hours_min, need.hours_max
@@ -265,12 +301,13 @@ fn availability_reasons(q: &NeedQuery<'_>, row: &RowRef<'_>) -> Vec<Reason> {
             "Hours: {hours} a month (need {}–{}){below_en}",
             need.hours_min, need.hours_max
         ),
-    )];
+    )
+}
 
-    let (by_ja, by_en) = match need.apply_by {
-        Some(date) => (format!("応募締切 {date}"), format!("apply by {date}")),
-        None => (format!("本日 {}", q.today), format!("today {}", q.today)),
-    };
+fn availability_reasons(q: &NeedQuery<'_>, row: &RowRef<'_>) -> Vec<Reason> {
+    let mut reasons = vec![hours_reason(q, row)];
+
+    let (by_ja, by_en) = &q.labels().start_by;
     reasons.push(match day_date(row.s.available_from) {
         None => Reason::new("開始: すぐに可能", "Start: available now"),
         Some(from) => {
@@ -298,12 +335,12 @@ fn availability_reasons(q: &NeedQuery<'_>, row: &RowRef<'_>) -> Vec<Reason> {
         Reason::new(
             format!(
                 "面談の時間帯が合いません (募集: {} / 本人: {})",
-                slot_labels(q.slots, true),
+                q.labels().slots.0,
                 slot_labels(offered, true)
             ),
             format!(
                 "No meeting slot in common (need: {}; professional: {})",
-                slot_labels(q.slots, false),
+                q.labels().slots.1,
                 slot_labels(offered, false)
             ),
         )
@@ -402,6 +439,11 @@ fn regional_reasons(q: &NeedQuery<'_>, row: &RowRef<'_>) -> Vec<Reason> {
 }
 
 fn work_style_reasons(q: &NeedQuery<'_>, row: &RowRef<'_>) -> Vec<Reason> {
+    work_style_reasons_with(q, row, true)
+}
+
+/// Work style and visits, and distance too if `distance`.
+fn work_style_reasons_with(q: &NeedQuery<'_>, row: &RowRef<'_>, distance: bool) -> Vec<Reason> {
     let theirs = row.s.work_style();
     let mut reasons = vec![Reason::new(
         format!(
@@ -424,6 +466,8 @@ fn work_style_reasons(q: &NeedQuery<'_>, row: &RowRef<'_>) -> Vec<Reason> {
                 q.visits
             ),
         ));
+    }
+    if q.visits > 0 && distance {
         let home = prefecture_by_code(row.s.home_prefecture);
         let distance = kernel::distance_component(q, row);
         reasons.push(match home {
@@ -465,8 +509,7 @@ fn compensation_reasons(q: &NeedQuery<'_>, row: &RowRef<'_>) -> Vec<Reason> {
     }
     let minimum = row.s.min_compensation;
     let (lo, hi) = (q.budget_min, q.budget_max);
-    let budget_ja = format!("予算 月{}〜{}", yen_ja(lo), yen_ja(hi));
-    let budget_en = format!("budget {}–{} a month", yen_en(lo), yen_en(hi));
+    let (budget_ja, budget_en) = &q.labels().budget;
     vec![if minimum == 0 {
         Reason::new(
             format!("報酬: 希望下限なし ({budget_ja})"),
@@ -543,8 +586,8 @@ pub(crate) fn preference_reasons(
             }]
         }
         1 => compensation_reasons(q, row),
-        2 => work_style_reasons(q, row).into_iter().take(2).collect(),
-        3 => availability_reasons(q, row).into_iter().take(1).collect(),
+        2 => work_style_reasons_with(q, row, false),
+        3 => vec![hours_reason(q, row)],
         _ => regional_reasons(q, row),
     }
 }

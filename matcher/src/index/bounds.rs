@@ -29,7 +29,7 @@ use crate::factors::kernel::{self, PAST_CAP, PAST_IN_CITY, WIDER_REGION};
 use crate::factors::query::NeedQuery;
 use crate::model::{Style, WorkStyle};
 
-use super::{INDUSTRY_SLOTS, OVERFLOW, PLACE_SLOTS, ProfileIndex, SKILL_SLOTS};
+use super::{OVERFLOW, ProfileIndex};
 
 /// Fixed-point units of a weighted sum of 1 (a score of 100): 0.0125 points each.
 pub(super) const UNITS: f32 = 8_000.0;
@@ -47,6 +47,8 @@ const PAY_STEP: u32 = 10_000;
 const PAY_KEYS: usize = 256;
 /// Visits are keyed exactly below this, and as "this or more" at it.
 const VISITS_CAP: u8 = 15;
+/// Up to this many distinct roles among the lanes are looked up directly.
+const DIRECT_ROLES: usize = 2;
 /// Rows bounded at a time, at most (the scan's block).
 pub(super) const BLOCK: usize = 512;
 
@@ -95,23 +97,30 @@ pub(super) struct Bounds<const L: usize> {
     /// `place_cap`.
     places: Box<[[i16; L]; 1024]>,
     place_cap: [i16; L],
-    /// For each role some lane's need asks for, its shift in the row's role-years
-    /// column and, by the years held (0–15), the role part of experience.
-    roles: Vec<(u32, Box<[[i16; L]; 16]>)>,
+    /// The role part of experience, by `role << 4 | years held`. With a few roles
+    /// among the lanes, each is looked up directly (`role_shifts`); with more, the
+    /// row's roles are walked instead.
+    roles: Box<[[i16; L]; 256]>,
+    /// The roles' shifts in the role-years column, when there are at most
+    /// [`DIRECT_ROLES`] of them.
+    role_shifts: Option<Vec<u32>>,
     /// The industry each lane's need names (0 for none), and what knowing it adds.
     industry: [u16; L],
     industry_weight: [i16; L],
 }
 
-/// `x` in units, rounded up and saturated.
+/// `x` in units, rounded up and saturated. (Not `f32::ceil`, which baseline
+/// x86-64 has no instruction for: tables are filled for every ranking.)
 fn units(x: f32) -> i16 {
-    let scaled = (x * UNITS).ceil();
+    let scaled = x * UNITS;
     if scaled >= f32::from(i16::MAX) {
         i16::MAX
-    } else if scaled <= f32::from(i16::MIN) {
+    } else if scaled <= f32::from(i16::MIN) || scaled.is_nan() {
         i16::MIN
     } else {
-        scaled as i16
+        // Truncation rounds toward zero: up already below zero, one short above.
+        let truncated = scaled as i16;
+        truncated + i16::from(f32::from(truncated) < scaled)
     }
 }
 
@@ -121,13 +130,14 @@ pub(super) fn floor_units(points: f32) -> i16 {
     if points == f32::NEG_INFINITY || points.is_nan() {
         return i16::MIN;
     }
-    let scaled = (points / 100.0 * UNITS).floor() - 2.0;
+    // Two units (0.025 points) below, truncated toward zero: at least one below.
+    let scaled = points / 100.0 * UNITS - 2.0;
     if scaled >= f32::from(i16::MAX) {
         i16::MAX
     } else if scaled <= f32::from(i16::MIN) {
         i16::MIN
     } else {
-        scaled as i16
+        (scaled as i16).saturating_sub(1)
     }
 }
 
@@ -179,7 +189,8 @@ impl<const L: usize> Bounds<L> {
             late_cost: [0.0; L],
             places: boxed(),
             place_cap: [0; L],
-            roles: Vec::new(),
+            roles: boxed(),
+            role_shifts: None,
             industry: [0; L],
             industry_weight: [0; L],
         };
@@ -188,11 +199,10 @@ impl<const L: usize> Bounds<L> {
             .map(|q| q.requirements.len())
             .max()
             .unwrap_or(0);
-        for q in queries.iter().take(L) {
-            if !bounds.roles.iter().any(|(shift, _)| *shift == q.role_shift) {
-                bounds.roles.push((q.role_shift, boxed()));
-            }
-        }
+        let mut shifts: Vec<u32> = queries.iter().take(L).map(|q| q.role_shift).collect();
+        shifts.sort_unstable();
+        shifts.dedup();
+        bounds.role_shifts = (shifts.len() <= DIRECT_ROLES).then_some(shifts);
         bounds.requirements = (0..most).map(|_| boxed()).collect();
         let mut themes = 0u32;
         for (lane, q) in queries.iter().take(L).enumerate() {
@@ -366,18 +376,13 @@ impl<const L: usize> Bounds<L> {
         }
         self.place_cap[lane] = units(w[4]);
 
-        if let Some((_, table)) = self
-            .roles
-            .iter_mut()
-            .find(|(shift, _)| *shift == q.role_shift)
-        {
-            for (years, entry) in table.iter_mut().enumerate() {
-                entry[lane] = if years == 0 {
-                    0
-                } else {
-                    units(w[2] * role_share * (0.4 + 0.2 * years as f32).min(1.0))
-                };
-            }
+        let role = (q.role_shift / 4) as usize;
+        for (years, entry) in self.roles.iter_mut().skip(role << 4).take(16).enumerate() {
+            entry[lane] = if years == 0 {
+                0
+            } else {
+                units(w[2] * role_share * (0.4 + 0.2 * years as f32).min(1.0))
+            };
         }
         self.start_by[lane] = q.start_by;
         // Availability is `(0.7 × hours + 0.3 × start) × slots`, slots at least the
@@ -438,40 +443,69 @@ impl<const L: usize> Bounds<L> {
                 break;
             }
             let r = (start + i) as u32;
-            if flags[i] & OVERFLOW != 0 {
-                out.push((r, all));
-                continue;
-            }
-            let row = Row {
-                flags: flags[i],
-                hours: hours[i],
-                pay: pay[i],
-                visits: caps[i][0],
-                themes: themes[i],
-                roles: roles[i],
-                skills: skills[i],
-                industries: industries[i],
-                places: places[i],
-            };
-            let (bound, skill) = self.bound(&row);
-            // Whether any lane reaches its floor, as one reduction.
-            let mut best = i16::MIN;
-            for (&bound, &floor) in bound.iter().zip(floor) {
-                best = best.max(bound.saturating_sub(floor));
-            }
-            if best < 0 {
-                continue;
-            }
-            let lanes = self.second_look(&row, bound, skill, starts[i], floor) & all;
+            let lanes = if flags[i] & OVERFLOW != 0 {
+                self.spilled(index, r as usize, floor)
+            } else {
+                let row = Row {
+                    flags: flags[i],
+                    hours: hours[i],
+                    pay: pay[i],
+                    visits: caps[i][0],
+                    themes: themes[i],
+                    roles: roles[i],
+                    start: starts[i],
+                    skills: &skills[i],
+                    industries: &industries[i],
+                    places: &places[i],
+                };
+                self.lanes_of(&row, floor)
+            } & all;
             if lanes != 0 {
                 out.push((r, lanes));
             }
         }
     }
 
+    /// The lanes whose floor the row's bound reaches.
+    #[inline(always)]
+    fn lanes_of(&self, row: &Row<'_>, floor: &[i16; L]) -> u32 {
+        let (bound, skill) = self.bound(row);
+        // Whether any lane reaches its floor, as one reduction.
+        let mut best = i16::MIN;
+        for (&bound, &floor) in bound.iter().zip(floor) {
+            best = best.max(bound.saturating_sub(floor));
+        }
+        if best < 0 {
+            return 0;
+        }
+        self.second_look(row, bound, skill, floor)
+    }
+
+    /// [`lanes_of`](Self::lanes_of) a row whose lists spill out of the inline slots
+    /// (rare: a seventh skill, a fifth place).
+    #[cold]
+    #[inline(never)]
+    fn spilled(&self, index: &ProfileIndex, r: usize, floor: &[i16; L]) -> u32 {
+        let view = index.row_ref(r);
+        let s = &view.s;
+        let row = Row {
+            flags: s.flags,
+            hours: s.hours,
+            pay: s.min_compensation,
+            visits: s.max_visits,
+            themes: s.themes,
+            roles: s.role_years,
+            start: s.available_from,
+            skills: view.skills,
+            industries: view.industries,
+            places: view.places,
+        };
+        self.lanes_of(&row, floor)
+    }
+
     /// The first bound of a row for every lane, and its skills' part.
     #[inline(always)]
-    fn bound(&self, row: &Row) -> ([i16; L], [i16; L]) {
+    fn bound(&self, row: &Row<'_>) -> ([i16; L], [i16; L]) {
         let flags = row.flags;
         let mut acc = self.flags[((flags >> 2) & 0xFF) as usize];
         let slots = ((flags >> SLOTS_SHIFT) & 7) as usize;
@@ -497,7 +531,7 @@ impl<const L: usize> Bounds<L> {
         }
 
         let mut skill = [0i16; L];
-        for &code in &row.skills {
+        for &code in row.skills {
             add(
                 &mut skill,
                 &self.skills[usize::from(code) & (SKILL_CODES - 1)],
@@ -507,27 +541,40 @@ impl<const L: usize> Bounds<L> {
         add(&mut acc, &skill);
 
         let mut place = [0i16; L];
-        for &code in &row.places {
+        for &code in row.places {
             add(&mut place, &self.places[(code & 1023) as usize]);
         }
         cap(&mut place, &self.place_cap);
         add(&mut acc, &place);
 
-        for (shift, table) in &self.roles {
-            add(&mut acc, &table[((row.roles >> shift) & 15) as usize]);
+        match &self.role_shifts {
+            Some(shifts) => {
+                for &shift in shifts {
+                    let key = (shift << 2) as u64 | (row.roles >> shift) & 15;
+                    add(&mut acc, &self.roles[(key & 255) as usize]);
+                }
+            }
+            None => {
+                let mut years = row.roles;
+                while years != 0 {
+                    let role = u64::from(years.trailing_zeros() / 4);
+                    let key = role << 4 | (years >> (4 * role)) & 15;
+                    years &= !(15 << (4 * role));
+                    add(&mut acc, &self.roles[(key & 255) as usize]);
+                }
+            }
         }
 
-        let [first, second] = row.industries;
-        let mut known = [0i16; L];
-        for ((known, &industry), &weight) in known
-            .iter_mut()
-            .zip(&self.industry)
-            .zip(&self.industry_weight)
-        {
-            let matches = i16::from(first == industry) | i16::from(second == industry);
-            *known = weight & -matches;
+        let mut matches = [0i16; L];
+        for &held in row.industries {
+            for (matches, &industry) in matches.iter_mut().zip(&self.industry) {
+                *matches |= i16::from(held == industry);
+            }
         }
-        add(&mut acc, &known);
+        for (matches, &weight) in matches.iter_mut().zip(&self.industry_weight) {
+            *matches = weight & -*matches;
+        }
+        add(&mut acc, &matches);
         (acc, skill)
     }
 
@@ -537,17 +584,16 @@ impl<const L: usize> Bounds<L> {
     #[inline(never)]
     fn second_look(
         &self,
-        row: &Row,
+        row: &Row<'_>,
         mut bound: [i16; L],
         skill_sum: [i16; L],
-        day: u16,
         floor: &[i16; L],
     ) -> u32 {
         if !self.requirements.is_empty() {
             let mut skill = [0i16; L];
             for table in &self.requirements {
                 let mut best = [0i16; L];
-                for &code in &row.skills {
+                for &code in row.skills {
                     let credits = &table[usize::from(code) & (SKILL_CODES - 1)];
                     for (best, &credit) in best.iter_mut().zip(credits) {
                         *best = (*best).max(credit);
@@ -560,34 +606,39 @@ impl<const L: usize> Bounds<L> {
                 *bound = bound.wrapping_sub(sum).wrapping_add(skill);
             }
         }
+        let day = row.start;
         if day != 0 {
             for ((bound, &by), &cost) in bound.iter_mut().zip(&self.start_by).zip(&self.late_cost) {
                 let late = (i32::from(day) - by).clamp(0, 90) as f32;
-                // Rounded down: the bound stays an upper bound.
-                *bound = bound.wrapping_sub((late * cost * UNITS).floor() as i16);
+                // Truncated (down, as it is not negative): the bound stays an upper
+                // bound.
+                *bound = bound.wrapping_sub((late * cost * UNITS) as i16);
             }
         }
         reaches(&bound, floor)
     }
 }
 
-/// The columns of a row the bounds read.
-struct Row {
+/// The columns of a row the bounds read. Empty inline slots hold 0, which every
+/// table maps to nothing.
+struct Row<'a> {
     flags: u32,
     hours: u16,
     pay: u32,
     visits: u8,
     themes: u32,
     roles: u64,
-    skills: [u16; SKILL_SLOTS],
-    industries: [u16; INDUSTRY_SLOTS],
-    places: [u32; PLACE_SLOTS],
+    start: u16,
+    skills: &'a [u16],
+    industries: &'a [u16],
+    places: &'a [u32],
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{model::Role, taxonomy};
+    use crate::model::Role;
+    use crate::taxonomy;
 
     #[test]
     fn the_taxonomy_fits_the_tables() {
@@ -599,8 +650,13 @@ mod tests {
     #[test]
     fn units_round_up_and_floors_round_down() {
         assert_eq!(units(0.0), 0);
+        assert_eq!(units(1.0 / UNITS), 1);
+        assert_eq!(units(1.5 / UNITS), 2);
+        assert_eq!(units(-1.5 / UNITS), -1);
         assert!(f32::from(units(0.1234)) >= 0.1234 * UNITS);
-        assert!(f32::from(floor_units(50.0)) < 0.5 * UNITS);
+        assert_eq!(units(10.0), i16::MAX);
+        assert!(f32::from(floor_units(50.0)) < 0.5 * UNITS - 2.0);
+        assert!(f32::from(floor_units(-3.0)) < -0.03 * UNITS);
         assert_eq!(floor_units(f32::NEG_INFINITY), i16::MIN);
     }
 }

@@ -240,6 +240,59 @@ impl Corpus {
         ForwardIter::new(list.unwrap_or_default())
     }
 
+    /// Calls `visit(term id, tf)` for the terms of `row`'s document in ascending id
+    /// order, until it returns `false`. The scan's text path: one tight loop, no
+    /// iterator state.
+    #[inline]
+    pub(crate) fn visit_forward(&self, row: u32, mut visit: impl FnMut(u32, u16) -> bool) {
+        let start = self.forward_start(row);
+        if start == NONE {
+            return;
+        }
+        let bytes = self.forward.get(start as usize..).unwrap_or_default();
+        let mut at = 0;
+        let mut remaining = read_varint(bytes, &mut at);
+        let mut id = 0u32;
+        while remaining > 0 {
+            remaining -= 1;
+            // Nearly every entry is one byte: a small id step and tf = 1.
+            let head = match bytes.get(at) {
+                Some(&byte) if byte < 0x80 => {
+                    at += 1;
+                    u64::from(byte)
+                }
+                Some(_) => read_varint(bytes, &mut at),
+                None => return,
+            };
+            id = id.wrapping_add((head >> 1) as u32);
+            let tf = if head & 1 == 1 {
+                u16::try_from(read_varint(bytes, &mut at) + 2).unwrap_or(u16::MAX)
+            } else {
+                1
+            };
+            if !visit(id, tf) {
+                return;
+            }
+        }
+    }
+
+    /// Where `row`'s forward list starts (for touching it ahead of reading it).
+    #[inline]
+    pub(crate) fn forward_start(&self, row: u32) -> u32 {
+        self.forward_start
+            .get(row as usize)
+            .copied()
+            .unwrap_or(NONE)
+    }
+
+    /// The first byte of `row`'s forward list, 0 if it has none: reading it brings
+    /// the list into the cache.
+    #[inline]
+    pub(crate) fn forward_head(&self, row: u32) -> u8 {
+        let start = self.forward_start(row);
+        self.forward.get(start as usize).copied().unwrap_or(0)
+    }
+
     /// Every byte list a ranking may read, for a streaming-read baseline.
     pub(crate) fn byte_lists(&self) -> impl Iterator<Item = &[u8]> {
         self.postings.iter().map(Vec::as_slice)
@@ -310,8 +363,9 @@ impl Corpus {
         self.last[id] = last;
     }
 
-    /// Postings of term `id` in ascending row order.
-    #[allow(dead_code)] // for the batch scan still being tuned (see the closing note)
+    /// Postings of term `id` in ascending row order (the tests' view of a list and
+    /// its appendix; rankings read the forward lists).
+    #[cfg(test)]
     pub(crate) fn cursor(&self, id: u32) -> Cursor<'_> {
         let bytes = self
             .postings
@@ -404,7 +458,7 @@ fn push_posting(out: &mut Vec<u8>, delta: i64, tf: u16) {
 
 /// A term's postings read in ascending row order, a block of rows at a time: the
 /// list merged with its (sorted) appendix.
-#[allow(dead_code)] // for the batch scan still being tuned (see the closing note)
+#[cfg(test)]
 pub(crate) struct Cursor<'a> {
     main: PostingIter<'a>,
     extra: std::vec::IntoIter<(u32, u16)>,
@@ -412,11 +466,10 @@ pub(crate) struct Cursor<'a> {
     extra_next: Option<(u32, u16)>,
 }
 
+#[cfg(test)]
 impl Cursor<'_> {
     /// Calls `visit(row, tf)` for each posting with a row below `end` not yet
     /// visited.
-    #[inline]
-    #[allow(dead_code)] // for the batch scan still being tuned (see the closing note)
     pub(crate) fn take_until(&mut self, end: u32, mut visit: impl FnMut(u32, u16)) {
         loop {
             if self.main_next.is_none() {

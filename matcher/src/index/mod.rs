@@ -21,9 +21,10 @@
 //! That is 78 bytes a row, plus about 8 for the id table, plus the text: postings
 //! (one or two bytes a distinct term) and forward lists (about the same) that keep
 //! document frequencies exact under removal. Longer lists (a seventh skill, a fifth
-//! place) spill into a side table for that row only. Measured on a million
-//! synthetic profiles with two-sentence motivations: 181 bytes a profile after
-//! [`build`](ProfileIndex::build) (172 MiB), about 200 after heavy churn.
+//! place) spill into a side table for that row only. Measured on the benchmark's
+//! million synthetic profiles (two or three sentences of motivation each, see
+//! `bench/matcher/run.sh`): 229 bytes a profile after
+//! [`build`](ProfileIndex::build) (218 MiB).
 //!
 //! Updates never rebuild: an upsert writes one row (reusing a freed one), appends
 //! its postings, and does a bounded share of clean-up of removed rows' postings
@@ -63,12 +64,13 @@ mod corpus;
 mod idmap;
 mod rank;
 mod scan;
+#[cfg(test)]
+mod tests;
 
 use std::collections::HashMap;
 
 pub use corpus::Corpus;
 pub use rank::{Candidate, Mode, RankRequest};
-pub use scan::dbg_report;
 
 use crate::factors::encode::{
     ACTIVE, ALIVE, Encoded, RowRef, SCALAR_FLAG_BITS, Scalars, Vocab, code_level, code_skill,

@@ -14,6 +14,9 @@
 //! Every number comes from the same kernels as [`score`](crate::score::score), in the
 //! same order, so a ranked score equals the pair's score to the bit.
 
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -114,6 +117,13 @@ pub(super) struct Lane<'n> {
     /// The need's text terms by corpus id, for the text of the rows that get that
     /// far.
     pub(super) text: TextTerms,
+    /// The `k` largest lower bounds (score with no text) of the eligible rows set
+    /// aside for their text so far, as float bits (all are non-negative). Each of
+    /// those rows will score at least its bound, so once there are `k` of them no
+    /// row whose upper bound is below the smallest can get in: a floor that is known
+    /// before any text is read.
+    lowers: BinaryHeap<Reverse<u32>>,
+    k: usize,
 }
 
 impl Lane<'_> {
@@ -127,11 +137,30 @@ impl Lane<'_> {
     /// The best score an item could have and still fail to get in, by group: any
     /// row whose bound is below it is skipped. `-∞` while the heap has room.
     pub(super) fn floor(&self, group: u8) -> f32 {
-        match self.top.threshold() {
+        let kept = match self.top.threshold() {
             None => f32::NEG_INFINITY,
             Some(worst) if group < worst.group => f32::NEG_INFINITY,
             Some(worst) if group > worst.group => f32::INFINITY,
             Some(worst) => worst.score,
+        };
+        match self.lowers.peek() {
+            Some(&Reverse(bits)) if group == 0 && self.lowers.len() == self.k => {
+                kept.max(f32::from_bits(bits))
+            }
+            _ => kept,
+        }
+    }
+
+    /// Notes that an eligible row will score at least `lower` (need mode only: the
+    /// heap of a reciprocal ranking holds other numbers).
+    pub(super) fn note_lower(&mut self, lower: f32) {
+        let bits = (lower - SLACK).max(0.0).to_bits();
+        if self.lowers.len() < self.k {
+            self.lowers.push(Reverse(bits));
+        } else if let Some(mut least) = self.lowers.peek_mut()
+            && bits > least.0
+        {
+            *least = Reverse(bits);
         }
     }
 
@@ -233,10 +262,12 @@ impl ProfileIndex {
         }
         proposals.sort_by_key(|p| p.0);
         Lane {
-            text: TextTerms::new(&q),
+            text: TextTerms::new(&q, self.max_doc_len),
             q,
             proposals,
             top: TopK::new(request.k),
+            lowers: BinaryHeap::with_capacity(request.k.min(1 << 16)),
+            k: request.k,
         }
     }
 
@@ -269,10 +300,9 @@ impl ProfileIndex {
                         motivation_keys: self.shared_keys(q, r),
                         proposal_keys: proposal.map(|p| p.2.clone()).unwrap_or_default(),
                     };
-                    (
-                        Some(Explanation::build(q, &row, &text)),
-                        Some(Preference::build(q, &row)),
-                    )
+                    let explanation = Explanation::build(q, &row, &text);
+                    let preference = Preference::build_beside(q, &row, &explanation);
+                    (Some(explanation), Some(preference))
                 } else {
                     (None, None)
                 };

@@ -4,10 +4,14 @@
 //! once, a block of rows at a time. For each row the [`Bounds`] of all the chunk's
 //! needs come from the same few lookups; a row goes on only for the needs whose
 //! current floor its bound reaches, and is then scored exactly, need by need:
-//! every factor but the text first, then — if the row can still get in with a
-//! perfect text — the BM25 sum from its forward term list.
+//! every factor but the text first; then, for the pairs that could still get in
+//! with a perfect text, the BM25 sum from the row's forward term list. Pairs wait
+//! for their text and are read best first, each lane's best `k` at a time, so
+//! that the floors rise before the rest are looked at, and most of those then
+//! fall below them unread.
 
-use crate::factors::bm25::contribution;
+use crate::factors::bm25::SaturationTable;
+use crate::factors::encode::ALIVE;
 use crate::factors::kernel::{self, TextScores};
 use crate::factors::query::NeedQuery;
 
@@ -17,19 +21,32 @@ use super::rank::{Lane, Mode, RankRequest, SLACK};
 
 /// Needs scored together in one pass.
 pub(super) const WIDTH: usize = 16;
+/// Pairs set aside for their text before they are scored, best first.
+/// Pairs set aside for their text, for each lane, before the best of them are
+/// scored. Small under test, so that the brute-force comparisons of a few hundred
+/// profiles go through many partial flushes.
+const FLUSH: usize = if cfg!(test) { 4 } else { 256 };
+/// Pending pairs whose forward lists are touched together.
+const RUN: usize = 16;
 
-/// A need's text terms ordered by corpus id, for merging with a row's forward list.
+/// A need's text terms ordered by corpus id, for matching a row's forward list.
 #[derive(Debug, Clone, Default)]
 pub(super) struct TextTerms {
     /// `(term id, position in the need's key order)`, by id.
     by_id: Vec<(u32, u16)>,
+    /// Bit `id` set for each of the need's term ids: a row's terms are tested
+    /// against it, and only the few that hit are looked up in `by_id`.
+    present: Vec<u64>,
     /// Idf by position.
     idf: Vec<f32>,
-    average_len: f32,
+    /// BM25 saturation of one occurrence, by document length.
+    saturation: SaturationTable,
 }
 
 impl TextTerms {
-    pub(super) fn new(q: &NeedQuery<'_>) -> Self {
+    /// The terms of `q`, for documents of at most `max_len` tokens (longer ones
+    /// are still scored, only without the table).
+    pub(super) fn new(q: &NeedQuery<'_>, max_len: u16) -> Self {
         let terms = &q.text.profile_terms;
         let mut by_id: Vec<(u32, u16)> = terms
             .iter()
@@ -37,12 +54,83 @@ impl TextTerms {
             .map(|(position, term)| (term.term, position as u16))
             .collect();
         by_id.sort_unstable();
+        let words = by_id.last().map_or(0, |&(last, _)| last as usize / 64 + 1);
+        let mut present = vec![0u64; words];
+        for &(term, _) in &by_id {
+            if let Some(word) = present.get_mut(term as usize / 64) {
+                *word |= 1 << (term % 64);
+            }
+        }
         Self {
             by_id,
+            present,
             idf: terms.iter().map(|term| term.idf).collect(),
-            average_len: q.text.average_len,
+            saturation: SaturationTable::new(q.text.average_len, max_len),
         }
     }
+
+    /// The BM25 sum of row `r`'s text against the need, from the row's forward
+    /// list: summed in the need's key order exactly as [`raw_score`] sums it (an
+    /// absent term adds `+0.0`, which changes no sum), each term's part computed as
+    /// [`contribution`] computes it.
+    ///
+    /// [`raw_score`]: crate::factors::bm25::raw_score
+    /// [`contribution`]: crate::factors::bm25::contribution
+    fn sum(&self, index: &ProfileIndex, r: u32, contributions: &mut Vec<f32>) -> f32 {
+        let Some(&(last, _)) = self.by_id.last() else {
+            return 0.0;
+        };
+        contributions.clear();
+        contributions.resize(self.idf.len(), 0.0);
+        let len = index.doc_len.get(r as usize).copied().unwrap_or(0);
+        index.corpus().visit_forward(r, |id, tf| {
+            let hit = self
+                .present
+                .get(id as usize / 64)
+                .is_some_and(|word| word >> (id % 64) & 1 == 1);
+            if hit
+                && let Ok(at) = self.by_id.binary_search_by_key(&id, |&(term, _)| term)
+                && let Some(&(_, position)) = self.by_id.get(at)
+            {
+                let position = usize::from(position);
+                if let (Some(slot), Some(&idf)) =
+                    (contributions.get_mut(position), self.idf.get(position))
+                {
+                    *slot = idf * self.saturation.get(tf, len);
+                }
+            }
+            id < last
+        });
+        let mut sum = 0.0f32;
+        for &value in contributions.iter() {
+            sum += value;
+        }
+        sum
+    }
+}
+
+/// A pair scored on everything but its text, waiting for the text.
+#[derive(Clone, Copy)]
+struct Pending {
+    row: u32,
+    lane: usize,
+    group: u8,
+    /// The factor scores, motivation not yet known.
+    scores: [f32; 7],
+    /// The score with a perfect text.
+    upper: f32,
+}
+
+/// Reusable buffers of a scan.
+#[derive(Default)]
+struct Scratch {
+    passed: Vec<(u32, u32)>,
+    pending: Vec<Pending>,
+    /// The pairs a partial flush keeps back (a spare buffer between flushes).
+    kept: Vec<Pending>,
+    /// Pairs whose text each lane has read in this flush.
+    texted: Vec<usize>,
+    contributions: Vec<f32>,
 }
 
 /// A need's floor as a floor on its bounds, in units (see [`floor_units`]).
@@ -59,15 +147,15 @@ fn lane_floor(lane: &Lane<'_>, mode: Mode, stage: Stage) -> i16 {
         units
     } else {
         // Every part of an eligible row's bound is at least 0, and an excluded row's
-        // is far below: 0 keeps the excluded out while the heap still has room.
+        // is below: 0 keeps the excluded out while the heap still has room.
         units.max(0)
     }
 }
 
 impl ProfileIndex {
     /// Scans every row for up to [`WIDTH`] lanes, a block of rows at a time: the
-    /// rows that pass a block's bounds are scored before the next block is bounded,
-    /// with floors raised by them.
+    /// pairs that pass a block's bounds are scored before the next block is bounded,
+    /// so the floors rise as the scan goes.
     pub(super) fn scan(&self, lanes: &mut [Lane<'_>], request: &RankRequest<'_>) {
         match lanes.len() {
             0 => {}
@@ -84,139 +172,232 @@ impl ProfileIndex {
         };
         let queries: Vec<&NeedQuery<'_>> = lanes.iter().map(|lane| &lane.q).collect();
         let bounds = Bounds::<L>::new(&queries, stage);
-        let mut passed: Vec<(u32, u32)> = Vec::with_capacity(BLOCK);
-        let mut scratch = Vec::new();
+        let mut scratch = Scratch::default();
+        let mut flush_at = FLUSH * lanes.len();
         let mut floor = [i16::MAX; L];
         for start in (0..self.rows()).step_by(BLOCK) {
             let end = (start + BLOCK).min(self.rows());
             for (floor, lane) in floor.iter_mut().zip(lanes.iter()) {
                 *floor = lane_floor(lane, request.mode, stage);
             }
-            passed.clear();
-            bounds.scan(self, start, end, &floor, &mut passed);
-            for &(r, mut which) in &passed {
+            scratch.passed.clear();
+            bounds.scan(self, start, end, &floor, &mut scratch.passed);
+            for &(r, mut which) in &scratch.passed {
                 while which != 0 {
                     let n = which.trailing_zeros() as usize;
                     which &= which - 1;
-                    if let Some(lane) = lanes.get_mut(n) {
-                        self.exact(lane, r, request, &mut scratch);
+                    if let Some(lane) = lanes.get_mut(n)
+                        && let Some(pending) = self.prescore(lane, n, r, request)
+                    {
+                        scratch.pending.push(pending);
                     }
                 }
+            }
+            let last = end == self.rows();
+            if scratch.pending.len() >= flush_at || last {
+                self.finish(lanes, request, &mut scratch, !last);
+                // Pairs kept back wait for the next flush: flushes come no more
+                // often than the kept pairs double, so each pair is sorted a bounded
+                // number of times.
+                flush_at = (FLUSH * lanes.len()).max(2 * scratch.pending.len());
             }
         }
     }
 
-    /// Scores row `r` exactly for one lane and offers it to the heap: every factor
-    /// but the text first, then the text only if the row can still get in.
-    pub(super) fn exact(
+    /// Scores row `r` for lane `n` on everything but its text; `None` if it is
+    /// excluded (and excluded rows are not wanted) or cannot get in even with a
+    /// perfect text.
+    fn prescore(
         &self,
         lane: &mut Lane<'_>,
+        n: usize,
         r: u32,
         request: &RankRequest<'_>,
-        scratch: &mut Vec<f32>,
-    ) {
-        dbg_count(0);
+    ) -> Option<Pending> {
         let ri = r as usize;
-        if self
-            .flags
-            .get(ri)
-            .is_none_or(|&f| f & crate::factors::encode::ALIVE == 0)
-        {
-            return;
+        if self.flags.get(ri).is_none_or(|&f| f & ALIVE == 0) {
+            return None;
         }
         let row = self.row_ref(ri);
         let q = &lane.q;
         let group = u8::from(kernel::exclusion_mask(q, &row) != 0);
         if group == 1 && !request.include_excluded {
-            return;
+            return None;
         }
         let floor = lane.floor(group);
         if floor == f32::INFINITY {
-            return;
+            return None;
         }
         let w = q.weights;
-        let skill = kernel::skill_fit(q, row.skills);
-        let parts = [
+        let perfect_text = TextScores {
+            motivation: 1.0,
+            proposal: 0.0,
+        };
+        let scores = [
+            kernel::skill_fit(q, row.skills),
+            kernel::motivation_value(q, row.s.themes, perfect_text),
             kernel::experience_fit(q, &row),
             kernel::availability_fit(q, &row),
             kernel::regional_affinity(q, &row),
             kernel::work_style_fit(q, &row),
             kernel::compensation_fit(q, &row),
         ];
-        let perfect_text = TextScores {
-            motivation: 1.0,
-            proposal: 0.0,
+        let total = |scores: &[f32; 7]| {
+            let mut sum = 0.0f32;
+            for (weight, score) in w.iter().zip(scores) {
+                sum += weight * score;
+            }
+            sum * 100.0
         };
-        let best_motivation = kernel::motivation_value(q, row.s.themes, perfect_text);
-        let upper = 100.0
-            * (w[0] * skill
-                + w[1] * best_motivation
-                + w[2] * parts[0]
-                + w[3] * parts[1]
-                + w[4] * parts[2]
-                + w[5] * parts[3]
-                + w[6] * parts[4]);
+        let upper = total(&scores);
         if lane.bound(request.mode, upper) < floor {
-            return;
+            return None;
         }
-        dbg_count(1);
-        let proposal = lane.proposal(r).map_or(0.0, |p| p.1);
-        let text = TextScores::from_raw(q, self.text_sum(&lane.text, r, scratch), proposal);
-        let scores = [
-            skill,
-            kernel::motivation_value(q, row.s.themes, text),
-            parts[0],
-            parts[1],
-            parts[2],
-            parts[3],
-            parts[4],
-        ];
-        lane.offer(r, &row, || self.ids[ri], group, &scores, request.mode);
+        if group == 0 && request.mode == Mode::Need {
+            let proposal = lane.proposal(r).map_or(0.0, |p| p.1);
+            let no_text = TextScores {
+                motivation: 0.0,
+                proposal,
+            };
+            let mut lowest = scores;
+            lowest[1] = kernel::motivation_value(q, row.s.themes, no_text);
+            lane.note_lower(total(&lowest));
+        }
+        Some(Pending {
+            row: r,
+            lane: n,
+            group,
+            scores,
+            upper,
+        })
     }
 
-    /// The BM25 sum of row `r`'s text against a need, from the row's forward list,
-    /// summed in the need's key order exactly as [`raw_score`] sums it (an absent
-    /// term adds `+0.0`, which changes no sum).
-    ///
-    /// [`raw_score`]: crate::factors::bm25::raw_score
-    pub(super) fn text_sum(&self, terms: &TextTerms, r: u32, contributions: &mut Vec<f32>) -> f32 {
-        if terms.by_id.is_empty() {
-            return 0.0;
-        }
-        contributions.clear();
-        contributions.resize(terms.idf.len(), 0.0);
-        let len = self.doc_len.get(r as usize).copied().unwrap_or(0);
-        let mut wanted = terms.by_id.iter().peekable();
-        for (id, tf) in self.corpus().forward_terms(r) {
-            while wanted.next_if(|&&(term, _)| term < id).is_some() {}
-            match wanted.peek() {
-                None => break,
-                Some(&&(term, position)) if term == id => {
-                    if let Some(slot) = contributions.get_mut(usize::from(position)) {
-                        let idf = terms.idf[usize::from(position)];
-                        *slot = contribution(idf, tf, len, terms.average_len);
-                    }
+    /// The text of the pending pairs, best first, then the heap. The pairs go in
+    /// runs of [`RUN`]: the forward lists of a run's pairs that are to be read are
+    /// first touched all together, so that their cache misses overlap instead of
+    /// queueing one behind another.
+    fn finish(
+        &self,
+        lanes: &mut [Lane<'_>],
+        request: &RankRequest<'_>,
+        scratch: &mut Scratch,
+        partial: bool,
+    ) {
+        // Best first: the pairs most likely to get in raise the floors, and the rest
+        // then often fall below them without their text being read.
+        scratch
+            .pending
+            .sort_unstable_by(|a, b| b.upper.total_cmp(&a.upper).then(a.row.cmp(&b.row)));
+        let budget = if partial {
+            request.k.max(1)
+        } else {
+            usize::MAX
+        };
+        scratch.texted.clear();
+        scratch.texted.resize(lanes.len(), 0);
+        let mut kept = std::mem::take(&mut scratch.kept);
+        kept.clear();
+        let mut wanted = [0u32; RUN];
+        for run in scratch.pending.chunks(RUN) {
+            // Which of the run's pairs are to be read (a pair after them may still
+            // fall below a floor they raise).
+            let mut count = 0;
+            for pending in run {
+                let wanted_now = lanes.get(pending.lane).is_some_and(|lane| {
+                    lane.bound(request.mode, pending.upper) >= lane.floor(pending.group)
+                }) && scratch
+                    .texted
+                    .get(pending.lane)
+                    .is_some_and(|&texted| texted < budget);
+                if wanted_now && let Some(slot) = wanted.get_mut(count) {
+                    *slot = pending.row;
+                    count += 1;
                 }
-                Some(_) => {}
+            }
+            let mut touched = 0u32;
+            for &r in &wanted[..count] {
+                touched = touched.wrapping_add(self.corpus().forward_start(r));
+            }
+            for &r in &wanted[..count] {
+                touched = touched.wrapping_add(u32::from(self.corpus().forward_head(r)));
+            }
+            std::hint::black_box(touched);
+
+            for pending in run {
+                let Some(lane) = lanes.get_mut(pending.lane) else {
+                    continue;
+                };
+                // The floor may have risen since the pair was set aside.
+                if lane.bound(request.mode, pending.upper) < lane.floor(pending.group) {
+                    continue;
+                }
+                // A partial flush reads the text of each lane's best `k` pairs only:
+                // they raise its floor, which then drops most of the rest unread.
+                if let Some(texted) = scratch.texted.get_mut(pending.lane) {
+                    if *texted >= budget {
+                        kept.push(*pending);
+                        continue;
+                    }
+                    *texted += 1;
+                }
+                self.read_text(lane, pending, request.mode, &mut scratch.contributions);
             }
         }
-        let mut sum = 0.0f32;
-        for &value in contributions.iter() {
-            sum += value;
-        }
-        sum
+        scratch.kept = std::mem::replace(&mut scratch.pending, kept);
     }
-}
 
-static DBG: [std::sync::atomic::AtomicU64; 4] = [const { std::sync::atomic::AtomicU64::new(0) }; 4];
-fn dbg_count(i: usize) {
-    DBG[i].fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-}
-#[allow(missing_docs)]
-pub fn dbg_report() -> String {
-    format!(
-        "exact {} text {}",
-        DBG[0].load(std::sync::atomic::Ordering::Relaxed),
-        DBG[1].load(std::sync::atomic::Ordering::Relaxed)
-    )
+    /// Reads the text of a pending pair and offers the pair to the lane's heap.
+    fn read_text(
+        &self,
+        lane: &mut Lane<'_>,
+        pending: &Pending,
+        mode: Mode,
+        contributions: &mut Vec<f32>,
+    ) {
+        let r = pending.row;
+        let raw = lane.text.sum(self, r, contributions);
+        let q = &lane.q;
+        let proposal = lane.proposal(r).map_or(0.0, |p| p.1);
+        let text = TextScores::from_raw(q, raw, proposal);
+        let row = self.row_ref(r as usize);
+        let mut scores = pending.scores;
+        scores[1] = kernel::motivation_value(q, row.s.themes, text);
+        let ri = r as usize;
+        lane.offer(r, &row, || self.ids[ri], pending.group, &scores, mode);
+    }
+
+    /// Scores row `r` exactly for one lane and offers it to the heap (the path of a
+    /// need's applicants, who are few).
+    pub(super) fn exact(
+        &self,
+        lane: &mut Lane<'_>,
+        r: u32,
+        request: &RankRequest<'_>,
+        contributions: &mut Vec<f32>,
+    ) {
+        let Some(pending) = self.prescore(lane, 0, r, request) else {
+            return;
+        };
+        let q = &lane.q;
+        let raw = self.text_sum(&lane.text, r, contributions);
+        let proposal = lane.proposal(r).map_or(0.0, |p| p.1);
+        let text = TextScores::from_raw(q, raw, proposal);
+        let row = self.row_ref(r as usize);
+        let mut scores = pending.scores;
+        scores[1] = kernel::motivation_value(q, row.s.themes, text);
+        let ri = r as usize;
+        lane.offer(
+            r,
+            &row,
+            || self.ids[ri],
+            pending.group,
+            &scores,
+            request.mode,
+        );
+    }
+
+    /// The BM25 sum of row `r`'s text against a need (see [`TextTerms::sum`]).
+    pub(super) fn text_sum(&self, terms: &TextTerms, r: u32, contributions: &mut Vec<f32>) -> f32 {
+        terms.sum(self, r, contributions)
+    }
 }
