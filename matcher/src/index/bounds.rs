@@ -63,8 +63,8 @@ pub(super) struct Stage {
 /// Per-need tables for up to `L` needs (see the [module documentation](self)).
 pub(super) struct Bounds<const L: usize> {
     stage: Stage,
-    /// Lanes in use.
-    lanes: usize,
+    /// Bit `n` set for each lane `n` in use.
+    all: u32,
     /// By `(flags >> 2) & 0xFF`: pro bono, style, work style and slot bits. Holds
     /// everything that does not depend on another column, the text maximum
     /// included.
@@ -175,7 +175,10 @@ impl<const L: usize> Bounds<L> {
     pub(super) fn new(queries: &[&NeedQuery<'_>], stage: Stage) -> Self {
         let mut bounds = Self {
             stage,
-            lanes: queries.len().min(L),
+            all: match queries.len().min(L) {
+                32.. => u32::MAX,
+                lanes => (1u32 << lanes) - 1,
+            },
             flags: boxed(),
             hours: boxed(),
             pay: boxed(),
@@ -393,23 +396,17 @@ impl<const L: usize> Bounds<L> {
         self.industry_weight[lane] = if has_industry { units(w[2] * 0.25) } else { 0 };
     }
 
-    /// Appends `(row, lanes)` for each row of `start..end` whose bound reaches the
-    /// floor of at least one lane (`lanes` has bit `n` for lane `n`). Removed rows
-    /// are skipped; so are rows excluded for every need, unless excluded rows are
-    /// ranked too. Rows whose lists spill out of the inline slots pass for every lane.
+    /// Appends a [`Pair`] for each row of `start..end` and lane whose bound reaches
+    /// the lane's floor. Removed rows are skipped; so are rows excluded for every
+    /// need, unless excluded rows are ranked too.
     pub(super) fn scan(
         &self,
         index: &ProfileIndex,
         start: usize,
         end: usize,
         floor: &[i16; L],
-        out: &mut Vec<(u32, u32)>,
+        out: &mut Vec<Pair>,
     ) {
-        let all = if self.lanes >= 32 {
-            u32::MAX
-        } else {
-            (1u32 << self.lanes) - 1
-        };
         let include_excluded = self.stage.include_excluded;
         let live = if include_excluded {
             ALIVE
@@ -443,8 +440,8 @@ impl<const L: usize> Bounds<L> {
                 break;
             }
             let r = (start + i) as u32;
-            let lanes = if flags[i] & OVERFLOW != 0 {
-                self.spilled(index, r as usize, floor)
+            if flags[i] & OVERFLOW != 0 {
+                self.spilled(index, r, floor, out);
             } else {
                 let row = Row {
                     flags: flags[i],
@@ -458,35 +455,31 @@ impl<const L: usize> Bounds<L> {
                     industries: &industries[i],
                     places: &places[i],
                 };
-                self.lanes_of(&row, floor)
-            } & all;
-            if lanes != 0 {
-                out.push((r, lanes));
+                self.pairs_of(&row, r, floor, out);
             }
         }
     }
 
-    /// The lanes whose floor the row's bound reaches.
+    /// Appends row `r`'s pairs: one for each lane whose floor its bound reaches.
     #[inline(always)]
-    fn lanes_of(&self, row: &Row<'_>, floor: &[i16; L]) -> u32 {
+    fn pairs_of(&self, row: &Row<'_>, r: u32, floor: &[i16; L], out: &mut Vec<Pair>) {
         let (bound, skill) = self.bound(row);
         // Whether any lane reaches its floor, as one reduction.
         let mut best = i16::MIN;
         for (&bound, &floor) in bound.iter().zip(floor) {
             best = best.max(bound.saturating_sub(floor));
         }
-        if best < 0 {
-            return 0;
+        if best >= 0 {
+            self.second_look(row, r, bound, skill, floor, out);
         }
-        self.second_look(row, bound, skill, floor)
     }
 
-    /// [`lanes_of`](Self::lanes_of) a row whose lists spill out of the inline slots
+    /// [`pairs_of`](Self::pairs_of) a row whose lists spill out of the inline slots
     /// (rare: a seventh skill, a fifth place).
     #[cold]
     #[inline(never)]
-    fn spilled(&self, index: &ProfileIndex, r: usize, floor: &[i16; L]) -> u32 {
-        let view = index.row_ref(r);
+    fn spilled(&self, index: &ProfileIndex, r: u32, floor: &[i16; L], out: &mut Vec<Pair>) {
+        let view = index.row_ref(r as usize);
         let s = &view.s;
         let row = Row {
             flags: s.flags,
@@ -500,7 +493,7 @@ impl<const L: usize> Bounds<L> {
             industries: view.industries,
             places: view.places,
         };
-        self.lanes_of(&row, floor)
+        self.pairs_of(&row, r, floor, out);
     }
 
     /// The first bound of a row for every lane, and its skills' part.
@@ -580,15 +573,17 @@ impl<const L: usize> Bounds<L> {
 
     /// A closer bound for a row that passed the first: skills as `skill_fit` takes
     /// them (the best of the row's skills for each requirement) and a late start.
-    /// Returns the lanes that still pass.
+    /// Appends a pair for each lane that still passes.
     #[inline(never)]
     fn second_look(
         &self,
         row: &Row<'_>,
+        r: u32,
         mut bound: [i16; L],
         skill_sum: [i16; L],
         floor: &[i16; L],
-    ) -> u32 {
+        out: &mut Vec<Pair>,
+    ) {
         if !self.requirements.is_empty() {
             let mut skill = [0i16; L];
             for table in &self.requirements {
@@ -615,7 +610,40 @@ impl<const L: usize> Bounds<L> {
                 *bound = bound.wrapping_sub((late * cost * UNITS) as i16);
             }
         }
-        reaches(&bound, floor)
+        let mut lanes = reaches(&bound, floor) & self.all;
+        while lanes != 0 {
+            let lane = lanes.trailing_zeros() as usize;
+            lanes &= lanes - 1;
+            out.push(Pair::new(bound[lane], lane, r));
+        }
+    }
+}
+
+/// A row that passed a lane's bound, waiting to be scored: ordered best bound first
+/// (then by lane and row), so that a sort of plain integers puts the pairs most
+/// likely to get in first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) struct Pair(u64);
+
+impl Pair {
+    fn new(bound: i16, lane: usize, row: u32) -> Self {
+        // The bound's complement, biased to unsigned, so that a higher bound sorts
+        // first; the lane (below 32) in the bits between.
+        let key = u64::from(!(bound as u16 ^ 0x8000));
+        Self(key << 48 | ((lane as u64) & 31) << 32 | u64::from(row))
+    }
+
+    /// The row's bound for the lane, in units.
+    pub(super) fn bound(self) -> i16 {
+        (!(self.0 >> 48) as u16 ^ 0x8000) as i16
+    }
+
+    pub(super) fn lane(self) -> usize {
+        (self.0 >> 32 & 31) as usize
+    }
+
+    pub(super) fn row(self) -> u32 {
+        self.0 as u32
     }
 }
 
@@ -645,6 +673,34 @@ mod tests {
         assert!(taxonomy::skill_count() * 8 <= SKILL_CODES);
         assert!(taxonomy::themes().len() <= 32);
         assert!(Role::ALL.len() <= 16);
+    }
+
+    #[test]
+    fn pairs_sort_best_bound_first_and_keep_their_parts() {
+        let mut pairs = vec![
+            Pair::new(-5, 3, 7),
+            Pair::new(120, 0, 9),
+            Pair::new(i16::MIN, 31, u32::MAX),
+            Pair::new(120, 0, 2),
+            Pair::new(i16::MAX, 1, 0),
+            Pair::new(0, 2, 5),
+        ];
+        pairs.sort_unstable();
+        let parts: Vec<(i16, usize, u32)> = pairs
+            .iter()
+            .map(|pair| (pair.bound(), pair.lane(), pair.row()))
+            .collect();
+        assert_eq!(
+            parts,
+            vec![
+                (i16::MAX, 1, 0),
+                (120, 0, 2),
+                (120, 0, 9),
+                (0, 2, 5),
+                (-5, 3, 7),
+                (i16::MIN, 31, u32::MAX),
+            ]
+        );
     }
 
     #[test]

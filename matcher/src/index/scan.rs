@@ -16,7 +16,7 @@ use crate::factors::kernel::{self, TextScores};
 use crate::factors::query::NeedQuery;
 
 use super::ProfileIndex;
-use super::bounds::{BLOCK, Bounds, Stage, floor_units};
+use super::bounds::{BLOCK, Bounds, Pair, Stage, floor_units};
 use super::rank::{Lane, Mode, RankRequest, SLACK};
 
 /// Needs scored together in one pass.
@@ -109,7 +109,7 @@ impl TextTerms {
     }
 }
 
-/// A pair scored on everything but its text, waiting for the text.
+/// A pair scored on everything but its text, about to have its text read.
 #[derive(Clone, Copy)]
 struct Pending {
     row: u32,
@@ -124,12 +124,14 @@ struct Pending {
 /// Reusable buffers of a scan.
 #[derive(Default)]
 struct Scratch {
-    passed: Vec<(u32, u32)>,
-    pending: Vec<Pending>,
+    /// Pairs that passed their bounds and wait to be scored.
+    pairs: Vec<Pair>,
     /// The pairs a partial flush keeps back (a spare buffer between flushes).
-    kept: Vec<Pending>,
-    /// Pairs whose text each lane has read in this flush.
-    texted: Vec<usize>,
+    kept: Vec<Pair>,
+    /// A run's pairs scored on all but their text.
+    ready: Vec<Pending>,
+    /// Pairs each lane has had scored in this flush.
+    scored: Vec<usize>,
     contributions: Vec<f32>,
 }
 
@@ -153,9 +155,9 @@ fn lane_floor(lane: &Lane<'_>, mode: Mode, stage: Stage) -> i16 {
 }
 
 impl ProfileIndex {
-    /// Scans every row for up to [`WIDTH`] lanes, a block of rows at a time: the
-    /// pairs that pass a block's bounds are scored before the next block is bounded,
-    /// so the floors rise as the scan goes.
+    /// Scans every row for up to [`WIDTH`] lanes, a block of rows at a time. The
+    /// pairs that pass the bounds are only collected; every so often they are
+    /// scored, best bound first, so that the floors rise as the scan goes.
     pub(super) fn scan(&self, lanes: &mut [Lane<'_>], request: &RankRequest<'_>) {
         match lanes.len() {
             0 => {}
@@ -180,31 +182,19 @@ impl ProfileIndex {
             for (floor, lane) in floor.iter_mut().zip(lanes.iter()) {
                 *floor = lane_floor(lane, request.mode, stage);
             }
-            scratch.passed.clear();
-            bounds.scan(self, start, end, &floor, &mut scratch.passed);
-            for &(r, mut which) in &scratch.passed {
-                while which != 0 {
-                    let n = which.trailing_zeros() as usize;
-                    which &= which - 1;
-                    if let Some(lane) = lanes.get_mut(n)
-                        && let Some(pending) = self.prescore(lane, n, r, request)
-                    {
-                        scratch.pending.push(pending);
-                    }
-                }
-            }
+            bounds.scan(self, start, end, &floor, &mut scratch.pairs);
             let last = end == self.rows();
-            if scratch.pending.len() >= flush_at || last {
-                self.finish(lanes, request, &mut scratch, !last);
+            if scratch.pairs.len() >= flush_at || last {
+                self.finish(lanes, request, stage, &mut scratch, !last);
                 // Pairs kept back wait for the next flush: flushes come no more
                 // often than the kept pairs double, so each pair is sorted a bounded
                 // number of times.
-                flush_at = (FLUSH * lanes.len()).max(2 * scratch.pending.len());
+                flush_at = (FLUSH * lanes.len()).max(2 * scratch.pairs.len());
             }
         }
     }
 
-    /// Scores row `r` for lane `n` on everything but its text; `None` if it is
+    /// Scores row `r` for `lane` on everything but its text; `None` if it is
     /// excluded (and excluded rows are not wanted) or cannot get in even with a
     /// perfect text.
     fn prescore(
@@ -272,78 +262,76 @@ impl ProfileIndex {
         })
     }
 
-    /// The text of the pending pairs, best first, then the heap. The pairs go in
-    /// runs of [`RUN`]: the forward lists of a run's pairs that are to be read are
-    /// first touched all together, so that their cache misses overlap instead of
-    /// queueing one behind another.
+    /// Scores the collected pairs, best bound first: a pair still above its lane's
+    /// floor is scored on all but its text, and if it can still get in, its text
+    /// is read and it is offered to the heap. The pairs go in runs of [`RUN`]: the
+    /// forward lists of a run's pairs that are to be read are first touched all
+    /// together, so that their cache misses overlap instead of queueing one behind
+    /// another.
+    ///
+    /// A partial flush (the scan goes on) scores each lane's best `k` pairs only:
+    /// they raise its floor, which then drops most of the rest unscored; the rest
+    /// that stay above it are kept for the next flush.
     fn finish(
         &self,
         lanes: &mut [Lane<'_>],
         request: &RankRequest<'_>,
+        stage: Stage,
         scratch: &mut Scratch,
         partial: bool,
     ) {
-        // Best first: the pairs most likely to get in raise the floors, and the rest
-        // then often fall below them without their text being read.
-        scratch
-            .pending
-            .sort_unstable_by(|a, b| b.upper.total_cmp(&a.upper).then(a.row.cmp(&b.row)));
+        scratch.pairs.sort_unstable();
         let budget = if partial {
             request.k.max(1)
         } else {
             usize::MAX
         };
-        scratch.texted.clear();
-        scratch.texted.resize(lanes.len(), 0);
+        scratch.scored.clear();
+        scratch.scored.resize(lanes.len(), 0);
         let mut kept = std::mem::take(&mut scratch.kept);
         kept.clear();
-        let mut wanted = [0u32; RUN];
-        for run in scratch.pending.chunks(RUN) {
-            // Which of the run's pairs are to be read (a pair after them may still
-            // fall below a floor they raise).
-            let mut count = 0;
-            for pending in run {
-                let wanted_now = lanes.get(pending.lane).is_some_and(|lane| {
-                    lane.bound(request.mode, pending.upper) >= lane.floor(pending.group)
-                }) && scratch
-                    .texted
-                    .get(pending.lane)
-                    .is_some_and(|&texted| texted < budget);
-                if wanted_now && let Some(slot) = wanted.get_mut(count) {
-                    *slot = pending.row;
-                    count += 1;
+        for run in scratch.pairs.chunks(RUN) {
+            scratch.ready.clear();
+            for &pair in run {
+                let n = pair.lane();
+                let (Some(lane), Some(scored)) = (lanes.get_mut(n), scratch.scored.get_mut(n))
+                else {
+                    continue;
+                };
+                // The floor may have risen since the pair passed.
+                if pair.bound() < lane_floor(lane, request.mode, stage) {
+                    continue;
+                }
+                if *scored >= budget {
+                    kept.push(pair);
+                    continue;
+                }
+                *scored += 1;
+                if let Some(pending) = self.prescore(lane, n, pair.row(), request) {
+                    scratch.ready.push(pending);
                 }
             }
+
             let mut touched = 0u32;
-            for &r in &wanted[..count] {
-                touched = touched.wrapping_add(self.corpus().forward_start(r));
+            for pending in &scratch.ready {
+                touched = touched.wrapping_add(self.corpus().forward_start(pending.row));
             }
-            for &r in &wanted[..count] {
-                touched = touched.wrapping_add(u32::from(self.corpus().forward_head(r)));
+            for pending in &scratch.ready {
+                touched = touched.wrapping_add(u32::from(self.corpus().forward_head(pending.row)));
             }
             std::hint::black_box(touched);
 
-            for pending in run {
+            for pending in &scratch.ready {
                 let Some(lane) = lanes.get_mut(pending.lane) else {
                     continue;
                 };
-                // The floor may have risen since the pair was set aside.
-                if lane.bound(request.mode, pending.upper) < lane.floor(pending.group) {
-                    continue;
+                // The floor may have risen with the run's earlier pairs.
+                if lane.bound(request.mode, pending.upper) >= lane.floor(pending.group) {
+                    self.read_text(lane, pending, request.mode, &mut scratch.contributions);
                 }
-                // A partial flush reads the text of each lane's best `k` pairs only:
-                // they raise its floor, which then drops most of the rest unread.
-                if let Some(texted) = scratch.texted.get_mut(pending.lane) {
-                    if *texted >= budget {
-                        kept.push(*pending);
-                        continue;
-                    }
-                    *texted += 1;
-                }
-                self.read_text(lane, pending, request.mode, &mut scratch.contributions);
             }
         }
-        scratch.kept = std::mem::replace(&mut scratch.pending, kept);
+        scratch.kept = std::mem::replace(&mut scratch.pairs, kept);
     }
 
     /// Reads the text of a pending pair and offers the pair to the lane's heap.
