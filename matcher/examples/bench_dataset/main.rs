@@ -33,7 +33,7 @@ use musubi_matcher::model::Need;
 
 use timing::{Sample, median, peak_rss_bytes};
 
-const USAGE: &str = "usage: bench_dataset measure [profiles] [runs]\n       bench_dataset loop <stream|top50|reciprocal|batch16> [profiles] [times]\n       bench_dataset memory [profiles]\n       bench_dataset export <dir> [profiles]";
+const USAGE: &str = "usage: bench_dataset measure [profiles] [runs]\n       bench_dataset loop <stream|top50[-bare]|reciprocal|batch16[-bare]>[,…] [profiles] [times]\n       bench_dataset memory [profiles]\n       bench_dataset export <dir> [profiles]";
 /// The data set's seed (the evaluation uses its own).
 pub const SEED: u64 = 1;
 /// How many candidates a ranking returns.
@@ -165,43 +165,45 @@ fn measure(n: usize, runs: usize) {
     );
 }
 
-/// Builds the index, then runs one kind of work `times` times: for a profiler.
+/// Builds the index, then runs each kind of work named (comma-separated) `times`
+/// times in turn: for a profiler, or to set variants side by side on one index.
 fn repeat(what: &str, n: usize, times: usize) -> Result<(), String> {
     let index = build(n);
     let needs = generate::needs();
     let one = request(Mode::Need);
-    let started = std::time::Instant::now();
-    let (cpu, outcome) = timing::time(|| -> Result<(), String> {
-        for _ in 0..times {
-            match what {
-                "stream" => drop(std::hint::black_box(index.stream_read())),
-                "top50" => drop(std::hint::black_box(index.rank(&needs[0], &one))),
-                "top50-bare" => drop(std::hint::black_box(index.rank(
-                    &needs[0],
-                    &RankRequest {
-                        explain: false,
-                        ..one
-                    },
-                ))),
-                "reciprocal" => drop(std::hint::black_box(
-                    index.rank(&needs[0], &request(Mode::Reciprocal)),
-                )),
-                "batch16" => drop(std::hint::black_box(index.rank_batch(&needs, &one))),
-                other => {
-                    return Err(format!(
-                        "loop runs stream, top50, reciprocal or batch16, not {other:?}"
-                    ));
+    let bare = RankRequest {
+        explain: false,
+        ..one
+    };
+    for what in what.split(',') {
+        let started = std::time::Instant::now();
+        let (cpu, outcome) = timing::time(|| -> Result<(), String> {
+            for _ in 0..times {
+                match what {
+                    "stream" => drop(std::hint::black_box(index.stream_read())),
+                    "top50" => drop(std::hint::black_box(index.rank(&needs[0], &one))),
+                    "top50-bare" => drop(std::hint::black_box(index.rank(&needs[0], &bare))),
+                    "reciprocal" => drop(std::hint::black_box(
+                        index.rank(&needs[0], &request(Mode::Reciprocal)),
+                    )),
+                    "batch16" => drop(std::hint::black_box(index.rank_batch(&needs, &one))),
+                    "batch16-bare" => drop(std::hint::black_box(index.rank_batch(&needs, &bare))),
+                    other => {
+                        return Err(format!(
+                            "loop runs stream, top50[-bare], reciprocal or batch16[-bare], not {other:?}"
+                        ));
+                    }
                 }
             }
-        }
-        Ok(())
-    });
-    outcome?;
-    eprintln!(
-        "bench_dataset: {times} × {what} in {:.1} ms each (wall), {:.2} ms cpu",
-        started.elapsed().as_secs_f64() * 1e3 / times as f64,
-        cpu.cpu / times as f64
-    );
+            Ok(())
+        });
+        outcome?;
+        eprintln!(
+            "bench_dataset: {times} × {what} in {:.1} ms each (wall), {:.2} ms cpu",
+            started.elapsed().as_secs_f64() * 1e3 / times as f64,
+            cpu.cpu / times as f64
+        );
+    }
     Ok(())
 }
 
