@@ -149,7 +149,7 @@ pub fn display(profile: &Profile) -> String {
 
 /// [`display`] of an encoded row.
 pub(crate) fn display_row(row: &RowRef<'_>) -> String {
-    let mut parts: Vec<String> = Vec::with_capacity(3);
+    let mut line = String::with_capacity(64);
 
     let mut best_role: Option<(Role, u8)> = None;
     for (position, &role) in Role::ALL.iter().enumerate() {
@@ -161,8 +161,7 @@ pub(crate) fn display_row(row: &RowRef<'_>) -> String {
     if let Some((role, _)) = best_role {
         let label = taxonomy::role_label(role).ja;
         // `CMO（マーケティング責任者）` → `CMO`: short enough for a list.
-        let short = label.split('（').next().unwrap_or(label);
-        parts.push(short.to_owned());
+        next_part(&mut line).push_str(label.split('（').next().unwrap_or(label));
     } else {
         let mut best_skill: Option<u16> = None;
         for &code in row.skills {
@@ -171,12 +170,12 @@ pub(crate) fn display_row(row: &RowRef<'_>) -> String {
             }
         }
         if let Some(skill) = best_skill.and_then(|code| taxonomy::skill_by_id(code_skill(code))) {
-            parts.push(skill.ja.to_owned());
+            next_part(&mut line).push_str(skill.ja);
         }
     }
 
     if let Some(home) = reasons::prefecture_by_code(row.s.home_prefecture) {
-        parts.push(home.ja.to_owned());
+        next_part(&mut line).push_str(home.ja);
     }
 
     let mut strongest: Option<(PlaceKind, u8)> = None;
@@ -193,20 +192,28 @@ pub(crate) fn display_row(row: &RowRef<'_>) -> String {
     if let Some((kind, code)) = strongest
         && let Some(prefecture) = reasons::prefecture_by_code(code)
     {
-        let name = prefecture.ja;
-        parts.push(match kind {
-            PlaceKind::Hometown => format!("{name}出身"),
-            PlaceKind::Family => format!("{name}に家族"),
-            PlaceKind::Lived => format!("{name}に居住経験"),
-            PlaceKind::Worked => format!("{name}で勤務経験"),
-            PlaceKind::Visited => format!("{name}を訪問"),
-            _ => format!("{name}に関心"),
+        let part = next_part(&mut line);
+        part.push_str(prefecture.ja);
+        part.push_str(match kind {
+            PlaceKind::Hometown => "出身",
+            PlaceKind::Family => "に家族",
+            PlaceKind::Lived => "に居住経験",
+            PlaceKind::Worked => "で勤務経験",
+            PlaceKind::Visited => "を訪問",
+            _ => "に関心",
         });
     }
 
-    if parts.is_empty() {
-        "複業人材".to_owned()
-    } else {
-        parts.join(" / ")
+    if line.is_empty() {
+        line.push_str("複業人材");
     }
+    line
+}
+
+/// `line` with a separator appended if it holds a part already.
+fn next_part(line: &mut String) -> &mut String {
+    if !line.is_empty() {
+        line.push_str(" / ");
+    }
+    line
 }

@@ -373,6 +373,7 @@ proptest! {
         let mut req = request(profiles.len(), weights);
         req.include_excluded = true;
         req.only = Some(&ids);
+        req.explain_preference = true;
         let ranked = index.rank(&need, &req);
         prop_assert_eq!(ranked.len(), profiles.len());
         let ctx = Context::new(today()).with_corpus(index.corpus()).with_weights(weights);

@@ -65,6 +65,7 @@ pub async fn top_candidates(
         only: None,
         proposals: &proposals,
         explain: true,
+        explain_preference: false,
     };
     let ranked = state.ranking.rank(&scored.need, Pool::Everyone, request);
     Ok(ranked

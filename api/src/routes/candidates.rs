@@ -210,6 +210,7 @@ fn rank_list(
         only: None,
         proposals: &proposals,
         explain: true,
+        explain_preference: false,
     };
     let items = ranking
         .rank(&scored.need, pool, request)

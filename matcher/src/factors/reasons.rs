@@ -4,6 +4,8 @@
 //! never from the profile's free text, so an explanation can be shown to an SME
 //! before an introduction without leaking a name, employer or bio.
 
+use std::fmt::{self, Write as _};
+
 use chrono::NaiveDate;
 
 use crate::model::{MeetingSlot, Style, WorkStyle};
@@ -63,8 +65,14 @@ impl NeedLabels {
                 format!("予算 月{}〜{}", yen_ja(lo), yen_ja(hi)),
                 format!("budget {}–{} a month", yen_en(lo), yen_en(hi)),
             ),
-            themes: (theme_labels(q.themes, true), theme_labels(q.themes, false)),
-            slots: (slot_labels(q.slots, true), slot_labels(q.slots, false)),
+            themes: (
+                theme_labels(q.themes, true).to_string(),
+                theme_labels(q.themes, false).to_string(),
+            ),
+            slots: (
+                slot_labels(q.slots, true).to_string(),
+                slot_labels(q.slots, false).to_string(),
+            ),
         }
     }
 }
@@ -103,30 +111,28 @@ fn skill_reasons(q: &NeedQuery<'_>, row: &RowRef<'_>) -> Vec<Reason> {
             Some(skill) => (skill.ja, skill.en),
             None => (asked.skill.as_str(), asked.skill.as_str()),
         };
-        let head_ja = format!("{kind_ja} {name_ja}");
-        let head_en = format!("{kind_en} {name_en}");
         let (credit, which) = kernel::requirement_credit(q, r, row);
         let min = asked.min_level;
         let percent = (credit * 100.0).round();
         let reason = match which {
             None => Reason::new(
-                format!("{head_ja}: 該当なし"),
-                format!("{head_en}: missing"),
+                format!("{kind_ja} {name_ja}: 該当なし"),
+                format!("{kind_en} {name_en}: missing"),
             ),
             Some(code) if Some(code_skill(code)) == requirement.skill => {
                 let level = code_level(code);
                 if level >= min {
                     Reason::new(
-                        format!("{head_ja}: レベル{level} (要求{min})"),
-                        format!("{head_en}: level {level} (asked {min})"),
+                        format!("{kind_ja} {name_ja}: レベル{level} (要求{min})"),
+                        format!("{kind_en} {name_en}: level {level} (asked {min})"),
                     )
                 } else {
                     Reason::new(
                         format!(
-                            "{head_ja}: レベル{level} (要求{min}) — 要求未満のため{percent}%評価"
+                            "{kind_ja} {name_ja}: レベル{level} (要求{min}) — 要求未満のため{percent}%評価"
                         ),
                         format!(
-                            "{head_en}: level {level} (asked {min}) — below the asked level, {percent}% credit"
+                            "{kind_en} {name_en}: level {level} (asked {min}) — below the asked level, {percent}% credit"
                         ),
                     )
                 }
@@ -137,10 +143,10 @@ fn skill_reasons(q: &NeedQuery<'_>, row: &RowRef<'_>) -> Vec<Reason> {
                     .map_or(("?", "?"), |skill| (skill.ja, skill.en));
                 Reason::new(
                     format!(
-                        "{head_ja}: 関連スキル {other_ja} レベル{level} (要求{min}) で{percent}%評価"
+                        "{kind_ja} {name_ja}: 関連スキル {other_ja} レベル{level} (要求{min}) で{percent}%評価"
                     ),
                     format!(
-                        "{head_en}: related skill {other_en} at level {level} (asked {min}), {percent}% credit"
+                        "{kind_en} {name_en}: related skill {other_en} at level {level} (asked {min}), {percent}% credit"
                     ),
                 )
             }
@@ -151,7 +157,7 @@ fn skill_reasons(q: &NeedQuery<'_>, row: &RowRef<'_>) -> Vec<Reason> {
 }
 
 fn motivation_reasons(q: &NeedQuery<'_>, row: &RowRef<'_>, text: &TextMatch) -> Vec<Reason> {
-    let mut reasons = Vec::new();
+    let mut reasons = Vec::with_capacity(2);
     if q.themes != 0 {
         let common = q.themes & row.s.themes;
         let total = q.themes.count_ones();
@@ -199,11 +205,11 @@ fn motivation_reasons(q: &NeedQuery<'_>, row: &RowRef<'_>, text: &TextMatch) -> 
             Reason::new(
                 format!(
                     "{source_ja}と募集文の共通語: {} (類似度{similarity:.2})",
-                    words.join("、")
+                    Joined(&words, "、")
                 ),
                 format!(
                     "Words the {source_en} shares with the need: {} (similarity {similarity:.2})",
-                    words.join(", ")
+                    Joined(&words, ", ")
                 ),
             )
         } else if text.has_proposal {
@@ -230,7 +236,8 @@ fn motivation_reasons(q: &NeedQuery<'_>, row: &RowRef<'_>, text: &TextMatch) -> 
 fn experience_reasons(q: &NeedQuery<'_>, row: &RowRef<'_>) -> Vec<Reason> {
     let label = taxonomy::role_label(q.need.role);
     let years = row.s.years_in(q.role_shift);
-    let mut reasons = vec![match years {
+    let mut reasons = Vec::with_capacity(3);
+    reasons.push(match years {
         0 => Reason::new(
             format!("{}の経験なし", label.ja),
             format!("No experience as {}", label.en),
@@ -247,7 +254,7 @@ fn experience_reasons(q: &NeedQuery<'_>, row: &RowRef<'_>) -> Vec<Reason> {
             format!("{}の経験 {years}年", label.ja),
             format!("{years} years as {}", label.en),
         ),
-    }];
+    });
     if let (Some(known), Some((ja, en))) =
         (kernel::industry_component(q, row), &q.labels().industry)
     {
@@ -305,7 +312,8 @@ fn hours_reason(q: &NeedQuery<'_>, row: &RowRef<'_>) -> Reason {
 }
 
 fn availability_reasons(q: &NeedQuery<'_>, row: &RowRef<'_>) -> Vec<Reason> {
-    let mut reasons = vec![hours_reason(q, row)];
+    let mut reasons = Vec::with_capacity(3);
+    reasons.push(hours_reason(q, row));
 
     let (by_ja, by_en) = &q.labels().start_by;
     reasons.push(match day_date(row.s.available_from) {
@@ -366,7 +374,7 @@ fn regional_reasons(q: &NeedQuery<'_>, row: &RowRef<'_>) -> Vec<Reason> {
             "The need's prefecture is unknown",
         )];
     };
-    let mut reasons = Vec::new();
+    let mut reasons = Vec::with_capacity(2);
     let (strength, which) = kernel::strongest_tie(q, row);
     let place = which
         .and_then(|position| row.places.get(position))
@@ -374,35 +382,32 @@ fn regional_reasons(q: &NeedQuery<'_>, row: &RowRef<'_>) -> Vec<Reason> {
     match (place, place.and_then(PlaceCode::kind)) {
         (Some(place), Some(kind)) if strength > 0.0 => {
             let matched = kernel::place_match(q, place);
-            let (name_ja, name_en) = match (matched, prefecture_by_code(place.prefecture())) {
-                (PlaceMatch::City, _) => (
-                    format!("{}{}", need_prefecture.ja, q.need.place.city.trim()),
-                    format!("{}, {}", q.need.place.city.trim(), need_prefecture.en),
-                ),
-                (_, Some(prefecture)) => (prefecture.ja.to_owned(), prefecture.en.to_owned()),
-                (_, None) => (String::new(), String::new()),
+            let name = match (matched, prefecture_by_code(place.prefecture())) {
+                (PlaceMatch::City, _) => PlaceName::City(need_prefecture, q.need.place.city.trim()),
+                (_, Some(prefecture)) => PlaceName::Prefecture(prefecture),
+                (_, None) => PlaceName::Unknown,
             };
-            let (tie_ja, tie_en) = tie_words(kind, &name_ja, &name_en);
             let (level_ja, level_en) = match matched {
-                PlaceMatch::City => (" (市区町村が一致)".to_owned(), " (same city)".to_owned()),
-                PlaceMatch::Prefecture => (
-                    " (都道府県が一致)".to_owned(),
-                    " (same prefecture)".to_owned(),
-                ),
-                PlaceMatch::Wider => {
-                    let region = taxonomy::wider_region(need_prefecture.wider_region);
-                    let (ja, en) = region.map_or(("", ""), |region| (region.ja, region.en));
-                    (
-                        format!(" (同じ{ja}地方)"),
-                        format!(" (same wider region: {en})"),
-                    )
-                }
-                PlaceMatch::None => (String::new(), String::new()),
+                PlaceMatch::City => (" (市区町村が一致)", " (same city)"),
+                PlaceMatch::Prefecture => (" (都道府県が一致)", " (same prefecture)"),
+                PlaceMatch::Wider => (" (同じ", " (same wider region: "),
+                PlaceMatch::None => ("", ""),
             };
-            reasons.push(Reason::new(
-                format!("{tie_ja}{level_ja}"),
-                format!("{tie_en}{level_en}"),
-            ));
+            let (mut ja, mut en) = (String::new(), String::new());
+            write_tie(&mut ja, kind, name, true);
+            write_tie(&mut en, kind, name, false);
+            ja.push_str(level_ja);
+            en.push_str(level_en);
+            if matched == PlaceMatch::Wider {
+                let region = taxonomy::wider_region(need_prefecture.wider_region);
+                let (region_ja, region_en) =
+                    region.map_or(("", ""), |region| (region.ja, region.en));
+                ja.push_str(region_ja);
+                ja.push_str("地方)");
+                en.push_str(region_en);
+                en.push(')');
+            }
+            reasons.push(Reason { ja, en });
         }
         _ => reasons.push(Reason::new(
             format!("{}とのつながりなし", need_prefecture.ja),
@@ -594,16 +599,63 @@ pub(crate) fn preference_reasons(
 
 // ---------------------------------------------------------------- labels
 
-fn tie_words(kind: PlaceKind, ja: &str, en: &str) -> (String, String) {
-    match kind {
-        PlaceKind::Home => (format!("{ja}在住"), format!("Lives in {en}")),
-        PlaceKind::Hometown => (format!("{ja}出身"), format!("Hometown: {en}")),
-        PlaceKind::Family => (format!("{ja}に家族"), format!("Family in {en}")),
-        PlaceKind::Lived => (format!("{ja}に居住経験"), format!("Lived in {en}")),
-        PlaceKind::Worked => (format!("{ja}で勤務経験"), format!("Worked in {en}")),
-        PlaceKind::Visited => (format!("{ja}を訪問"), format!("Has visited {en}")),
-        PlaceKind::Interest => (format!("{ja}に関心"), format!("Interested in {en}")),
-        PlaceKind::Past => (format!("{ja}で参画経験"), format!("Engaged in {en} before")),
+/// A place a tie is to, as a reason names it.
+#[derive(Clone, Copy)]
+enum PlaceName<'a> {
+    /// The need's own city (`長野県塩尻市`, `Shiojiri, Nagano`).
+    City(&'static taxonomy::Prefecture, &'a str),
+    Prefecture(&'static taxonomy::Prefecture),
+    Unknown,
+}
+
+/// Appends the words of a tie of `kind` to `name` (`長野県出身`, `Hometown: Nagano`).
+fn write_tie(out: &mut String, kind: PlaceKind, name: PlaceName<'_>, japanese: bool) {
+    let name_to = |out: &mut String| match name {
+        PlaceName::City(prefecture, city) if japanese => {
+            out.push_str(prefecture.ja);
+            out.push_str(city);
+        }
+        PlaceName::City(prefecture, city) => {
+            out.push_str(city);
+            out.push_str(", ");
+            out.push_str(prefecture.en);
+        }
+        PlaceName::Prefecture(prefecture) => {
+            out.push_str(if japanese {
+                prefecture.ja
+            } else {
+                prefecture.en
+            });
+        }
+        PlaceName::Unknown => {}
+    };
+    if japanese {
+        name_to(out);
+        out.push_str(match kind {
+            PlaceKind::Home => "在住",
+            PlaceKind::Hometown => "出身",
+            PlaceKind::Family => "に家族",
+            PlaceKind::Lived => "に居住経験",
+            PlaceKind::Worked => "で勤務経験",
+            PlaceKind::Visited => "を訪問",
+            PlaceKind::Interest => "に関心",
+            PlaceKind::Past => "で参画経験",
+        });
+    } else {
+        out.push_str(match kind {
+            PlaceKind::Home => "Lives in ",
+            PlaceKind::Hometown => "Hometown: ",
+            PlaceKind::Family => "Family in ",
+            PlaceKind::Lived => "Lived in ",
+            PlaceKind::Worked => "Worked in ",
+            PlaceKind::Visited => "Has visited ",
+            PlaceKind::Interest => "Interested in ",
+            PlaceKind::Past => "Engaged in ",
+        });
+        name_to(out);
+        if kind == PlaceKind::Past {
+            out.push_str(" before");
+        }
     }
 }
 
@@ -614,30 +666,78 @@ pub(crate) fn prefecture_by_code(code: u8) -> Option<&'static taxonomy::Prefectu
         .find(|prefecture| prefecture.code == code && code != 0)
 }
 
-fn theme_labels(mask: u32, japanese: bool) -> String {
-    let labels: Vec<&str> = taxonomy::themes()
-        .iter()
-        .enumerate()
-        .filter(|(position, _)| *position < 32 && mask & (1 << position) != 0)
-        .map(|(_, theme)| if japanese { theme.ja } else { theme.en })
-        .collect();
-    labels.join(if japanese { "、" } else { ", " })
+/// Labels joined by a separator, written straight into a reason.
+struct Joined<'a, T>(&'a [T], &'static str);
+
+impl<T: fmt::Display> fmt::Display for Joined<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, item) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str(self.1)?;
+            }
+            item.fmt(f)?;
+        }
+        Ok(())
+    }
 }
 
-fn slot_labels(mask: u8, japanese: bool) -> String {
-    let labels: Vec<&str> = MeetingSlot::ALL
-        .iter()
-        .filter(|&&slot| mask & super::encode::slot_bit(slot) != 0)
-        .map(|&slot| match (slot, japanese) {
-            (MeetingSlot::WeekdayDay, true) => "平日日中",
-            (MeetingSlot::WeekdayEvening, true) => "平日夜",
-            (MeetingSlot::Weekend, true) => "週末",
-            (MeetingSlot::WeekdayDay, false) => "weekday daytime",
-            (MeetingSlot::WeekdayEvening, false) => "weekday evenings",
-            (MeetingSlot::Weekend, false) => "weekends",
-        })
-        .collect();
-    labels.join(if japanese { "・" } else { ", " })
+/// The labels of the themes in `mask`, joined (`地域活性化、関係人口`).
+fn theme_labels(mask: u32, japanese: bool) -> Labels {
+    let mut labels = Labels::new(if japanese { "、" } else { ", " });
+    for (position, theme) in taxonomy::themes().iter().enumerate().take(32) {
+        if mask & (1 << position) != 0 {
+            labels.push(if japanese { theme.ja } else { theme.en });
+        }
+    }
+    labels
+}
+
+/// The labels of the meeting slots in `mask`, joined (`平日夜・週末`).
+fn slot_labels(mask: u8, japanese: bool) -> Labels {
+    let mut labels = Labels::new(if japanese { "・" } else { ", " });
+    for &slot in MeetingSlot::ALL.iter() {
+        if mask & super::encode::slot_bit(slot) != 0 {
+            labels.push(match (slot, japanese) {
+                (MeetingSlot::WeekdayDay, true) => "平日日中",
+                (MeetingSlot::WeekdayEvening, true) => "平日夜",
+                (MeetingSlot::Weekend, true) => "週末",
+                (MeetingSlot::WeekdayDay, false) => "weekday daytime",
+                (MeetingSlot::WeekdayEvening, false) => "weekday evenings",
+                (MeetingSlot::Weekend, false) => "weekends",
+            });
+        }
+    }
+    labels
+}
+
+/// Up to 32 static labels and their separator, displayed joined, with no heap.
+struct Labels {
+    labels: [&'static str; 32],
+    len: usize,
+    separator: &'static str,
+}
+
+impl Labels {
+    fn new(separator: &'static str) -> Self {
+        Self {
+            labels: [""; 32],
+            len: 0,
+            separator,
+        }
+    }
+
+    fn push(&mut self, label: &'static str) {
+        if let Some(slot) = self.labels.get_mut(self.len) {
+            *slot = label;
+            self.len += 1;
+        }
+    }
+}
+
+impl fmt::Display for Labels {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        Joined(&self.labels[..self.len], self.separator).fmt(f)
+    }
 }
 
 fn style_ja(style: Style) -> &'static str {
@@ -673,29 +773,66 @@ fn work_style_en(style: WorkStyle) -> &'static str {
 }
 
 /// `50000` → `5万円`, `32500` → `32,500円`.
-pub(crate) fn yen_ja(amount: u32) -> String {
-    if amount >= 10_000 && amount.is_multiple_of(10_000) {
-        format!("{}万円", amount / 10_000)
-    } else {
-        format!("{}円", grouped(amount))
+pub(crate) fn yen_ja(amount: u32) -> Yen {
+    Yen {
+        amount,
+        japanese: true,
     }
 }
 
 /// `50000` → `¥50,000`.
-pub(crate) fn yen_en(amount: u32) -> String {
-    format!("¥{}", grouped(amount))
+pub(crate) fn yen_en(amount: u32) -> Yen {
+    Yen {
+        amount,
+        japanese: false,
+    }
 }
 
-fn grouped(amount: u32) -> String {
-    let digits = amount.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
+/// An amount of yen as a reason writes it (see [`yen_ja`] and [`yen_en`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Yen {
+    amount: u32,
+    japanese: bool,
+}
+
+impl fmt::Display for Yen {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let amount = self.amount;
+        if !self.japanese {
+            return write!(f, "¥{}", Grouped(amount));
         }
-        out.push(c);
+        if amount >= 10_000 && amount.is_multiple_of(10_000) {
+            write!(f, "{}万円", amount / 10_000)
+        } else {
+            write!(f, "{}円", Grouped(amount))
+        }
     }
-    out
+}
+
+/// Digits in groups of three (`1,234,567`).
+struct Grouped(u32);
+
+impl fmt::Display for Grouped {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut digits = [0u8; 10];
+        let mut len = 0;
+        let mut rest = self.0;
+        loop {
+            digits[len] = b'0' + (rest % 10) as u8;
+            len += 1;
+            rest /= 10;
+            if rest == 0 {
+                break;
+            }
+        }
+        for i in (0..len).rev() {
+            if i + 1 < len && (i + 1).is_multiple_of(3) {
+                f.write_str(",")?;
+            }
+            f.write_char(char::from(digits[i]))?;
+        }
+        Ok(())
+    }
 }
 
 /// The date of a stored day number; `None` for 0 ("now").
@@ -713,11 +850,50 @@ mod tests {
 
     #[test]
     fn yen_reads_naturally() {
-        assert_eq!(yen_ja(50_000), "5万円");
-        assert_eq!(yen_ja(100_000), "10万円");
-        assert_eq!(yen_ja(32_500), "32,500円");
-        assert_eq!(yen_ja(0), "0円");
-        assert_eq!(yen_en(1_234_567), "¥1,234,567");
+        assert_eq!(yen_ja(50_000).to_string(), "5万円");
+        assert_eq!(yen_ja(100_000).to_string(), "10万円");
+        assert_eq!(yen_ja(32_500).to_string(), "32,500円");
+        assert_eq!(yen_ja(0).to_string(), "0円");
+        assert_eq!(yen_en(1_234_567).to_string(), "¥1,234,567");
+        assert_eq!(yen_en(999).to_string(), "¥999");
+        assert_eq!(yen_en(1_000).to_string(), "¥1,000");
+        assert_eq!(yen_en(u32::MAX).to_string(), "¥4,294,967,295");
+    }
+
+    #[test]
+    fn ties_read_naturally_in_both_languages() {
+        let nagano = prefecture_by_code(20).unwrap();
+        let tie = |kind, name, japanese| {
+            let mut out = String::new();
+            write_tie(&mut out, kind, name, japanese);
+            out
+        };
+        let city = PlaceName::City(nagano, "塩尻市");
+        assert_eq!(tie(PlaceKind::Past, city, true), "長野県塩尻市で参画経験");
+        assert_eq!(
+            tie(PlaceKind::Past, city, false),
+            "Engaged in 塩尻市, Nagano before"
+        );
+        let prefecture = PlaceName::Prefecture(nagano);
+        assert_eq!(tie(PlaceKind::Lived, prefecture, true), "長野県に居住経験");
+        assert_eq!(tie(PlaceKind::Lived, prefecture, false), "Lived in Nagano");
+        assert_eq!(tie(PlaceKind::Home, PlaceName::Unknown, true), "在住");
+    }
+
+    #[test]
+    fn labels_join_with_the_language_s_separator() {
+        let all = u8::MAX;
+        assert_eq!(slot_labels(all, true).to_string(), "平日日中・平日夜・週末");
+        assert_eq!(
+            slot_labels(all, false).to_string(),
+            "weekday daytime, weekday evenings, weekends"
+        );
+        assert_eq!(slot_labels(0, true).to_string(), "");
+        let themes = taxonomy::themes();
+        assert_eq!(
+            theme_labels(0b11, true).to_string(),
+            format!("{}、{}", themes[0].ja, themes[1].ja)
+        );
     }
 
     #[test]

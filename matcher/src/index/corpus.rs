@@ -229,17 +229,6 @@ impl Corpus {
         }
     }
 
-    /// The term ids and counts of `row`'s document, ascending.
-    pub(crate) fn forward_terms(&self, row: u32) -> impl Iterator<Item = (u32, u16)> + '_ {
-        // The list starts with its count, so it needs no end: reading it once is
-        // enough (`forward_of` reads it twice to find its length).
-        let list = match self.forward_start.get(row as usize) {
-            Some(&start) if start != NONE => self.forward.get(start as usize..),
-            _ => None,
-        };
-        ForwardIter::new(list.unwrap_or_default())
-    }
-
     /// Calls `visit(term id, tf)` for the terms of `row`'s document in ascending id
     /// order, until it returns `false`. The scan's text path: one tight loop, no
     /// iterator state.

@@ -67,12 +67,16 @@ pub struct RankRequest<'a> {
     pub only: Option<&'a [Id]>,
     /// Proposals by profile id, for those who applied with one.
     pub proposals: &'a [(Id, &'a str)],
-    /// Build reasons for the returned candidates.
+    /// Build the need's reasons for the returned candidates.
     pub explain: bool,
+    /// Build the professional's side too ([`Candidate::preference_detail`]); its
+    /// total is always given.
+    pub explain_preference: bool,
 }
 
 impl<'a> RankRequest<'a> {
-    /// Top `k` by the need's score, default weights, everyone, with reasons.
+    /// Top `k` by the need's score, default weights, everyone, with the need's
+    /// reasons.
     pub fn new(k: usize, today: NaiveDate) -> Self {
         Self {
             k,
@@ -83,6 +87,7 @@ impl<'a> RankRequest<'a> {
             only: None,
             proposals: &[],
             explain: true,
+            explain_preference: false,
         }
     }
 }
@@ -104,7 +109,8 @@ pub struct Candidate {
     pub excluded: Vec<Exclusion>,
     /// Factors and reasons, when asked for.
     pub explanation: Option<Explanation>,
-    /// The professional's side, when asked for.
+    /// The professional's side, when asked for
+    /// ([`RankRequest::explain_preference`]).
     pub preference_detail: Option<Preference>,
 }
 
@@ -293,19 +299,19 @@ impl ProfileIndex {
                 let score =
                     kernel::weighted_total(&q.weights, &kernel::factor_scores(q, &row, scores));
                 let preference = preference_total(q, &row);
-                let (explanation, preference_detail) = if request.explain {
+                let explanation = request.explain.then(|| {
                     let text = TextMatch {
                         scores,
                         has_proposal: proposal.is_some(),
-                        motivation_keys: self.shared_keys(q, r),
+                        motivation_keys: lane.text.shared_keys(self, q, r),
                         proposal_keys: proposal.map(|p| p.2.clone()).unwrap_or_default(),
                     };
-                    let explanation = Explanation::build(q, &row, &text);
-                    let preference = Preference::build_beside(q, &row, &explanation);
-                    (Some(explanation), Some(preference))
-                } else {
-                    (None, None)
-                };
+                    Explanation::build(q, &row, &text)
+                });
+                let preference_detail = request.explain_preference.then(|| match &explanation {
+                    Some(explanation) => Preference::build_beside(q, &row, explanation),
+                    None => Preference::build(q, &row),
+                });
                 Candidate {
                     profile_id: self.ids[r as usize],
                     score,
@@ -317,18 +323,6 @@ impl ProfileIndex {
                     preference_detail,
                 }
             })
-            .collect()
-    }
-
-    /// The keys of the need's profile-query terms that row `r`'s text uses, from its
-    /// forward list.
-    fn shared_keys(&self, q: &NeedQuery<'_>, r: u32) -> Vec<u64> {
-        let held: Vec<u32> = self.corpus().forward_terms(r).map(|(id, _)| id).collect();
-        q.text
-            .profile_terms
-            .iter()
-            .filter(|term| held.binary_search(&term.term).is_ok())
-            .map(|term| term.key)
             .collect()
     }
 }

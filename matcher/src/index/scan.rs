@@ -77,12 +77,34 @@ impl TextTerms {
     /// [`raw_score`]: crate::factors::bm25::raw_score
     /// [`contribution`]: crate::factors::bm25::contribution
     fn sum(&self, index: &ProfileIndex, r: u32, contributions: &mut Vec<f32>) -> f32 {
-        let Some(&(last, _)) = self.by_id.last() else {
+        if self.by_id.is_empty() {
             return 0.0;
-        };
+        }
         contributions.clear();
         contributions.resize(self.idf.len(), 0.0);
         let len = index.doc_len.get(r as usize).copied().unwrap_or(0);
+        self.visit_matches(index, r, |position, tf| {
+            let position = usize::from(position);
+            if let (Some(slot), Some(&idf)) =
+                (contributions.get_mut(position), self.idf.get(position))
+            {
+                *slot = idf * self.saturation.get(tf, len);
+            }
+        });
+        let mut sum = 0.0f32;
+        for &value in contributions.iter() {
+            sum += value;
+        }
+        sum
+    }
+
+    /// Calls `visit(position, tf)` for each of the need's terms in row `r`'s
+    /// forward list, by term id.
+    #[inline(always)]
+    fn visit_matches(&self, index: &ProfileIndex, r: u32, mut visit: impl FnMut(u16, u16)) {
+        let Some(&(last, _)) = self.by_id.last() else {
+            return;
+        };
         index.corpus().visit_forward(r, |id, tf| {
             let hit = self
                 .present
@@ -92,20 +114,25 @@ impl TextTerms {
                 && let Ok(at) = self.by_id.binary_search_by_key(&id, |&(term, _)| term)
                 && let Some(&(_, position)) = self.by_id.get(at)
             {
-                let position = usize::from(position);
-                if let (Some(slot), Some(&idf)) =
-                    (contributions.get_mut(position), self.idf.get(position))
-                {
-                    *slot = idf * self.saturation.get(tf, len);
-                }
+                visit(position, tf);
             }
             id < last
         });
-        let mut sum = 0.0f32;
-        for &value in contributions.iter() {
-            sum += value;
-        }
-        sum
+    }
+}
+
+impl TextTerms {
+    /// The keys of the need's profile-query terms that row `r`'s text uses, in
+    /// the need's key order, from the row's forward list.
+    pub(super) fn shared_keys(&self, index: &ProfileIndex, q: &NeedQuery<'_>, r: u32) -> Vec<u64> {
+        let mut positions: Vec<u16> = Vec::new();
+        self.visit_matches(index, r, |position, _| positions.push(position));
+        positions.sort_unstable();
+        positions
+            .iter()
+            .filter_map(|&position| q.text.profile_terms.get(usize::from(position)))
+            .map(|term| term.key)
+            .collect()
     }
 }
 
