@@ -677,7 +677,7 @@ mod tests {
 
     #[test]
     fn pairs_sort_best_bound_first_and_keep_their_parts() {
-        let mut pairs = vec![
+        let mut pairs = [
             Pair::new(-5, 3, 7),
             Pair::new(120, 0, 9),
             Pair::new(i16::MIN, 31, u32::MAX),
