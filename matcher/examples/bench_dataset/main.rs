@@ -12,7 +12,8 @@
 //!   ([`ProfileIndex::stream_read`]), the top 50 for the Shiojiri CMO post with
 //!   explanations, the same in reciprocal mode, each of the sixteen needs alone, and
 //!   the sixteen in one [`ProfileIndex::rank_batch`]. It prints one JSON object with
-//!   every median (thread CPU time, and wall time beside it) and the ratios.
+//!   every median (thread CPU time, and wall time beside it), and the ratios as the
+//!   median of each round's own ratio (the kinds of a round run back to back).
 //! - `memory` builds the index and prints [`ProfileIndex::memory_bytes`] and the
 //!   process's peak resident set (`VmHWM`), as JSON.
 //! - `export` writes what the SQL version of the formula reads (see `sql.rs`), and
@@ -159,10 +160,28 @@ fn measure(n: usize, runs: usize) {
         top_reciprocal.json(),
         mean_alone.json(),
         batch.json(),
-        top.cpu / stream.cpu,
-        batch.cpu / top.cpu,
-        batch.cpu / mean_alone.cpu,
+        paired(&samples[1], &samples[0]),
+        paired(&samples[4], &samples[1]),
+        paired(&samples[4], &samples[3]) * needs.len() as f64,
     );
+}
+
+/// The median over rounds of `a / b` (CPU time) within each round: a round's kinds
+/// run back to back, so a stretch of the shared machine's slowness weighs on both
+/// sides of a ratio alike.
+fn paired(a: &[Sample], b: &[Sample]) -> f64 {
+    let ratios: Vec<Sample> = a
+        .iter()
+        .zip(b)
+        .map(|(a, b)| {
+            let ratio = a.cpu / b.cpu.max(1e-9);
+            Sample {
+                cpu: ratio,
+                wall: ratio,
+            }
+        })
+        .collect();
+    median(&ratios).cpu
 }
 
 /// Builds the index, then runs each kind of work named (comma-separated) `times`

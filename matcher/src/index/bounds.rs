@@ -84,10 +84,13 @@ pub(super) struct Bounds<const L: usize> {
     /// skills and capped at `skill_cap`.
     skills: Box<[[i16; L]; SKILL_CODES]>,
     skill_cap: [i16; L],
-    /// By skill code, one table per requirement: what the skill earns for it. A row
-    /// that passes with the sum above is bounded again with the best of its skills
-    /// for each requirement, as `skill_fit` takes it.
-    requirements: Vec<Box<[[i16; L]; SKILL_CODES]>>,
+    /// By skill code and requirement (`code × most + requirement`, so that a
+    /// skill's entries for every requirement lie together): what the skill earns
+    /// for it. A row that passes with the sum above is bounded again with the best
+    /// of its skills for each requirement, as `skill_fit` takes it.
+    requirements: Box<[[i16; L]]>,
+    /// The most requirements any lane's need has.
+    most: usize,
     /// Each lane's start-by day (`apply_by`, or today), and what a start that late
     /// costs a day at most.
     start_by: [i32; L],
@@ -166,8 +169,13 @@ fn reaches<const L: usize>(acc: &[i16; L], floor: &[i16; L]) -> u32 {
     lanes
 }
 
+/// A zeroed table, allocated as such (not built on the stack and copied: the
+/// tables of sixteen lanes are tens of kilobytes each).
 fn boxed<const L: usize, const N: usize>() -> Box<[[i16; L]; N]> {
-    Box::new([[0; L]; N])
+    match vec![[0; L]; N].into_boxed_slice().try_into() {
+        Ok(table) => table,
+        Err(_) => unreachable!("a table of N entries has N entries"),
+    }
 }
 
 impl<const L: usize> Bounds<L> {
@@ -187,7 +195,8 @@ impl<const L: usize> Bounds<L> {
             theme_bytes: Vec::new(),
             skills: boxed(),
             skill_cap: [0; L],
-            requirements: Vec::new(),
+            requirements: Box::default(),
+            most: 0,
             start_by: [i32::MAX; L],
             late_cost: [0.0; L],
             places: boxed(),
@@ -206,7 +215,8 @@ impl<const L: usize> Bounds<L> {
         shifts.sort_unstable();
         shifts.dedup();
         bounds.role_shifts = (shifts.len() <= DIRECT_ROLES).then_some(shifts);
-        bounds.requirements = (0..most).map(|_| boxed()).collect();
+        bounds.requirements = vec![[0; L]; SKILL_CODES * most].into_boxed_slice();
+        bounds.most = most;
         let mut themes = 0u32;
         for (lane, q) in queries.iter().take(L).enumerate() {
             bounds.fill(lane, q);
@@ -347,12 +357,11 @@ impl<const L: usize> Bounds<L> {
             }
             entry[lane] = units(w[0] * credit * q.requirement_scale);
         }
-        for (r, requirement) in q.requirements.iter().enumerate() {
-            let Some(table) = self.requirements.get_mut(r) else {
-                break;
-            };
-            let credits = q.skill_credits(r);
-            for (entry, &credit) in table.iter_mut().zip(credits) {
+        let most = self.most;
+        for (r, requirement) in q.requirements.iter().enumerate().take(most) {
+            let credits = q.skill_credits(r).iter().take(SKILL_CODES);
+            let entries = self.requirements.iter_mut().skip(r).step_by(most);
+            for (entry, &credit) in entries.zip(credits) {
                 entry[lane] = units(w[0] * requirement.weight * credit * q.requirement_scale);
             }
         }
@@ -584,14 +593,17 @@ impl<const L: usize> Bounds<L> {
         floor: &[i16; L],
         out: &mut Vec<Pair>,
     ) {
-        if !self.requirements.is_empty() {
+        let most = self.most;
+        if most > 0 {
             let mut skill = [0i16; L];
-            for table in &self.requirements {
+            for r in 0..most {
                 let mut best = [0i16; L];
                 for &code in row.skills {
-                    let credits = &table[usize::from(code) & (SKILL_CODES - 1)];
-                    for (best, &credit) in best.iter_mut().zip(credits) {
-                        *best = (*best).max(credit);
+                    let at = (usize::from(code) & (SKILL_CODES - 1)) * most + r;
+                    if let Some(credits) = self.requirements.get(at) {
+                        for (best, &credit) in best.iter_mut().zip(credits) {
+                            *best = (*best).max(credit);
+                        }
                     }
                 }
                 add(&mut skill, &best);
