@@ -2,13 +2,12 @@
 //!
 //! A batch of needs is ranked in chunks of [`WIDTH`]; each chunk reads the columns
 //! once, a block of rows at a time. For each row the [`Bounds`] of all the chunk's
-//! needs come from the same few lookups; a row goes on only for the needs whose
-//! current floor its bound reaches, and is then scored exactly, need by need:
-//! every factor but the text first; then, for the pairs that could still get in
-//! with a perfect text, the BM25 sum from the row's forward term list. Pairs wait
-//! for their text and are read best first, each lane's best `k` at a time, so
-//! that the floors rise before the rest are looked at, and most of those then
-//! fall below them unread.
+//! needs come from the same few lookups; a row goes on, as a [`Pair`], only for
+//! the needs whose current floor its bound reaches. Pairs are collected and, every
+//! so often, scored best bound first, each lane's best `k` at a time: every factor
+//! but the text first; then, for the pairs that could still get in with a perfect
+//! text, the BM25 sum from the row's forward term list. The floors rise with the
+//! first few, and most of the rest then fall below them unscored.
 
 use crate::factors::bm25::SaturationTable;
 use crate::factors::encode::ALIVE;
@@ -21,12 +20,11 @@ use super::rank::{Lane, Mode, RankRequest, SLACK};
 
 /// Needs scored together in one pass.
 pub(super) const WIDTH: usize = 16;
-/// Pairs set aside for their text before they are scored, best first.
-/// Pairs set aside for their text, for each lane, before the best of them are
-/// scored. Small under test, so that the brute-force comparisons of a few hundred
+/// Pairs collected, for each lane, before the best of them are scored. Small
+/// under test, so that the brute-force comparisons of a few hundred
 /// profiles go through many partial flushes.
 const FLUSH: usize = if cfg!(test) { 4 } else { 256 };
-/// Pending pairs whose forward lists are touched together.
+/// Pairs scored together, their forward lists touched together.
 const RUN: usize = 16;
 
 /// A need's text terms ordered by corpus id, for matching a row's forward list.
@@ -119,9 +117,7 @@ impl TextTerms {
             id < last
         });
     }
-}
 
-impl TextTerms {
     /// The keys of the need's profile-query terms that row `r`'s text uses, in
     /// the need's key order, from the row's forward list.
     pub(super) fn shared_keys(&self, index: &ProfileIndex, q: &NeedQuery<'_>, r: u32) -> Vec<u64> {
