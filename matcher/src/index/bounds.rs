@@ -25,7 +25,7 @@
 use crate::factors::encode::{
     ACTIVE, ALIVE, PRO_BONO_OK, PlaceCode, PlaceKind, SLOTS_SHIFT, STYLE_SHIFT, WORK_STYLE_SHIFT,
 };
-use crate::factors::kernel::{self, PAST_CAP, PAST_IN_CITY, WIDER_REGION};
+use crate::factors::kernel::{self, PAST_CAP, PAST_IN_CITY, TextScores, WIDER_REGION};
 use crate::factors::query::NeedQuery;
 use crate::model::{Style, WorkStyle};
 
@@ -144,6 +144,30 @@ pub(super) fn floor_units(points: f32) -> i16 {
     }
 }
 
+/// The shares of motivation that the shared themes and the text similarity take:
+/// ½ each, either alone, or a neutral ½ (counted with the text's) with neither.
+fn motivation_shares(q: &NeedQuery<'_>) -> (f32, f32) {
+    match (q.themes != 0, q.text.has_text()) {
+        (true, true) => (0.5, 0.5),
+        (true, false) => (1.0, 0.0),
+        (false, true) => (0.0, 1.0),
+        (false, false) => (0.0, 0.5),
+    }
+}
+
+/// What a row's text, once read, takes off its bound, in units: the bounds count
+/// the text at its best, `text` is what it is. Rounded down (and one unit more), so
+/// that the bound stays an upper bound.
+pub(super) fn text_shortfall(q: &NeedQuery<'_>, text: TextScores) -> i16 {
+    let Some(part) = kernel::text_part(q, text) else {
+        return 0;
+    };
+    let (_, text_share) = motivation_shares(q);
+    let shortfall = q.weights[1] * text_share * (1.0 - part) * UNITS;
+    // Truncation is rounding down here: the shortfall is not negative.
+    ((shortfall as i16) - 1).max(0)
+}
+
 #[inline(always)]
 fn add<const L: usize>(acc: &mut [i16; L], entry: &[i16; L]) {
     // Never wraps (see the module documentation).
@@ -235,15 +259,7 @@ impl<const L: usize> Bounds<L> {
         } else {
             (2.0 / 3.0, 1.0 / 3.0)
         };
-        let has_themes = q.themes != 0;
-        let has_text = q.text.has_text();
-        // Motivation is ½ themes + ½ text, either alone, or ½ with neither.
-        let (theme_share, text_share) = match (has_themes, has_text) {
-            (true, true) => (0.5, 0.5),
-            (true, false) => (1.0, 0.0),
-            (false, true) => (0.0, 1.0),
-            (false, false) => (0.0, 0.5),
-        };
+        let (theme_share, text_share) = motivation_shares(q);
 
         for (key, entry) in self.flags.iter_mut().enumerate() {
             let flags = (key as u32) << 2;

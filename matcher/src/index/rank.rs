@@ -5,17 +5,14 @@
 //!    give an upper bound of every need's score of it (see [`bounds`](super::bounds)),
 //!    and only rows whose bound reaches a need's current floor (the `k`-th best
 //!    score so far) go on, for that need.
-//! 2. **Exact scores for the few.** A passing row is scored exactly: first every
-//!    factor but the text similarity, then — if it can still get in — the text,
-//!    from the row's forward term list, and the heap.
+//! 2. **Exact scores for the few.** A passing row has its text read first, from
+//!    its forward term list (the bounds take the text at its best); if it can still
+//!    get in, every other factor is scored, and the row offered to the heap.
 //! 3. **Reasons last**, for the `k` returned only, from the same columns (and the
 //!    rows' forward term lists for the shared words).
 //!
 //! Every number comes from the same kernels as [`score`](crate::score::score), in the
 //! same order, so a ranked score equals the pair's score to the bit.
-
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -123,13 +120,6 @@ pub(super) struct Lane<'n> {
     /// The need's text terms by corpus id, for the text of the rows that get that
     /// far.
     pub(super) text: TextTerms,
-    /// The `k` largest lower bounds (score with no text) of the eligible rows set
-    /// aside for their text so far, as float bits (all are non-negative). Each of
-    /// those rows will score at least its bound, so once there are `k` of them no
-    /// row whose upper bound is below the smallest can get in: a floor that is known
-    /// before any text is read.
-    lowers: BinaryHeap<Reverse<u32>>,
-    k: usize,
 }
 
 impl Lane<'_> {
@@ -143,37 +133,11 @@ impl Lane<'_> {
     /// The best score an item could have and still fail to get in, by group: any
     /// row whose bound is below it is skipped. `-∞` while the heap has room.
     pub(super) fn floor(&self, group: u8) -> f32 {
-        let kept = match self.top.threshold() {
+        match self.top.threshold() {
             None => f32::NEG_INFINITY,
             Some(worst) if group < worst.group => f32::NEG_INFINITY,
             Some(worst) if group > worst.group => f32::INFINITY,
             Some(worst) => worst.score,
-        };
-        match self.lowers.peek() {
-            Some(&Reverse(bits)) if group == 0 && self.lowers.len() == self.k => {
-                kept.max(f32::from_bits(bits))
-            }
-            _ => kept,
-        }
-    }
-
-    /// Notes that an eligible row will score at least `lower` (need mode only: the
-    /// heap of a reciprocal ranking holds other numbers).
-    pub(super) fn note_lower(&mut self, lower: f32) {
-        let bits = (lower - SLACK).max(0.0).to_bits();
-        if self.lowers.len() < self.k {
-            self.lowers.push(Reverse(bits));
-        } else if let Some(mut least) = self.lowers.peek_mut()
-            && bits > least.0
-        {
-            *least = Reverse(bits);
-        }
-    }
-
-    pub(super) fn bound(&self, mode: Mode, upper: f32) -> f32 {
-        match mode {
-            Mode::Need => upper + SLACK,
-            Mode::Reciprocal => kernel::harmonic(upper.min(100.0), 100.0) + SLACK,
         }
     }
 
@@ -272,8 +236,6 @@ impl ProfileIndex {
             q,
             proposals,
             top: TopK::new(request.k),
-            lowers: BinaryHeap::with_capacity(request.k.min(1 << 16)),
-            k: request.k,
         }
     }
 

@@ -4,10 +4,11 @@
 //! once, a block of rows at a time. For each row the [`Bounds`] of all the chunk's
 //! needs come from the same few lookups; a row goes on, as a [`Pair`], only for
 //! the needs whose current floor its bound reaches. Pairs are collected and, every
-//! so often, scored best bound first, each lane's best `k` at a time: every factor
-//! but the text first; then, for the pairs that could still get in with a perfect
-//! text, the BM25 sum from the row's forward term list. The floors rise with the
-//! first few, and most of the rest then fall below them unscored.
+//! so often, scored best bound first, each lane's best `k` at a time: the text
+//! first (the BM25 sum from the row's forward term list), which the bounds take at
+//! its best; then, for the pairs that can still get in with the text they have,
+//! every other factor. The floors rise with the first few, and most of the rest
+//! then fall below them unscored.
 
 use crate::factors::bm25::SaturationTable;
 use crate::factors::encode::ALIVE;
@@ -15,7 +16,7 @@ use crate::factors::kernel::{self, TextScores};
 use crate::factors::query::NeedQuery;
 
 use super::ProfileIndex;
-use super::bounds::{BLOCK, Bounds, Pair, Stage, floor_units};
+use super::bounds::{BLOCK, Bounds, Pair, Stage, floor_units, text_shortfall};
 use super::rank::{Lane, Mode, RankRequest, SLACK};
 
 /// Needs scored together in one pass.
@@ -132,18 +133,6 @@ impl TextTerms {
     }
 }
 
-/// A pair scored on everything but its text, about to have its text read.
-#[derive(Clone, Copy)]
-struct Pending {
-    row: u32,
-    lane: usize,
-    group: u8,
-    /// The factor scores, motivation not yet known.
-    scores: [f32; 7],
-    /// The score with a perfect text.
-    upper: f32,
-}
-
 /// Reusable buffers of a scan.
 #[derive(Default)]
 struct Scratch {
@@ -151,9 +140,9 @@ struct Scratch {
     pairs: Vec<Pair>,
     /// The pairs a partial flush keeps back (a spare buffer between flushes).
     kept: Vec<Pair>,
-    /// A run's pairs scored on all but their text.
-    ready: Vec<Pending>,
-    /// Pairs each lane has had scored in this flush.
+    /// A run's pairs that are to have their text read.
+    ready: Vec<Pair>,
+    /// Pairs each lane has had read in this flush.
     scored: Vec<usize>,
     contributions: Vec<f32>,
 }
@@ -217,83 +206,45 @@ impl ProfileIndex {
         }
     }
 
-    /// Scores row `r` for `lane` on everything but its text; `None` if it is
-    /// excluded (and excluded rows are not wanted) or cannot get in even with a
-    /// perfect text.
-    fn prescore(
+    /// Scores row `r` for `lane`, its text already read, and offers it to the heap.
+    /// Removed rows are skipped, and so are excluded ones unless they are wanted.
+    fn score_and_offer(
         &self,
         lane: &mut Lane<'_>,
-        n: usize,
         r: u32,
+        text: TextScores,
         request: &RankRequest<'_>,
-    ) -> Option<Pending> {
+    ) {
         let ri = r as usize;
         if self.flags.get(ri).is_none_or(|&f| f & ALIVE == 0) {
-            return None;
+            return;
         }
         let row = self.row_ref(ri);
         let q = &lane.q;
         let group = u8::from(kernel::exclusion_mask(q, &row) != 0);
         if group == 1 && !request.include_excluded {
-            return None;
+            return;
         }
-        let floor = lane.floor(group);
-        if floor == f32::INFINITY {
-            return None;
-        }
-        let w = q.weights;
-        let perfect_text = TextScores {
-            motivation: 1.0,
-            proposal: 0.0,
-        };
-        let scores = [
-            kernel::skill_fit(q, row.skills),
-            kernel::motivation_value(q, row.s.themes, perfect_text),
-            kernel::experience_fit(q, &row),
-            kernel::availability_fit(q, &row),
-            kernel::regional_affinity(q, &row),
-            kernel::work_style_fit(q, &row),
-            kernel::compensation_fit(q, &row),
-        ];
-        let total = |scores: &[f32; 7]| {
-            let mut sum = 0.0f32;
-            for (weight, score) in w.iter().zip(scores) {
-                sum += weight * score;
-            }
-            sum * 100.0
-        };
-        let upper = total(&scores);
-        if lane.bound(request.mode, upper) < floor {
-            return None;
-        }
-        if group == 0 && request.mode == Mode::Need {
-            let proposal = lane.proposal(r).map_or(0.0, |p| p.1);
-            let no_text = TextScores {
-                motivation: 0.0,
-                proposal,
-            };
-            let mut lowest = scores;
-            lowest[1] = kernel::motivation_value(q, row.s.themes, no_text);
-            lane.note_lower(total(&lowest));
-        }
-        Some(Pending {
-            row: r,
-            lane: n,
-            group,
-            scores,
-            upper,
-        })
+        let scores = kernel::factor_scores(q, &row, text);
+        lane.offer(r, &row, || self.ids[ri], group, &scores, request.mode);
     }
 
-    /// Scores the collected pairs, best bound first: a pair still above its lane's
-    /// floor is scored on all but its text, and if it can still get in, its text
-    /// is read and it is offered to the heap. The pairs go in runs of [`RUN`]: the
-    /// forward lists of a run's pairs that are to be read are first touched all
-    /// together, so that their cache misses overlap instead of queueing one behind
-    /// another.
+    /// What row `r`'s text scores for `lane`.
+    fn text_scores(&self, lane: &Lane<'_>, r: u32, contributions: &mut Vec<f32>) -> TextScores {
+        let raw = lane.text.sum(self, r, contributions);
+        let proposal = lane.proposal(r).map_or(0.0, |p| p.1);
+        TextScores::from_raw(&lane.q, raw, proposal)
+    }
+
+    /// Scores the collected pairs, best bound first. A pair still above its lane's
+    /// floor has its text read first (the one part its bound takes at its best);
+    /// if the bound less the text's shortfall still reaches the floor, the row is
+    /// scored and offered to the heap. The pairs go in runs of [`RUN`]: the forward
+    /// lists of a run's pairs are first touched all together, so that their cache
+    /// misses overlap instead of queueing one behind another.
     ///
-    /// A partial flush (the scan goes on) scores each lane's best `k` pairs only:
-    /// they raise its floor, which then drops most of the rest unscored; the rest
+    /// A partial flush (the scan goes on) reads each lane's best `k` pairs only:
+    /// they raise its floor, which then drops most of the rest unread; the rest
     /// that stay above it are kept for the next flush.
     fn finish(
         &self,
@@ -317,8 +268,7 @@ impl ProfileIndex {
             scratch.ready.clear();
             for &pair in run {
                 let n = pair.lane();
-                let (Some(lane), Some(scored)) = (lanes.get_mut(n), scratch.scored.get_mut(n))
-                else {
+                let (Some(lane), Some(scored)) = (lanes.get(n), scratch.scored.get_mut(n)) else {
                     continue;
                 };
                 // The floor may have risen since the pair passed.
@@ -330,51 +280,35 @@ impl ProfileIndex {
                     continue;
                 }
                 *scored += 1;
-                if let Some(pending) = self.prescore(lane, n, pair.row(), request) {
-                    scratch.ready.push(pending);
-                }
+                scratch.ready.push(pair);
             }
 
             let mut touched = 0u32;
-            for pending in &scratch.ready {
-                touched = touched.wrapping_add(self.corpus().forward_start(pending.row));
+            for pair in &scratch.ready {
+                touched = touched.wrapping_add(self.corpus().forward_start(pair.row()));
             }
-            for pending in &scratch.ready {
-                touched = touched.wrapping_add(u32::from(self.corpus().forward_head(pending.row)));
+            for pair in &scratch.ready {
+                touched = touched.wrapping_add(u32::from(self.corpus().forward_head(pair.row())));
             }
             std::hint::black_box(touched);
 
-            for pending in &scratch.ready {
-                let Some(lane) = lanes.get_mut(pending.lane) else {
+            for &pair in &scratch.ready {
+                let Some(lane) = lanes.get_mut(pair.lane()) else {
                     continue;
                 };
                 // The floor may have risen with the run's earlier pairs.
-                if lane.bound(request.mode, pending.upper) >= lane.floor(pending.group) {
-                    self.read_text(lane, pending, request.mode, &mut scratch.contributions);
+                let floor = lane_floor(lane, request.mode, stage);
+                if pair.bound() < floor {
+                    continue;
                 }
+                let text = self.text_scores(lane, pair.row(), &mut scratch.contributions);
+                if pair.bound().saturating_sub(text_shortfall(&lane.q, text)) < floor {
+                    continue;
+                }
+                self.score_and_offer(lane, pair.row(), text, request);
             }
         }
         scratch.kept = std::mem::replace(&mut scratch.pairs, kept);
-    }
-
-    /// Reads the text of a pending pair and offers the pair to the lane's heap.
-    fn read_text(
-        &self,
-        lane: &mut Lane<'_>,
-        pending: &Pending,
-        mode: Mode,
-        contributions: &mut Vec<f32>,
-    ) {
-        let r = pending.row;
-        let raw = lane.text.sum(self, r, contributions);
-        let q = &lane.q;
-        let proposal = lane.proposal(r).map_or(0.0, |p| p.1);
-        let text = TextScores::from_raw(q, raw, proposal);
-        let row = self.row_ref(r as usize);
-        let mut scores = pending.scores;
-        scores[1] = kernel::motivation_value(q, row.s.themes, text);
-        let ri = r as usize;
-        lane.offer(r, &row, || self.ids[ri], pending.group, &scores, mode);
     }
 
     /// Scores row `r` exactly for one lane and offers it to the heap (the path of a
@@ -386,25 +320,8 @@ impl ProfileIndex {
         request: &RankRequest<'_>,
         contributions: &mut Vec<f32>,
     ) {
-        let Some(pending) = self.prescore(lane, 0, r, request) else {
-            return;
-        };
-        let q = &lane.q;
-        let raw = self.text_sum(&lane.text, r, contributions);
-        let proposal = lane.proposal(r).map_or(0.0, |p| p.1);
-        let text = TextScores::from_raw(q, raw, proposal);
-        let row = self.row_ref(r as usize);
-        let mut scores = pending.scores;
-        scores[1] = kernel::motivation_value(q, row.s.themes, text);
-        let ri = r as usize;
-        lane.offer(
-            r,
-            &row,
-            || self.ids[ri],
-            pending.group,
-            &scores,
-            request.mode,
-        );
+        let text = self.text_scores(lane, r, contributions);
+        self.score_and_offer(lane, r, text, request);
     }
 
     /// The BM25 sum of row `r`'s text against a need (see [`TextTerms::sum`]).
