@@ -229,6 +229,13 @@ impl ProfileIndex {
         lane.offer(r, &row, || self.ids[ri], group, &scores, request.mode);
     }
 
+    /// Reads what [`TextTerms::sum`] will read of row `r` (its forward list and
+    /// length), for the cache.
+    fn touch_text(&self, r: u32) -> u32 {
+        let len = self.doc_len.get(r as usize).copied().unwrap_or(0);
+        u32::from(self.corpus().touch_forward(r)) ^ u32::from(len)
+    }
+
     /// What row `r`'s text scores for `lane`.
     fn text_scores(&self, lane: &Lane<'_>, r: u32, contributions: &mut Vec<f32>) -> TextScores {
         let raw = lane.text.sum(self, r, contributions);
@@ -283,12 +290,13 @@ impl ProfileIndex {
                 scratch.ready.push(pair);
             }
 
+            // Where each list starts first (one column), then the lists and lengths.
             let mut touched = 0u32;
             for pair in &scratch.ready {
                 touched = touched.wrapping_add(self.corpus().forward_start(pair.row()));
             }
             for pair in &scratch.ready {
-                touched = touched.wrapping_add(u32::from(self.corpus().forward_head(pair.row())));
+                touched = touched.wrapping_add(self.touch_text(pair.row()));
             }
             std::hint::black_box(touched);
 
