@@ -142,6 +142,8 @@ struct Scratch {
     kept: Vec<Pair>,
     /// A run's pairs that are to have their text read.
     ready: Vec<Pair>,
+    /// Each lane's floor in units during a flush.
+    floors: Vec<i16>,
     /// Pairs each lane has had read in this flush.
     scored: Vec<usize>,
     contributions: Vec<f32>,
@@ -269,17 +271,26 @@ impl ProfileIndex {
         };
         scratch.scored.clear();
         scratch.scored.resize(lanes.len(), 0);
+        // Each lane's floor in units, kept up to date as rows are offered.
+        scratch.floors.clear();
+        scratch.floors.extend(
+            lanes
+                .iter()
+                .map(|lane| lane_floor(lane, request.mode, stage)),
+        );
         let mut kept = std::mem::take(&mut scratch.kept);
         kept.clear();
         for run in scratch.pairs.chunks(RUN) {
             scratch.ready.clear();
             for &pair in run {
                 let n = pair.lane();
-                let (Some(lane), Some(scored)) = (lanes.get(n), scratch.scored.get_mut(n)) else {
+                let (Some(&floor), Some(scored)) =
+                    (scratch.floors.get(n), scratch.scored.get_mut(n))
+                else {
                     continue;
                 };
                 // The floor may have risen since the pair passed.
-                if pair.bound() < lane_floor(lane, request.mode, stage) {
+                if pair.bound() < floor {
                     continue;
                 }
                 if *scored >= budget {
@@ -301,19 +312,21 @@ impl ProfileIndex {
             std::hint::black_box(touched);
 
             for &pair in &scratch.ready {
-                let Some(lane) = lanes.get_mut(pair.lane()) else {
+                let n = pair.lane();
+                let (Some(lane), Some(floor)) = (lanes.get_mut(n), scratch.floors.get_mut(n))
+                else {
                     continue;
                 };
                 // The floor may have risen with the run's earlier pairs.
-                let floor = lane_floor(lane, request.mode, stage);
-                if pair.bound() < floor {
+                if pair.bound() < *floor {
                     continue;
                 }
                 let text = self.text_scores(lane, pair.row(), &mut scratch.contributions);
-                if pair.bound().saturating_sub(text_shortfall(&lane.q, text)) < floor {
+                if pair.bound().saturating_sub(text_shortfall(&lane.q, text)) < *floor {
                     continue;
                 }
                 self.score_and_offer(lane, pair.row(), text, request);
+                *floor = lane_floor(lane, request.mode, stage);
             }
         }
         scratch.kept = std::mem::replace(&mut scratch.pairs, kept);
