@@ -144,8 +144,8 @@ struct Scratch {
     ready: Vec<Pair>,
     /// Each lane's floor in units during a flush.
     floors: Vec<i16>,
-    /// Pairs each lane has had read in this flush.
-    scored: Vec<usize>,
+    /// Pairs each lane may still read in this flush.
+    budget: Vec<usize>,
     contributions: Vec<f32>,
 }
 
@@ -252,9 +252,10 @@ impl ProfileIndex {
     /// lists of a run's pairs are first touched all together, so that their cache
     /// misses overlap instead of queueing one behind another.
     ///
-    /// A partial flush (the scan goes on) reads each lane's best `k` pairs only:
-    /// they raise its floor, which then drops most of the rest unread; the rest
-    /// that stay above it are kept for the next flush.
+    /// A partial flush (the scan goes on) reads only a few of each lane's best
+    /// pairs — what its heap has room for, and half of `k` more: they raise its
+    /// floor, which then drops most of the rest unread; the rest that stay above it
+    /// are kept for the next flush, when the floor will have risen again.
     fn finish(
         &self,
         lanes: &mut [Lane<'_>],
@@ -264,13 +265,16 @@ impl ProfileIndex {
         partial: bool,
     ) {
         scratch.pairs.sort_unstable();
-        let budget = if partial {
-            request.k.max(1)
-        } else {
-            usize::MAX
-        };
-        scratch.scored.clear();
-        scratch.scored.resize(lanes.len(), 0);
+        // What each lane may still read in this flush.
+        let k = request.k.max(1);
+        scratch.budget.clear();
+        scratch.budget.extend(lanes.iter().map(|lane| {
+            if partial {
+                k - lane.top.len().min(k) + k.div_ceil(2)
+            } else {
+                usize::MAX
+            }
+        }));
         // Each lane's floor in units, kept up to date as rows are offered.
         scratch.floors.clear();
         scratch.floors.extend(
@@ -284,8 +288,8 @@ impl ProfileIndex {
             scratch.ready.clear();
             for &pair in run {
                 let n = pair.lane();
-                let (Some(&floor), Some(scored)) =
-                    (scratch.floors.get(n), scratch.scored.get_mut(n))
+                let (Some(&floor), Some(budget)) =
+                    (scratch.floors.get(n), scratch.budget.get_mut(n))
                 else {
                     continue;
                 };
@@ -293,11 +297,11 @@ impl ProfileIndex {
                 if pair.bound() < floor {
                     continue;
                 }
-                if *scored >= budget {
+                if *budget == 0 {
                     kept.push(pair);
                     continue;
                 }
-                *scored += 1;
+                *budget -= 1;
                 scratch.ready.push(pair);
             }
 
