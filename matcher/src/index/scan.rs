@@ -264,7 +264,9 @@ impl ProfileIndex {
         scratch: &mut Scratch,
         partial: bool,
     ) {
-        scratch.pairs.sort_unstable();
+        // The pairs kept from the last flush come first, already in order: a stable
+        // sort finds that run and merges the new pairs into it.
+        scratch.pairs.sort();
         // What each lane may still read in this flush.
         let k = request.k.max(1);
         scratch.budget.clear();
