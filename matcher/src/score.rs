@@ -105,7 +105,16 @@ impl Explanation {
 
     /// Builds the explanation of an encoded pair.
     pub(crate) fn build(q: &NeedQuery<'_>, row: &RowRef<'_>, text: &TextMatch) -> Self {
-        let scores = kernel::factor_scores(q, row, text.scores);
+        Self::from_scores(q, row, text, &kernel::factor_scores(q, row, text.scores))
+    }
+
+    /// [`build`](Self::build) with the factor scores already computed.
+    pub(crate) fn from_scores(
+        q: &NeedQuery<'_>,
+        row: &RowRef<'_>,
+        text: &TextMatch,
+        scores: &[f32; 7],
+    ) -> Self {
         let factors = Factor::ALL
             .iter()
             .map(|&factor| FactorScore {
@@ -116,7 +125,7 @@ impl Explanation {
             })
             .collect();
         Self {
-            total: kernel::weighted_total(&q.weights, &scores),
+            total: kernel::weighted_total(&q.weights, scores),
             factors,
             exclusions: Exclusion::from_mask(kernel::exclusion_mask(q, row)),
         }

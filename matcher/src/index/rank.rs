@@ -243,6 +243,13 @@ impl ProfileIndex {
     fn candidates(&self, lane: Lane<'_>, request: &RankRequest<'_>) -> Vec<Candidate> {
         let chosen = lane.top.into_sorted();
         let q = &lane.q;
+        // The chosen rows were scored long ago: touch them all first, so that their
+        // cache misses overlap.
+        let mut touched = 0u32;
+        for &(_, r) in &chosen {
+            touched = touched.wrapping_add(self.touch_row(r) ^ self.touch_text(r));
+        }
+        std::hint::black_box(touched);
         let mut scratch = Vec::new();
         chosen
             .into_iter()
@@ -253,22 +260,23 @@ impl ProfileIndex {
                     .binary_search_by_key(&r, |p| p.0)
                     .ok()
                     .map(|at| &lane.proposals[at]);
-                let scores = TextScores::from_raw(
-                    q,
-                    self.text_sum(&lane.text, r, &mut scratch),
-                    proposal.map_or(0.0, |p| p.1),
-                );
-                let score =
-                    kernel::weighted_total(&q.weights, &kernel::factor_scores(q, &row, scores));
+                let (raw, motivation_keys) = if request.explain {
+                    lane.text.sum_and_keys(self, q, r, &mut scratch)
+                } else {
+                    (self.text_sum(&lane.text, r, &mut scratch), Vec::new())
+                };
+                let scores = TextScores::from_raw(q, raw, proposal.map_or(0.0, |p| p.1));
+                let factors = kernel::factor_scores(q, &row, scores);
+                let score = kernel::weighted_total(&q.weights, &factors);
                 let preference = preference_total(q, &row);
                 let explanation = request.explain.then(|| {
                     let text = TextMatch {
                         scores,
                         has_proposal: proposal.is_some(),
-                        motivation_keys: lane.text.shared_keys(self, q, r),
+                        motivation_keys,
                         proposal_keys: proposal.map(|p| p.2.clone()).unwrap_or_default(),
                     };
-                    Explanation::build(q, &row, &text)
+                    Explanation::from_scores(q, &row, &text, &factors)
                 });
                 let preference_detail = request.explain_preference.then(|| match &explanation {
                     Some(explanation) => Preference::build_beside(q, &row, explanation),

@@ -76,6 +76,39 @@ impl TextTerms {
     /// [`raw_score`]: crate::factors::bm25::raw_score
     /// [`contribution`]: crate::factors::bm25::contribution
     fn sum(&self, index: &ProfileIndex, r: u32, contributions: &mut Vec<f32>) -> f32 {
+        self.walk(index, r, contributions, |_| {})
+    }
+
+    /// [`sum`](Self::sum), and the keys of the need's terms the row's text uses, in
+    /// the need's key order: one walk of the forward list for both.
+    pub(super) fn sum_and_keys(
+        &self,
+        index: &ProfileIndex,
+        q: &NeedQuery<'_>,
+        r: u32,
+        contributions: &mut Vec<f32>,
+    ) -> (f32, Vec<u64>) {
+        let mut positions: Vec<u16> = Vec::new();
+        let sum = self.walk(index, r, contributions, |position| positions.push(position));
+        positions.sort_unstable();
+        let keys = positions
+            .iter()
+            .filter_map(|&position| q.text.profile_terms.get(usize::from(position)))
+            .map(|term| term.key)
+            .collect();
+        (sum, keys)
+    }
+
+    /// The sum of [`sum`](Self::sum), calling `matched(position)` for each of the
+    /// need's terms the row's text uses.
+    #[inline(always)]
+    fn walk(
+        &self,
+        index: &ProfileIndex,
+        r: u32,
+        contributions: &mut Vec<f32>,
+        mut matched: impl FnMut(u16),
+    ) -> f32 {
         if self.by_id.is_empty() {
             return 0.0;
         }
@@ -83,6 +116,7 @@ impl TextTerms {
         contributions.resize(self.idf.len(), 0.0);
         let len = index.doc_len.get(r as usize).copied().unwrap_or(0);
         self.visit_matches(index, r, |position, tf| {
+            matched(position);
             let position = usize::from(position);
             if let (Some(slot), Some(&idf)) =
                 (contributions.get_mut(position), self.idf.get(position))
@@ -117,19 +151,6 @@ impl TextTerms {
             }
             id < last
         });
-    }
-
-    /// The keys of the need's profile-query terms that row `r`'s text uses, in
-    /// the need's key order, from the row's forward list.
-    pub(super) fn shared_keys(&self, index: &ProfileIndex, q: &NeedQuery<'_>, r: u32) -> Vec<u64> {
-        let mut positions: Vec<u16> = Vec::new();
-        self.visit_matches(index, r, |position, _| positions.push(position));
-        positions.sort_unstable();
-        positions
-            .iter()
-            .filter_map(|&position| q.text.profile_terms.get(usize::from(position)))
-            .map(|term| term.key)
-            .collect()
     }
 }
 
@@ -231,9 +252,26 @@ impl ProfileIndex {
         lane.offer(r, &row, || self.ids[ri], group, &scores, request.mode);
     }
 
+    /// Reads a value from each of the columns [`row_ref`](Self::row_ref) reads of
+    /// row `r`, for the cache.
+    pub(super) fn touch_row(&self, r: u32) -> u32 {
+        let r = r as usize;
+        let mut touched = self.flags.get(r).copied().unwrap_or(0);
+        touched ^= u32::from(self.hours.get(r).copied().unwrap_or(0));
+        touched ^= u32::from(self.available_from.get(r).copied().unwrap_or(0));
+        touched ^= self.min_compensation.get(r).copied().unwrap_or(0);
+        touched ^= u32::from(self.caps.get(r).map_or(0, |caps| caps[0]));
+        touched ^= self.themes.get(r).copied().unwrap_or(0);
+        touched ^= self.role_years.get(r).copied().unwrap_or(0) as u32;
+        touched ^= u32::from(self.skills.get(r).map_or(0, |skills| skills[0]));
+        touched ^= u32::from(self.industries.get(r).map_or(0, |held| held[0]));
+        touched ^= self.places.get(r).map_or(0, |places| places[0]);
+        touched ^ self.ids.get(r).map_or(0, |&id| id as u32)
+    }
+
     /// Reads what [`TextTerms::sum`] will read of row `r` (its forward list and
     /// length), for the cache.
-    fn touch_text(&self, r: u32) -> u32 {
+    pub(super) fn touch_text(&self, r: u32) -> u32 {
         let len = self.doc_len.get(r as usize).copied().unwrap_or(0);
         u32::from(self.corpus().touch_forward(r)) ^ u32::from(len)
     }
