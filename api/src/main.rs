@@ -1,5 +1,10 @@
 //! The `musubi` binary: parse the command line and hand over to the library.
 
+/// mimalloc: a request makes and drops many small strings (reasons, JSON), which
+/// it serves faster than the system allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     match musubi_api::cli::run().await {

@@ -18,6 +18,11 @@ const PROFILES: u64 = 100_000;
 const SEED: u64 = 1;
 const K: usize = 50;
 
+/// The service's allocator (see the `musubi` binary), so that the figures are the
+/// service's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn ranking(c: &mut Criterion) {
     let today = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap_or_default();
     let index = ProfileIndex::build(

@@ -675,6 +675,39 @@ impl Pair {
     }
 }
 
+/// Puts `pairs` best bound first, pairs of one bound in the order they came: two
+/// counting passes over the bound's two bytes, `spare` their scratch space. (The
+/// order of a flush only decides how soon the floors rise, never what is ranked.)
+pub(super) fn sort_by_bound(pairs: &mut Vec<Pair>, spare: &mut Vec<Pair>) {
+    for shift in [48, 56] {
+        let byte = |pair: &Pair| (pair.0 >> shift) as u8;
+        let mut counts = [0usize; 256];
+        for pair in pairs.iter() {
+            counts[usize::from(byte(pair))] += 1;
+        }
+        if counts.contains(&pairs.len()) {
+            // One value of this byte: the pass would change nothing.
+            continue;
+        }
+        let mut at = [0usize; 256];
+        let mut next = 0;
+        for (at, &count) in at.iter_mut().zip(&counts) {
+            *at = next;
+            next += count;
+        }
+        spare.clear();
+        spare.resize(pairs.len(), Pair(0));
+        for &pair in pairs.iter() {
+            let at = &mut at[usize::from(byte(&pair))];
+            if let Some(slot) = spare.get_mut(*at) {
+                *slot = pair;
+            }
+            *at += 1;
+        }
+        std::mem::swap(pairs, spare);
+    }
+}
+
 /// The columns of a row the bounds read. Empty inline slots hold 0, which every
 /// table maps to nothing.
 struct Row<'a> {
@@ -729,6 +762,34 @@ mod tests {
                 (i16::MIN, 31, u32::MAX),
             ]
         );
+    }
+
+    #[test]
+    fn pairs_sorted_by_bound_keep_the_order_of_equal_bounds() {
+        // A small linear congruential generator: bounds across the whole range
+        // (both bytes vary) with many repeats.
+        let mut state = 12_345u64;
+        let mut next = || {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1);
+            (state >> 33) as u32
+        };
+        let mut pairs: Vec<Pair> = (0..5_000u32)
+            .map(|row| {
+                let bound = (next() % 600) as i16 * 97 - 29_000;
+                Pair::new(bound, (next() % 16) as usize, row)
+            })
+            .collect();
+        let mut expected = pairs.clone();
+        expected.sort_by_key(|pair| std::cmp::Reverse(pair.bound()));
+        let mut spare = Vec::new();
+        sort_by_bound(&mut pairs, &mut spare);
+        assert_eq!(pairs, expected);
+
+        let mut one = vec![Pair::new(7, 1, 3), Pair::new(7, 0, 1)];
+        sort_by_bound(&mut one, &mut spare);
+        assert_eq!(one, vec![Pair::new(7, 1, 3), Pair::new(7, 0, 1)]);
     }
 
     #[test]

@@ -16,7 +16,7 @@ use crate::factors::kernel::{self, TextScores};
 use crate::factors::query::NeedQuery;
 
 use super::ProfileIndex;
-use super::bounds::{BLOCK, Bounds, Pair, Stage, floor_units, text_shortfall};
+use super::bounds::{BLOCK, Bounds, Pair, Stage, floor_units, sort_by_bound, text_shortfall};
 use super::rank::{Lane, Mode, RankRequest, SLACK};
 
 /// Needs scored together in one pass.
@@ -161,6 +161,8 @@ struct Scratch {
     pairs: Vec<Pair>,
     /// The pairs a partial flush keeps back (a spare buffer between flushes).
     kept: Vec<Pair>,
+    /// The sort's scratch space.
+    spare: Vec<Pair>,
     /// A run's pairs that are to have their text read.
     ready: Vec<Pair>,
     /// Each lane's floor in units during a flush.
@@ -302,9 +304,7 @@ impl ProfileIndex {
         scratch: &mut Scratch,
         partial: bool,
     ) {
-        // The pairs kept from the last flush come first, already in order: a stable
-        // sort finds that run and merges the new pairs into it.
-        scratch.pairs.sort();
+        sort_by_bound(&mut scratch.pairs, &mut scratch.spare);
         // What each lane may still read in this flush.
         let k = request.k.max(1);
         scratch.budget.clear();
