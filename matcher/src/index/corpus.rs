@@ -616,6 +616,37 @@ mod tests {
     }
 
     #[test]
+    fn forward_lists_are_visited_as_encoded() {
+        // Id steps of one, two and three bytes, tfs of one and two bytes, and a
+        // list at the very end of the bytes (the general path's tail).
+        let terms = [
+            (3u32, 1u16),
+            (5, 2),
+            (70, 1),
+            (200, 9),
+            (20_000, 1),
+            (20_001, 300),
+            (20_002, 1),
+            (2_000_000, 4),
+        ];
+        let mut corpus = Corpus::default();
+        encode_forward(&terms, &mut corpus.forward);
+        corpus.forward_start.push(0);
+        let mut seen = Vec::new();
+        corpus.visit_forward(0, |id, tf| {
+            seen.push((id, tf));
+            true
+        });
+        assert_eq!(seen, terms);
+        let mut first_two = Vec::new();
+        corpus.visit_forward(0, |id, tf| {
+            first_two.push((id, tf));
+            first_two.len() < 2
+        });
+        assert_eq!(first_two, terms[..2]);
+    }
+
+    #[test]
     fn forward_lists_round_trip() {
         let terms = [(0u32, 1u16), (7, 3), (300, 1)];
         let mut bytes = Vec::new();
