@@ -183,6 +183,16 @@ fn cap<const L: usize>(acc: &mut [i16; L], ceiling: &[i16; L]) {
     }
 }
 
+/// The role-years key (`role << 4 | years`) of the lowest role `years` holds,
+/// taken out of it: key 0 (no role, no years) once none is left.
+#[inline(always)]
+fn take_role(years: &mut u64) -> usize {
+    let role = years.trailing_zeros() / 4;
+    let key = u64::from(role) << 4 | years.wrapping_shr(4 * role) & 15;
+    *years &= !15u64.wrapping_shl(4 * role);
+    (key & 255) as usize
+}
+
 /// Bit `n` set for each lane whose bound reaches its floor.
 #[inline(always)]
 fn reaches<const L: usize>(acc: &[i16; L], floor: &[i16; L]) -> u32 {
@@ -573,12 +583,15 @@ impl<const L: usize> Bounds<L> {
                 }
             }
             None => {
+                // A row holds a role or two as a rule: two lookups whatever it holds
+                // (no role left finds key 0, an entry of nothing), so that how many
+                // it holds is not a branch to mispredict; a third role and more are
+                // walked.
                 let mut years = row.roles;
+                add(&mut acc, &self.roles[take_role(&mut years)]);
+                add(&mut acc, &self.roles[take_role(&mut years)]);
                 while years != 0 {
-                    let role = u64::from(years.trailing_zeros() / 4);
-                    let key = role << 4 | (years >> (4 * role)) & 15;
-                    years &= !(15 << (4 * role));
-                    add(&mut acc, &self.roles[(key & 255) as usize]);
+                    add(&mut acc, &self.roles[take_role(&mut years)]);
                 }
             }
         }

@@ -127,7 +127,7 @@ fn profile(id: u128) -> impl Strategy<Value = Profile> {
             proptest::bool::weighted(0.95),
             (0..PHRASES.len(), 0..PHRASES.len()),
             proptest::collection::vec((0..SKILLS.len(), 0u8..6), 0..9),
-            proptest::collection::vec((proptest::sample::select(Role::ALL), 0u8..5), 0..3),
+            proptest::collection::vec((proptest::sample::select(Role::ALL), 0u8..5), 0..5),
             proptest::sample::subsequence(THEMES, 0..4),
             proptest::sample::select(Style::ALL),
         ),
