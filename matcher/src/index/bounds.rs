@@ -29,7 +29,7 @@ use crate::factors::kernel::{self, PAST_CAP, PAST_IN_CITY, TextScores, WIDER_REG
 use crate::factors::query::NeedQuery;
 use crate::model::{Style, WorkStyle};
 
-use super::{OVERFLOW, ProfileIndex};
+use super::{OVERFLOW, ProfileIndex, SKILL_COUNT_SHIFT};
 
 /// Fixed-point units of a weighted sum of 1 (a score of 100): 0.0125 points each.
 pub(super) const UNITS: f32 = 8_000.0;
@@ -487,6 +487,7 @@ impl<const L: usize> Bounds<L> {
                     roles: roles[i],
                     start: starts[i],
                     skills: &skills[i],
+                    skill_count: ((flags[i] >> SKILL_COUNT_SHIFT) & 7) as usize,
                     industries: &industries[i],
                     places: &places[i],
                 };
@@ -525,6 +526,7 @@ impl<const L: usize> Bounds<L> {
             roles: s.role_years,
             start: s.available_from,
             skills: view.skills,
+            skill_count: view.skills.len(),
             industries: view.industries,
             places: view.places,
         };
@@ -625,9 +627,12 @@ impl<const L: usize> Bounds<L> {
         let most = self.most;
         if most > 0 {
             let mut skill = [0i16; L];
+            // Only the row's own skills: the few rows that get here can afford a
+            // loop as long as they hold, and most hold fewer than the slots.
+            let skills = row.skills.get(..row.skill_count).unwrap_or(row.skills);
             for r in 0..most {
                 let mut best = [0i16; L];
-                for &code in row.skills {
+                for &code in skills {
                     let at = (usize::from(code) & (SKILL_CODES - 1)) * most + r;
                     if let Some(credits) = self.requirements.get(at) {
                         for (best, &credit) in best.iter_mut().zip(credits) {
@@ -732,6 +737,8 @@ struct Row<'a> {
     roles: u64,
     start: u16,
     skills: &'a [u16],
+    /// How many of `skills` are the row's (the rest are empty slots).
+    skill_count: usize,
     industries: &'a [u16],
     places: &'a [u32],
 }
