@@ -86,6 +86,7 @@ fn main() -> ExitCode {
 /// An index of profiles `0..n`, streamed in one at a time.
 pub fn build(n: usize) -> ProfileIndex {
     let mut index = ProfileIndex::new();
+    index.reserve(n);
     for i in 0..n as u64 {
         index.upsert(&generate::profile(SEED, i));
     }

@@ -197,12 +197,21 @@ impl ProfileIndex {
     /// An index of `profiles` (later ones win on a repeated id), with spare
     /// capacity released.
     pub fn build<'a>(profiles: impl IntoIterator<Item = &'a Profile>) -> Self {
+        let profiles = profiles.into_iter();
         let mut index = Self::new();
+        index.reserve(profiles.size_hint().0);
         for profile in profiles {
             index.upsert(profile);
         }
         index.compact();
         index
+    }
+
+    /// Makes room for `additional` more profiles in every column at once, so that
+    /// loading many does not grow (and copy) the columns step by step.
+    pub fn reserve(&mut self, additional: usize) {
+        // Rows freed by removals are taken first.
+        self.reserve_rows(additional.saturating_sub(self.free.len()));
     }
 
     /// Profiles held.
@@ -366,6 +375,22 @@ impl ProfileIndex {
 
     // ------------------------------------------------------------ rows
 
+    /// Room for `more` rows in every column, exactly.
+    fn reserve_rows(&mut self, more: usize) {
+        self.ids.reserve_exact(more);
+        self.flags.reserve_exact(more);
+        self.hours.reserve_exact(more);
+        self.available_from.reserve_exact(more);
+        self.doc_len.reserve_exact(more);
+        self.min_compensation.reserve_exact(more);
+        self.caps.reserve_exact(more);
+        self.themes.reserve_exact(more);
+        self.role_years.reserve_exact(more);
+        self.skills.reserve_exact(more);
+        self.industries.reserve_exact(more);
+        self.places.reserve_exact(more);
+    }
+
     fn allocate_row(&mut self) -> u32 {
         if let Some(row) = self.free.pop() {
             return row;
@@ -373,19 +398,7 @@ impl ProfileIndex {
         if self.ids.len() == self.ids.capacity() {
             // Grow by an eighth, not double: a million-row index would otherwise
             // carry up to a million rows of spare columns after one insert.
-            let more = self.ids.len() / 8 + 16;
-            self.ids.reserve_exact(more);
-            self.flags.reserve_exact(more);
-            self.hours.reserve_exact(more);
-            self.available_from.reserve_exact(more);
-            self.doc_len.reserve_exact(more);
-            self.min_compensation.reserve_exact(more);
-            self.caps.reserve_exact(more);
-            self.themes.reserve_exact(more);
-            self.role_years.reserve_exact(more);
-            self.skills.reserve_exact(more);
-            self.industries.reserve_exact(more);
-            self.places.reserve_exact(more);
+            self.reserve_rows(self.ids.len() / 8 + 16);
         }
         self.ids.push(0);
         self.flags.push(0);
