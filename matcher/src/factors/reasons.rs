@@ -18,6 +18,128 @@ use super::encode::{PlaceCode, PlaceKind, RowRef, code_level, code_skill};
 use super::kernel::{self, PlaceMatch, TextScores};
 use super::query::NeedQuery;
 
+/// A reason's string from its pieces, each written straight in (see [`Piece`]):
+/// `text!("稼働: 月", hours, "時間")`. What `format!` would write, without parsing
+/// a template and padding each argument, which is most of a reason's cost.
+macro_rules! text {
+    ($($piece:expr),+ $(,)?) => {{
+        let mut text = String::with_capacity(0 $( + Piece::size(&$piece) )+);
+        $( Piece::put(&$piece, &mut text); )+
+        text
+    }};
+}
+
+/// A part of a reason's string.
+trait Piece {
+    /// Appends it as `{}` would write it.
+    fn put(&self, out: &mut String);
+
+    /// About how many bytes it writes, for sizing the string up front.
+    fn size(&self) -> usize {
+        16
+    }
+}
+
+impl<T: Piece + ?Sized> Piece for &T {
+    fn put(&self, out: &mut String) {
+        (**self).put(out);
+    }
+
+    fn size(&self) -> usize {
+        (**self).size()
+    }
+}
+
+impl Piece for str {
+    fn put(&self, out: &mut String) {
+        out.push_str(self);
+    }
+
+    fn size(&self) -> usize {
+        self.len()
+    }
+}
+
+impl Piece for String {
+    fn put(&self, out: &mut String) {
+        out.push_str(self);
+    }
+
+    fn size(&self) -> usize {
+        self.len()
+    }
+}
+
+/// Appends `n` in decimal.
+fn put_decimal(out: &mut String, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut len = 0;
+    loop {
+        digits[len] = b'0' + (n % 10) as u8;
+        len += 1;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &digit in digits[..len].iter().rev() {
+        out.push(char::from(digit));
+    }
+}
+
+macro_rules! unsigned_pieces {
+    ($($t:ty),*) => {$(
+        impl Piece for $t {
+            fn put(&self, out: &mut String) {
+                put_decimal(out, *self as u64);
+            }
+        }
+    )*};
+}
+unsigned_pieces!(u8, u16, u32, u64, usize);
+
+macro_rules! signed_pieces {
+    ($($t:ty),*) => {$(
+        impl Piece for $t {
+            fn put(&self, out: &mut String) {
+                if *self < 0 {
+                    out.push('-');
+                }
+                put_decimal(out, u64::from(self.unsigned_abs()));
+            }
+        }
+    )*};
+}
+signed_pieces!(i32, i64);
+
+/// Pieces written through their `Display`.
+macro_rules! display_pieces {
+    ($($t:ty),*) => {$(
+        impl Piece for $t {
+            fn put(&self, out: &mut String) {
+                // Writing to a `String` cannot fail.
+                let _ = write!(out, "{self}");
+            }
+        }
+    )*};
+}
+display_pieces!(f32, NaiveDate, Yen, Labels);
+
+impl<T: fmt::Display> Piece for Joined<'_, T> {
+    fn put(&self, out: &mut String) {
+        let _ = write!(out, "{self}");
+    }
+}
+
+/// A number with a fixed count of decimals, as `{:.2}` writes it.
+struct Fixed(f32, usize);
+
+impl Piece for Fixed {
+    fn put(&self, out: &mut String) {
+        let _ = write!(out, "{:.*}", self.1, self.0);
+    }
+}
+
 /// Which need terms a profile's text and proposal share, for naming the words.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct TextMatch {
@@ -54,16 +176,16 @@ impl NeedLabels {
                 None => (need.industry.clone(), need.industry.clone()),
             });
         let start_by = match need.apply_by {
-            Some(date) => (format!("応募締切 {date}"), format!("apply by {date}")),
-            None => (format!("本日 {}", q.today), format!("today {}", q.today)),
+            Some(date) => (text!("応募締切 ", date), text!("apply by ", date)),
+            None => (text!("本日 ", q.today), text!("today ", q.today)),
         };
         let (lo, hi) = (q.budget_min, q.budget_max);
         Self {
             industry,
             start_by,
             budget: (
-                format!("予算 月{}〜{}", yen_ja(lo), yen_ja(hi)),
-                format!("budget {}–{} a month", yen_en(lo), yen_en(hi)),
+                text!("予算 月", yen_ja(lo), "〜", yen_ja(hi)),
+                text!("budget ", yen_en(lo), "–", yen_en(hi), " a month"),
             ),
             themes: (
                 theme_labels(q.themes, true).to_string(),
@@ -116,23 +238,43 @@ fn skill_reasons(q: &NeedQuery<'_>, row: &RowRef<'_>) -> Vec<Reason> {
         let percent = (credit * 100.0).round();
         let reason = match which {
             None => Reason::new(
-                format!("{kind_ja} {name_ja}: 該当なし"),
-                format!("{kind_en} {name_en}: missing"),
+                text!(kind_ja, " ", name_ja, ": 該当なし"),
+                text!(kind_en, " ", name_en, ": missing"),
             ),
             Some(code) if Some(code_skill(code)) == requirement.skill => {
                 let level = code_level(code);
                 if level >= min {
                     Reason::new(
-                        format!("{kind_ja} {name_ja}: レベル{level} (要求{min})"),
-                        format!("{kind_en} {name_en}: level {level} (asked {min})"),
+                        text!(kind_ja, " ", name_ja, ": レベル", level, " (要求", min, ")"),
+                        text!(
+                            kind_en, " ", name_en, ": level ", level, " (asked ", min, ")"
+                        ),
                     )
                 } else {
                     Reason::new(
-                        format!(
-                            "{kind_ja} {name_ja}: レベル{level} (要求{min}) — 要求未満のため{percent}%評価"
+                        text!(
+                            kind_ja,
+                            " ",
+                            name_ja,
+                            ": レベル",
+                            level,
+                            " (要求",
+                            min,
+                            ") — 要求未満のため",
+                            percent,
+                            "%評価"
                         ),
-                        format!(
-                            "{kind_en} {name_en}: level {level} (asked {min}) — below the asked level, {percent}% credit"
+                        text!(
+                            kind_en,
+                            " ",
+                            name_en,
+                            ": level ",
+                            level,
+                            " (asked ",
+                            min,
+                            ") — below the asked level, ",
+                            percent,
+                            "% credit"
                         ),
                     )
                 }
@@ -142,11 +284,33 @@ fn skill_reasons(q: &NeedQuery<'_>, row: &RowRef<'_>) -> Vec<Reason> {
                 let (other_ja, other_en) = taxonomy::skill_by_id(code_skill(code))
                     .map_or(("?", "?"), |skill| (skill.ja, skill.en));
                 Reason::new(
-                    format!(
-                        "{kind_ja} {name_ja}: 関連スキル {other_ja} レベル{level} (要求{min}) で{percent}%評価"
+                    text!(
+                        kind_ja,
+                        " ",
+                        name_ja,
+                        ": 関連スキル ",
+                        other_ja,
+                        " レベル",
+                        level,
+                        " (要求",
+                        min,
+                        ") で",
+                        percent,
+                        "%評価"
                     ),
-                    format!(
-                        "{kind_en} {name_en}: related skill {other_en} at level {level} (asked {min}), {percent}% credit"
+                    text!(
+                        kind_en,
+                        " ",
+                        name_en,
+                        ": related skill ",
+                        other_en,
+                        " at level ",
+                        level,
+                        " (asked ",
+                        min,
+                        "), ",
+                        percent,
+                        "% credit"
                     ),
                 )
             }
@@ -163,22 +327,33 @@ fn motivation_reasons(q: &NeedQuery<'_>, row: &RowRef<'_>, text: &TextMatch) -> 
         let total = q.themes.count_ones();
         reasons.push(if common == 0 {
             Reason::new(
-                format!("共通テーマなし (募集のテーマ: {})", q.labels().themes.0),
-                format!(
-                    "No shared theme (the need's themes: {})",
-                    q.labels().themes.1
+                text!("共通テーマなし (募集のテーマ: ", q.labels().themes.0, ")"),
+                text!(
+                    "No shared theme (the need's themes: ",
+                    q.labels().themes.1,
+                    ")"
                 ),
             )
         } else {
             let shared = common.count_ones();
             Reason::new(
-                format!(
-                    "共通テーマ: {} ({shared}/{total})",
-                    theme_labels(common, true)
+                text!(
+                    "共通テーマ: ",
+                    theme_labels(common, true),
+                    " (",
+                    shared,
+                    "/",
+                    total,
+                    ")"
                 ),
-                format!(
-                    "Shared themes: {} ({shared} of {total})",
-                    theme_labels(common, false)
+                text!(
+                    "Shared themes: ",
+                    theme_labels(common, false),
+                    " (",
+                    shared,
+                    " of ",
+                    total,
+                    ")"
                 ),
             )
         });
@@ -203,13 +378,22 @@ fn motivation_reasons(q: &NeedQuery<'_>, row: &RowRef<'_>, text: &TextMatch) -> 
         let words = shared_words(&q.text.tokens, &q.text.token_keys, keys, 5);
         reasons.push(if similarity > 0.0 && !words.is_empty() {
             Reason::new(
-                format!(
-                    "{source_ja}と募集文の共通語: {} (類似度{similarity:.2})",
-                    Joined(&words, "、")
+                text!(
+                    source_ja,
+                    "と募集文の共通語: ",
+                    Joined(&words, "、"),
+                    " (類似度",
+                    Fixed(similarity, 2),
+                    ")"
                 ),
-                format!(
-                    "Words the {source_en} shares with the need: {} (similarity {similarity:.2})",
-                    Joined(&words, ", ")
+                text!(
+                    "Words the ",
+                    source_en,
+                    " shares with the need: ",
+                    Joined(&words, ", "),
+                    " (similarity ",
+                    Fixed(similarity, 2),
+                    ")"
                 ),
             )
         } else if text.has_proposal {
@@ -239,20 +423,17 @@ fn experience_reasons(q: &NeedQuery<'_>, row: &RowRef<'_>) -> Vec<Reason> {
     let mut reasons = Vec::with_capacity(3);
     reasons.push(match years {
         0 => Reason::new(
-            format!("{}の経験なし", label.ja),
-            format!("No experience as {}", label.en),
+            text!(label.ja, "の経験なし"),
+            text!("No experience as ", label.en),
         ),
         15 => Reason::new(
-            format!("{}の経験 15年以上", label.ja),
-            format!("15+ years as {}", label.en),
+            text!(label.ja, "の経験 15年以上"),
+            text!("15+ years as ", label.en),
         ),
-        1 => Reason::new(
-            format!("{}の経験 1年", label.ja),
-            format!("1 year as {}", label.en),
-        ),
+        1 => Reason::new(text!(label.ja, "の経験 1年"), text!("1 year as ", label.en)),
         years => Reason::new(
-            format!("{}の経験 {years}年", label.ja),
-            format!("{years} years as {}", label.en),
+            text!(label.ja, "の経験 ", years, "年"),
+            text!(years, " years as ", label.en),
         ),
     });
     if let (Some(known), Some((ja, en))) =
@@ -260,14 +441,11 @@ fn experience_reasons(q: &NeedQuery<'_>, row: &RowRef<'_>) -> Vec<Reason> {
     {
         reasons.push(if known > 0.0 {
             Reason::new(
-                format!("業界経験あり: {ja}"),
-                format!("Industry experience: {en}"),
+                text!("業界経験あり: ", ja),
+                text!("Industry experience: ", en),
             )
         } else {
-            Reason::new(
-                format!("業界経験なし: {ja}"),
-                format!("No experience in {en}"),
-            )
+            Reason::new(text!("業界経験なし: ", ja), text!("No experience in ", en))
         });
     }
     let style = row.s.style();
@@ -277,15 +455,19 @@ fn experience_reasons(q: &NeedQuery<'_>, row: &RowRef<'_>) -> Vec<Reason> {
         (" (不一致)", " (mismatch)")
     };
     reasons.push(Reason::new(
-        format!(
-            "関わり方: 募集は{}、本人は{}{mismatch_ja}",
+        text!(
+            "関わり方: 募集は",
             style_ja(q.style),
-            style_ja(style)
+            "、本人は",
+            style_ja(style),
+            mismatch_ja
         ),
-        format!(
-            "Style: need {}, professional {}{mismatch_en}",
+        text!(
+            "Style: need ",
             style_en(q.style),
-            style_en(style)
+            ", professional ",
+            style_en(style),
+            mismatch_en
         ),
     ));
     reasons
@@ -300,13 +482,25 @@ fn hours_reason(q: &NeedQuery<'_>, row: &RowRef<'_>) -> Reason {
         ("", "")
     };
     Reason::new(
-        format!(
-            "稼働: 月{hours}時間 (募集 月{}〜{}時間){below_ja}",
-            need.hours_min, need.hours_max
+        text!(
+            "稼働: 月",
+            hours,
+            "時間 (募集 月",
+            need.hours_min,
+            "〜",
+            need.hours_max,
+            "時間)",
+            below_ja
         ),
-        format!(
-            "Hours: {hours} a month (need {}–{}){below_en}",
-            need.hours_min, need.hours_max
+        text!(
+            "Hours: ",
+            hours,
+            " a month (need ",
+            need.hours_min,
+            "–",
+            need.hours_max,
+            ")",
+            below_en
         ),
     )
 }
@@ -322,13 +516,21 @@ fn availability_reasons(q: &NeedQuery<'_>, row: &RowRef<'_>) -> Vec<Reason> {
             let late = kernel::days_late(q, row);
             if late > 0 {
                 Reason::new(
-                    format!("開始可能日 {from} ({by_ja}) — {late}日遅れ"),
-                    format!("Available from {from} ({by_en}), {late} days late"),
+                    text!("開始可能日 ", from, " (", by_ja, ") — ", late, "日遅れ"),
+                    text!(
+                        "Available from ",
+                        from,
+                        " (",
+                        by_en,
+                        "), ",
+                        late,
+                        " days late"
+                    ),
                 )
             } else {
                 Reason::new(
-                    format!("開始可能日 {from} ({by_ja})"),
-                    format!("Available from {from} ({by_en})"),
+                    text!("開始可能日 ", from, " (", by_ja, ")"),
+                    text!("Available from ", from, " (", by_en, ")"),
                 )
             }
         }
@@ -341,25 +543,26 @@ fn availability_reasons(q: &NeedQuery<'_>, row: &RowRef<'_>) -> Vec<Reason> {
         Reason::new("面談可能な時間帯が未記入", "Meeting slots not given")
     } else if q.slots & offered == 0 {
         Reason::new(
-            format!(
-                "面談の時間帯が合いません (募集: {} / 本人: {})",
+            text!(
+                "面談の時間帯が合いません (募集: ",
                 q.labels().slots.0,
-                slot_labels(offered, true)
+                " / 本人: ",
+                slot_labels(offered, true),
+                ")"
             ),
-            format!(
-                "No meeting slot in common (need: {}; professional: {})",
+            text!(
+                "No meeting slot in common (need: ",
                 q.labels().slots.1,
-                slot_labels(offered, false)
+                "; professional: ",
+                slot_labels(offered, false),
+                ")"
             ),
         )
     } else {
         Reason::new(
-            format!(
-                "面談の時間帯が合う: {}",
-                slot_labels(q.slots & offered, true)
-            ),
-            format!(
-                "Meeting slots in common: {}",
+            text!("面談の時間帯が合う: ", slot_labels(q.slots & offered, true)),
+            text!(
+                "Meeting slots in common: ",
                 slot_labels(q.slots & offered, false)
             ),
         )
@@ -410,8 +613,8 @@ fn regional_reasons(q: &NeedQuery<'_>, row: &RowRef<'_>) -> Vec<Reason> {
             reasons.push(Reason { ja, en });
         }
         _ => reasons.push(Reason::new(
-            format!("{}とのつながりなし", need_prefecture.ja),
-            format!("No tie to {}", need_prefecture.en),
+            text!(need_prefecture.ja, "とのつながりなし"),
+            text!("No tie to ", need_prefecture.en),
         )),
     }
     let bonus = kernel::past_bonus(q, row);
@@ -430,13 +633,23 @@ fn regional_reasons(q: &NeedQuery<'_>, row: &RowRef<'_>) -> Vec<Reason> {
             .count();
         let plural = if count == 1 { "" } else { "s" };
         reasons.push(Reason::new(
-            format!(
-                "{}での過去の参画 {count}件 (+{bonus:.1})",
-                need_prefecture.ja
+            text!(
+                need_prefecture.ja,
+                "での過去の参画 ",
+                count,
+                "件 (+",
+                Fixed(bonus, 1),
+                ")"
             ),
-            format!(
-                "{count} earlier engagement{plural} in {} (+{bonus:.1})",
-                need_prefecture.en
+            text!(
+                count,
+                " earlier engagement",
+                plural,
+                " in ",
+                need_prefecture.en,
+                " (+",
+                Fixed(bonus, 1),
+                ")"
             ),
         ));
     }
@@ -451,24 +664,35 @@ fn work_style_reasons(q: &NeedQuery<'_>, row: &RowRef<'_>) -> Vec<Reason> {
 fn work_style_reasons_with(q: &NeedQuery<'_>, row: &RowRef<'_>, distance: bool) -> Vec<Reason> {
     let theirs = row.s.work_style();
     let mut reasons = vec![Reason::new(
-        format!(
-            "働き方: 募集は{}、本人は{}",
+        text!(
+            "働き方: 募集は",
             work_style_ja(q.work_style),
+            "、本人は",
             work_style_ja(theirs)
         ),
-        format!(
-            "Work style: need {}, professional {}",
+        text!(
+            "Work style: need ",
             work_style_en(q.work_style),
+            ", professional ",
             work_style_en(theirs)
         ),
     )];
     if q.visits > 0 {
         let offered = row.s.max_visits;
         reasons.push(Reason::new(
-            format!("訪問: 月{}回の依頼に対し月{offered}回まで可", q.visits),
-            format!(
-                "Visits: {} a month asked, up to {offered} offered",
-                q.visits
+            text!(
+                "訪問: 月",
+                q.visits,
+                "回の依頼に対し月",
+                offered,
+                "回まで可"
+            ),
+            text!(
+                "Visits: ",
+                q.visits,
+                " a month asked, up to ",
+                offered,
+                " offered"
             ),
         ));
     }
@@ -481,16 +705,16 @@ fn work_style_reasons_with(q: &NeedQuery<'_>, row: &RowRef<'_>, distance: bool) 
                 "Home unknown (counted as far)",
             ),
             Some(home) if distance >= 1.0 => Reason::new(
-                format!("居住地 {}: 募集と同じ都道府県", home.ja),
-                format!("Lives in {}: the need's prefecture", home.en),
+                text!("居住地 ", home.ja, ": 募集と同じ都道府県"),
+                text!("Lives in ", home.en, ": the need's prefecture"),
             ),
             Some(home) if distance > 0.75 => Reason::new(
-                format!("居住地 {}: 近隣", home.ja),
-                format!("Lives in {}: nearby", home.en),
+                text!("居住地 ", home.ja, ": 近隣"),
+                text!("Lives in ", home.en, ": nearby"),
             ),
             Some(home) => Reason::new(
-                format!("居住地 {}: 遠方", home.ja),
-                format!("Lives in {}: far away", home.en),
+                text!("居住地 ", home.ja, ": 遠方"),
+                text!("Lives in ", home.en, ": far away"),
             ),
         });
     }
@@ -517,35 +741,54 @@ fn compensation_reasons(q: &NeedQuery<'_>, row: &RowRef<'_>) -> Vec<Reason> {
     let (budget_ja, budget_en) = &q.labels().budget;
     vec![if minimum == 0 {
         Reason::new(
-            format!("報酬: 希望下限なし ({budget_ja})"),
-            format!("Pay: no minimum ({budget_en})"),
+            text!("報酬: 希望下限なし (", budget_ja, ")"),
+            text!("Pay: no minimum (", budget_en, ")"),
         )
     } else if minimum <= lo {
         Reason::new(
-            format!("報酬: 希望下限 月{} ({budget_ja}の範囲内)", yen_ja(minimum)),
-            format!(
-                "Pay: minimum {} a month, within the {budget_en}",
-                yen_en(minimum)
+            text!(
+                "報酬: 希望下限 月",
+                yen_ja(minimum),
+                " (",
+                budget_ja,
+                "の範囲内)"
+            ),
+            text!(
+                "Pay: minimum ",
+                yen_en(minimum),
+                " a month, within the ",
+                budget_en
             ),
         )
     } else if minimum <= hi {
         Reason::new(
-            format!("報酬: 希望下限 月{} ({budget_ja}の上寄り)", yen_ja(minimum)),
-            format!(
-                "Pay: minimum {} a month, in the upper part of the {budget_en}",
-                yen_en(minimum)
+            text!(
+                "報酬: 希望下限 月",
+                yen_ja(minimum),
+                " (",
+                budget_ja,
+                "の上寄り)"
+            ),
+            text!(
+                "Pay: minimum ",
+                yen_en(minimum),
+                " a month, in the upper part of the ",
+                budget_en
             ),
         )
     } else {
         Reason::new(
-            format!(
-                "報酬: 希望下限 月{} (予算上限 月{}を超過)",
+            text!(
+                "報酬: 希望下限 月",
                 yen_ja(minimum),
-                yen_ja(hi)
+                " (予算上限 月",
+                yen_ja(hi),
+                "を超過)"
             ),
-            format!(
-                "Pay: minimum {} a month, above the budget's {}",
+            text!(
+                "Pay: minimum ",
                 yen_en(minimum),
+                " a month, above the budget's ",
                 yen_en(hi)
             ),
         )
@@ -579,13 +822,23 @@ pub(crate) fn preference_reasons(
             } else {
                 let shared = common.count_ones();
                 Reason::new(
-                    format!(
-                        "関心テーマと一致: {} ({shared}/{total})",
-                        theme_labels(common, true)
+                    text!(
+                        "関心テーマと一致: ",
+                        theme_labels(common, true),
+                        " (",
+                        shared,
+                        "/",
+                        total,
+                        ")"
                     ),
-                    format!(
-                        "Matches their themes: {} ({shared} of {total})",
-                        theme_labels(common, false)
+                    text!(
+                        "Matches their themes: ",
+                        theme_labels(common, false),
+                        " (",
+                        shared,
+                        " of ",
+                        total,
+                        ")"
                     ),
                 )
             }]
@@ -849,6 +1102,36 @@ mod tests {
     use super::*;
 
     #[test]
+    fn text_writes_what_format_writes() {
+        let date = NaiveDate::from_ymd_opt(2027, 1, 31).unwrap();
+        let label = String::from("塩尻");
+        assert_eq!(
+            text!("月", 0u8, "〜", 255u8, "時間", &label),
+            format!("月{}〜{}時間{label}", 0u8, 255u8)
+        );
+        assert_eq!(
+            text!(u32::MAX, " ", -42i32, " ", i64::MIN, " ", 1_000_000usize),
+            format!("{} {} {} {}", u32::MAX, -42i32, i64::MIN, 1_000_000usize)
+        );
+        assert_eq!(
+            text!(
+                date,
+                " ",
+                Fixed(0.125, 2),
+                " ",
+                Fixed(0.75, 1),
+                " ",
+                50.0f32
+            ),
+            format!("{date} {:.2} {:.1} {}", 0.125f32, 0.75f32, 50.0f32)
+        );
+        assert_eq!(
+            text!(yen_ja(50_000), " ", Joined(&["a", "b"], "、")),
+            "5万円 a、b"
+        );
+    }
+
+    #[test]
     fn yen_reads_naturally() {
         assert_eq!(yen_ja(50_000).to_string(), "5万円");
         assert_eq!(yen_ja(100_000).to_string(), "10万円");
@@ -892,7 +1175,7 @@ mod tests {
         let themes = taxonomy::themes();
         assert_eq!(
             theme_labels(0b11, true).to_string(),
-            format!("{}、{}", themes[0].ja, themes[1].ja)
+            text!(themes[0].ja, "、", themes[1].ja)
         );
     }
 
