@@ -1,7 +1,8 @@
 //! The `musubi` binary: parse the command line and hand over to the library.
 
-/// mimalloc: a request makes and drops many small strings (reasons, JSON), which
-/// it serves faster than the system allocator.
+/// mimalloc (the default `mimalloc` feature): a request makes and drops many small
+/// strings (reasons, JSON), which it serves faster than the system allocator.
+#[cfg(feature = "mimalloc")]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
