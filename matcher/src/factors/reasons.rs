@@ -6,7 +6,7 @@
 
 use std::fmt::{self, Write as _};
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 use crate::model::{MeetingSlot, Style, WorkStyle};
 use crate::taxonomy;
@@ -123,7 +123,53 @@ macro_rules! display_pieces {
         }
     )*};
 }
-display_pieces!(f32, NaiveDate, Yen, Labels);
+display_pieces!(f32);
+
+impl Piece for NaiveDate {
+    /// `2027-01-31`, as the date's `Display` writes it.
+    fn put(&self, out: &mut String) {
+        let year = self.year();
+        if !(1000..=9999).contains(&year) {
+            let _ = write!(out, "{self}");
+            return;
+        }
+        put_decimal(out, year.unsigned_abs().into());
+        for part in [self.month(), self.day()] {
+            out.push('-');
+            if part < 10 {
+                out.push('0');
+            }
+            put_decimal(out, part.into());
+        }
+    }
+}
+
+impl Piece for Yen {
+    fn put(&self, out: &mut String) {
+        let amount = self.amount;
+        if !self.japanese {
+            out.push('¥');
+            put_grouped(out, amount);
+        } else if amount >= 10_000 && amount.is_multiple_of(10_000) {
+            put_decimal(out, (amount / 10_000).into());
+            out.push_str("万円");
+        } else {
+            put_grouped(out, amount);
+            out.push('円');
+        }
+    }
+}
+
+impl Piece for Labels {
+    fn put(&self, out: &mut String) {
+        for (i, label) in self.labels[..self.len].iter().enumerate() {
+            if i > 0 {
+                out.push_str(self.separator);
+            }
+            out.push_str(label);
+        }
+    }
+}
 
 impl<T: fmt::Display> Piece for Joined<'_, T> {
     fn put(&self, out: &mut String) {
@@ -989,7 +1035,9 @@ impl Labels {
 
 impl fmt::Display for Labels {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        Joined(&self.labels[..self.len], self.separator).fmt(f)
+        let mut text = String::new();
+        self.put(&mut text);
+        f.write_str(&text)
     }
 }
 
@@ -1050,41 +1098,30 @@ pub(crate) struct Yen {
 
 impl fmt::Display for Yen {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let amount = self.amount;
-        if !self.japanese {
-            return write!(f, "¥{}", Grouped(amount));
-        }
-        if amount >= 10_000 && amount.is_multiple_of(10_000) {
-            write!(f, "{}万円", amount / 10_000)
-        } else {
-            write!(f, "{}円", Grouped(amount))
-        }
+        let mut text = String::new();
+        self.put(&mut text);
+        f.write_str(&text)
     }
 }
 
-/// Digits in groups of three (`1,234,567`).
-struct Grouped(u32);
-
-impl fmt::Display for Grouped {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut digits = [0u8; 10];
-        let mut len = 0;
-        let mut rest = self.0;
-        loop {
-            digits[len] = b'0' + (rest % 10) as u8;
-            len += 1;
-            rest /= 10;
-            if rest == 0 {
-                break;
-            }
+/// Appends `n` with its digits in groups of three (`1,234,567`).
+fn put_grouped(out: &mut String, n: u32) {
+    let mut digits = [0u8; 10];
+    let mut len = 0;
+    let mut rest = n;
+    loop {
+        digits[len] = b'0' + (rest % 10) as u8;
+        len += 1;
+        rest /= 10;
+        if rest == 0 {
+            break;
         }
-        for i in (0..len).rev() {
-            if i + 1 < len && (i + 1).is_multiple_of(3) {
-                f.write_str(",")?;
-            }
-            f.write_char(char::from(digits[i]))?;
+    }
+    for i in (0..len).rev() {
+        if i + 1 < len && (i + 1).is_multiple_of(3) {
+            out.push(',');
         }
-        Ok(())
+        out.push(char::from(digits[i]));
     }
 }
 
@@ -1129,6 +1166,10 @@ mod tests {
             text!(yen_ja(50_000), " ", Joined(&["a", "b"], "、")),
             "5万円 a、b"
         );
+        let early = NaiveDate::from_ymd_opt(2027, 3, 5).unwrap();
+        let ancient = NaiveDate::from_ymd_opt(987, 12, 25).unwrap();
+        assert_eq!(text!(early, " ", ancient), "2027-03-05 0987-12-25");
+        assert_eq!(text!(early), early.to_string());
     }
 
     #[test]

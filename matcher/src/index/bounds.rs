@@ -797,7 +797,7 @@ mod tests {
         };
         let mut pairs: Vec<Pair> = (0..5_000u32)
             .map(|row| {
-                let bound = (next() % 600) as i16 * 97 - 29_000;
+                let bound = ((next() % 600) as i32 * 97 - 29_000) as i16;
                 Pair::new(bound, (next() % 16) as usize, row)
             })
             .collect();

@@ -647,6 +647,33 @@ mod tests {
     }
 
     #[test]
+    fn runs_of_small_steps_are_visited_as_encoded() {
+        // Steps of 1 to 63 (one byte each) in long runs, broken by a tf above one
+        // and a step of two bytes, and lists of every length up to the run.
+        let mut terms = Vec::new();
+        let mut id = 0u32;
+        for n in 0..200u32 {
+            id += 1 + (n * 37) % 63;
+            if n % 11 == 5 {
+                id += 100;
+            }
+            terms.push((id, if n % 7 == 3 { 2 } else { 1 }));
+        }
+        for len in [0, 1, 3, 4, 5, 8, 9, 200] {
+            let list = &terms[..len];
+            let mut corpus = Corpus::default();
+            encode_forward(list, &mut corpus.forward);
+            corpus.forward_start.push(0);
+            let mut seen = Vec::new();
+            corpus.visit_forward(0, |id, tf| {
+                seen.push((id, tf));
+                true
+            });
+            assert_eq!(seen, list);
+        }
+    }
+
+    #[test]
     fn forward_lists_round_trip() {
         let terms = [(0u32, 1u16), (7, 3), (300, 1)];
         let mut bytes = Vec::new();
