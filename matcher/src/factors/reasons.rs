@@ -70,6 +70,19 @@ impl Piece for String {
     }
 }
 
+/// Pieces written one after the other (a lead several reasons share).
+impl<A: Piece, B: Piece, C: Piece> Piece for (A, B, C) {
+    fn put(&self, out: &mut String) {
+        self.0.put(out);
+        self.1.put(out);
+        self.2.put(out);
+    }
+
+    fn size(&self) -> usize {
+        self.0.size() + self.1.size() + self.2.size()
+    }
+}
+
 /// Appends `n` in decimal.
 fn put_decimal(out: &mut String, mut n: u64) {
     let mut digits = [0u8; 20];
@@ -279,29 +292,24 @@ fn skill_reasons(q: &NeedQuery<'_>, row: &RowRef<'_>) -> Vec<Reason> {
             Some(skill) => (skill.ja, skill.en),
             None => (asked.skill.as_str(), asked.skill.as_str()),
         };
+        // `必須スキル デジタルマーケティング`, what each of its reasons starts with.
+        let (lead_ja, lead_en) = ((kind_ja, " ", name_ja), (kind_en, " ", name_en));
         let (credit, which) = kernel::requirement_credit(q, r, row);
         let min = asked.min_level;
         let percent = (credit * 100.0).round();
         let reason = match which {
-            None => Reason::new(
-                text!(kind_ja, " ", name_ja, ": 該当なし"),
-                text!(kind_en, " ", name_en, ": missing"),
-            ),
+            None => Reason::new(text!(lead_ja, ": 該当なし"), text!(lead_en, ": missing")),
             Some(code) if Some(code_skill(code)) == requirement.skill => {
                 let level = code_level(code);
                 if level >= min {
                     Reason::new(
-                        text!(kind_ja, " ", name_ja, ": レベル", level, " (要求", min, ")"),
-                        text!(
-                            kind_en, " ", name_en, ": level ", level, " (asked ", min, ")"
-                        ),
+                        text!(lead_ja, ": レベル", level, " (要求", min, ")"),
+                        text!(lead_en, ": level ", level, " (asked ", min, ")"),
                     )
                 } else {
                     Reason::new(
                         text!(
-                            kind_ja,
-                            " ",
-                            name_ja,
+                            lead_ja,
                             ": レベル",
                             level,
                             " (要求",
@@ -311,9 +319,7 @@ fn skill_reasons(q: &NeedQuery<'_>, row: &RowRef<'_>) -> Vec<Reason> {
                             "%評価"
                         ),
                         text!(
-                            kind_en,
-                            " ",
-                            name_en,
+                            lead_en,
                             ": level ",
                             level,
                             " (asked ",
@@ -331,9 +337,7 @@ fn skill_reasons(q: &NeedQuery<'_>, row: &RowRef<'_>) -> Vec<Reason> {
                     .map_or(("?", "?"), |skill| (skill.ja, skill.en));
                 Reason::new(
                     text!(
-                        kind_ja,
-                        " ",
-                        name_ja,
+                        lead_ja,
                         ": 関連スキル ",
                         other_ja,
                         " レベル",
@@ -345,9 +349,7 @@ fn skill_reasons(q: &NeedQuery<'_>, row: &RowRef<'_>) -> Vec<Reason> {
                         "%評価"
                     ),
                     text!(
-                        kind_en,
-                        " ",
-                        name_en,
+                        lead_en,
                         ": related skill ",
                         other_en,
                         " at level ",
@@ -381,27 +383,7 @@ fn motivation_reasons(q: &NeedQuery<'_>, row: &RowRef<'_>, text: &TextMatch) -> 
                 ),
             )
         } else {
-            let shared = common.count_ones();
-            Reason::new(
-                text!(
-                    "共通テーマ: ",
-                    theme_labels(common, true),
-                    " (",
-                    shared,
-                    "/",
-                    total,
-                    ")"
-                ),
-                text!(
-                    "Shared themes: ",
-                    theme_labels(common, false),
-                    " (",
-                    shared,
-                    " of ",
-                    total,
-                    ")"
-                ),
-            )
+            shared_themes(("共通テーマ: ", "Shared themes: "), common, total)
         });
     }
     if q.text.has_text() {
@@ -461,6 +443,32 @@ fn motivation_reasons(q: &NeedQuery<'_>, row: &RowRef<'_>, text: &TextMatch) -> 
         ));
     }
     reasons
+}
+
+/// The themes in `common` after `lead` (`(ja, en)`), and how many of `total`:
+/// `共通テーマ: 地域活性化 (1/2)`.
+fn shared_themes(lead: (&str, &str), common: u32, total: u32) -> Reason {
+    let shared = common.count_ones();
+    Reason::new(
+        text!(
+            lead.0,
+            theme_labels(common, true),
+            " (",
+            shared,
+            "/",
+            total,
+            ")"
+        ),
+        text!(
+            lead.1,
+            theme_labels(common, false),
+            " (",
+            shared,
+            " of ",
+            total,
+            ")"
+        ),
+    )
 }
 
 fn experience_reasons(q: &NeedQuery<'_>, row: &RowRef<'_>) -> Vec<Reason> {
@@ -866,26 +874,10 @@ pub(crate) fn preference_reasons(
                     "The need touches none of their themes",
                 )
             } else {
-                let shared = common.count_ones();
-                Reason::new(
-                    text!(
-                        "関心テーマと一致: ",
-                        theme_labels(common, true),
-                        " (",
-                        shared,
-                        "/",
-                        total,
-                        ")"
-                    ),
-                    text!(
-                        "Matches their themes: ",
-                        theme_labels(common, false),
-                        " (",
-                        shared,
-                        " of ",
-                        total,
-                        ")"
-                    ),
+                shared_themes(
+                    ("関心テーマと一致: ", "Matches their themes: "),
+                    common,
+                    total,
                 )
             }]
         }

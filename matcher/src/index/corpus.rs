@@ -615,6 +615,20 @@ mod tests {
         assert_eq!(decoded, rows);
     }
 
+    /// What `visit_forward` visits of a corpus whose one forward list is `terms`,
+    /// stopping after `most` entries.
+    fn visited(terms: &[(u32, u16)], most: usize) -> Vec<(u32, u16)> {
+        let mut corpus = Corpus::default();
+        encode_forward(terms, &mut corpus.forward);
+        corpus.forward_start.push(0);
+        let mut seen = Vec::new();
+        corpus.visit_forward(0, |id, tf| {
+            seen.push((id, tf));
+            seen.len() < most
+        });
+        seen
+    }
+
     #[test]
     fn forward_lists_are_visited_as_encoded() {
         // Id steps of one, two and three bytes, tfs of one and two bytes, and a
@@ -629,21 +643,8 @@ mod tests {
             (20_002, 1),
             (2_000_000, 4),
         ];
-        let mut corpus = Corpus::default();
-        encode_forward(&terms, &mut corpus.forward);
-        corpus.forward_start.push(0);
-        let mut seen = Vec::new();
-        corpus.visit_forward(0, |id, tf| {
-            seen.push((id, tf));
-            true
-        });
-        assert_eq!(seen, terms);
-        let mut first_two = Vec::new();
-        corpus.visit_forward(0, |id, tf| {
-            first_two.push((id, tf));
-            first_two.len() < 2
-        });
-        assert_eq!(first_two, terms[..2]);
+        assert_eq!(visited(&terms, usize::MAX), terms);
+        assert_eq!(visited(&terms, 2), terms[..2]);
     }
 
     #[test]
@@ -660,16 +661,7 @@ mod tests {
             terms.push((id, if n % 7 == 3 { 2 } else { 1 }));
         }
         for len in [0, 1, 3, 4, 5, 8, 9, 200] {
-            let list = &terms[..len];
-            let mut corpus = Corpus::default();
-            encode_forward(list, &mut corpus.forward);
-            corpus.forward_start.push(0);
-            let mut seen = Vec::new();
-            corpus.visit_forward(0, |id, tf| {
-                seen.push((id, tf));
-                true
-            });
-            assert_eq!(seen, list);
+            assert_eq!(visited(&terms[..len], usize::MAX), terms[..len]);
         }
     }
 
