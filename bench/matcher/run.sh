@@ -38,58 +38,12 @@ say() { printf '== %s\n' "$*" >&2; }
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/musubi-matcher-bench.XXXXXX")"
 chmod 755 "$work"
-pgdir="" pg_user="" pg_url="" schema=""
+schema=""
 
 # ------------------------------------------------------------------ PostgreSQL
 
-# A PostgreSQL program: from PATH, else the newest /usr/lib/postgresql/*/bin.
-pg_bin() {
-    local dir
-    if command -v "$1" >/dev/null 2>&1; then command -v "$1"; return; fi
-    dir=$(printf '%s\n' /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
-    if [[ -n "$dir" && -x "$dir/$1" ]]; then echo "$dir/$1"; return; fi
-    return 1
-}
-
-ensure_pg_installed() {
-    pg_bin initdb >/dev/null && pg_bin pg_ctl >/dev/null && pg_bin psql >/dev/null && return
-    if [[ $EUID -ne 0 ]]; then
-        say "PostgreSQL (initdb, pg_ctl, psql) not found; install it or set DATABASE_URL"
-        exit 1
-    fi
-    say "installing PostgreSQL from Debian's packages"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq </dev/null
-    apt-get install -y -qq --no-install-recommends postgresql </dev/null >/dev/null
-}
-
-answers() {
-    [[ "$1" == postgres://* || "$1" == postgresql://* ]] || return 1
-    PGCONNECT_TIMEOUT=5 "$(pg_bin psql)" "$1" -XtAqw -c 'select 1' >/dev/null 2>&1
-}
-
-runas() { if [[ -n "$pg_user" ]]; then runuser -u "$pg_user" -- "$@"; else "$@"; fi; }
-
-start_throwaway() {
-    if [[ $EUID -eq 0 ]]; then
-        pg_user=postgres
-        id -u "$pg_user" >/dev/null 2>&1 || pg_user=musubi-pg
-        id -u "$pg_user" >/dev/null 2>&1 ||
-            useradd --system --no-create-home --shell /usr/sbin/nologin "$pg_user"
-    fi
-    pgdir=$(mktemp -d /tmp/musubi-bench-pg.XXXXXX)
-    [[ -z "$pg_user" ]] || chown "$pg_user" "$pgdir"
-    runas "$(pg_bin initdb)" -D "$pgdir/data" -U postgres --auth=trust -E UTF8 \
-        --locale=C >"$pgdir/initdb.log" 2>&1 || { cat "$pgdir/initdb.log" >&2; exit 1; }
-    local port=55531
-    while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
-    runas "$(pg_bin pg_ctl)" -D "$pgdir/data" -l "$pgdir/server.log" -w -t 60 \
-        -o "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories=$pgdir" \
-        -o "-c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null ||
-        { cat "$pgdir/server.log" >&2; exit 1; }
-    pg_url="postgres://postgres@127.0.0.1:$port/postgres"
-    say "PostgreSQL: throw-away cluster on port $port (removed on exit)"
-}
+# shellcheck source=scripts/postgres.sh
+source "$root/scripts/postgres.sh"
 
 cleanup() {
     if [[ -n "$schema" && -n "$pg_url" ]]; then
@@ -97,10 +51,7 @@ cleanup() {
             -c "DROP SCHEMA IF EXISTS $schema CASCADE" \
             >/dev/null 2>&1 || true
     fi
-    if [[ -n "$pgdir" ]]; then
-        runas "$(pg_bin pg_ctl)" -D "$pgdir/data" -m immediate stop >/dev/null 2>&1 || true
-        rm -rf "$pgdir"
-    fi
+    pg_stop_throwaway
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -129,16 +80,13 @@ timeout "$limit" "$dataset" export "$work/data" "$profiles"
 pg_bin psql >/dev/null 2>&1 || ensure_pg_installed
 for candidate in "${DATABASE_URL:-}" "${LOCAL_PG_URL-postgres://postgres@127.0.0.1:5432/test}"; do
     [[ -n "$candidate" ]] || continue
-    if answers "$candidate"; then
+    if pg_answers "$candidate"; then
         pg_url=$candidate
-        say "PostgreSQL: $(sed -E 's#(://[^:/@]+):[^@]*@#\1:***@#' <<<"$pg_url")"
+        say "PostgreSQL: $(redact "$pg_url")"
         break
     fi
 done
-if [[ -z "$pg_url" ]]; then
-    ensure_pg_installed
-    start_throwaway
-fi
+[[ -n "$pg_url" ]] || pg_start_throwaway ""
 psql_bin="$(pg_bin psql)"
 schema="musubi_bench_$$"
 # Every statement in the schema of this run, and none allowed to hang.
