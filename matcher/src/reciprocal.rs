@@ -91,25 +91,9 @@ pub struct Preference {
 
 impl Preference {
     pub(crate) fn build(q: &NeedQuery<'_>, row: &RowRef<'_>) -> Self {
-        let scores = kernel::preference_scores(q, row);
-        let aspects = Aspect::ALL
-            .iter()
-            .enumerate()
-            .map(|(i, &aspect)| AspectScore {
-                aspect,
-                score: scores[i],
-                weight: PREFERENCE_WEIGHTS[i],
-                reasons: reasons::preference_reasons(i, q, row),
-            })
-            .collect();
-        Self {
-            total: kernel::weighted_total(&PREFERENCE_WEIGHTS, &scores),
-            aspects,
-        }
+        Self::with_reasons(q, row, |aspect| reasons::preference_reasons(aspect, q, row))
     }
-}
 
-impl Preference {
     /// [`build`](Self::build) beside the need's side of the same pair: the reasons
     /// both sides give in the same words (pay, hours, region) are taken from
     /// `explanation` instead of being written again.
@@ -118,7 +102,6 @@ impl Preference {
         row: &RowRef<'_>,
         explanation: &Explanation,
     ) -> Self {
-        let scores = kernel::preference_scores(q, row);
         let shared = |aspect: usize| -> Option<Vec<Reason>> {
             let reasons = |factor: Factor| explanation.factor(factor).map(|f| &f.reasons);
             match aspect {
@@ -131,6 +114,18 @@ impl Preference {
                 _ => None,
             }
         };
+        Self::with_reasons(q, row, |aspect| {
+            shared(aspect).unwrap_or_else(|| reasons::preference_reasons(aspect, q, row))
+        })
+    }
+
+    /// The aspects' scores, each with the reasons `reasons_of(aspect index)` gives.
+    fn with_reasons(
+        q: &NeedQuery<'_>,
+        row: &RowRef<'_>,
+        mut reasons_of: impl FnMut(usize) -> Vec<Reason>,
+    ) -> Self {
+        let scores = kernel::preference_scores(q, row);
         let aspects = Aspect::ALL
             .iter()
             .enumerate()
@@ -138,7 +133,7 @@ impl Preference {
                 aspect,
                 score: scores[i],
                 weight: PREFERENCE_WEIGHTS[i],
-                reasons: shared(i).unwrap_or_else(|| reasons::preference_reasons(i, q, row)),
+                reasons: reasons_of(i),
             })
             .collect();
         Self {
