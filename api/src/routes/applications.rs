@@ -146,7 +146,7 @@ pub async fn apply(
 ) -> ApiResult<HttpResponse> {
     caller.require(AccountRole::Professional)?;
     let mut errors = Errors::default();
-    errors.text("message", &request.message, 1, 4_000);
+    errors.lines("message", &request.message, 1, 4_000);
     errors.finish()?;
     let (need, _organization) = visible_need(&state, Some(&caller), id.into_inner()).await?;
     if need.status != "open" {
