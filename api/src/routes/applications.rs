@@ -191,6 +191,7 @@ pub struct ApplicationsQuery {
 #[utoipa::path(tag = "applications", security(("bearer" = [])), params(ApplicationsQuery), responses(
     (status = 200, body = Page<ApplicationView>),
     (status = 401, body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 422, body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 #[get("/applications")]
 pub async fn list_applications(
