@@ -188,7 +188,7 @@ async fn an_old_account_whose_address_cannot_be_mailed_is_still_introduced_and_i
 
     // The SME's side arrives; the unmailable one is dead at once, with the reason.
     let received = smtp.wait_for(1, Duration::from_secs(30)).await;
-    assert_eq!(received[0].rcpt_to, [sme.email.clone()]);
+    assert_eq!(received[0].rcpt_to, std::slice::from_ref(&sme.email));
     let rows = row::Entity::find()
         .filter(row::Column::ToAddress.eq("<odd@example.jp>"))
         .all(&app.db)
