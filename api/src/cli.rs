@@ -8,7 +8,7 @@ use crate::{
     auth::{AccountRole, password},
     config::{Secret, Settings},
     db,
-    domain::text::parse_email,
+    domain::text::{EmailAddress, SingleLine},
     repo,
     startup::Application,
 };
@@ -123,6 +123,11 @@ async fn run_admin(settings: &Settings, admin: Admin) -> anyhow::Result<()> {
             let prefecture = musubi_matcher::taxonomy::prefecture(&prefecture)
                 .with_context(|| format!("unknown prefecture {prefecture:?}; use e.g. 長野県"))?;
             let city = city.unwrap_or_else(|| name.clone());
+            // A region's name signs every email: one line, like every name.
+            SingleLine::parse(name.trim(), 1, 100)
+                .map_err(|message| anyhow::anyhow!("--name {message}"))?;
+            SingleLine::parse(city.trim(), 1, 100)
+                .map_err(|message| anyhow::anyhow!("--city {message}"))?;
             let region = repo::regions::insert(&db, name.trim(), prefecture.ja, city.trim())
                 .await
                 .map_err(|error| {
@@ -142,8 +147,12 @@ async fn run_admin(settings: &Settings, admin: Admin) -> anyhow::Result<()> {
             display_name,
             region,
         } => {
-            let email = parse_email(&email)
-                .with_context(|| format!("{email:?} is not an email address"))?;
+            let email = String::from(
+                EmailAddress::parse(&email)
+                    .map_err(|message| anyhow::anyhow!("--email {email:?} {message}"))?,
+            );
+            SingleLine::parse(&display_name, 1, 100)
+                .map_err(|message| anyhow::anyhow!("--display-name {message}"))?;
             let region = match uuid::Uuid::parse_str(&region) {
                 Ok(id) => repo::regions::by_id(&db, id).await?,
                 Err(_) => repo::regions::all(&db)

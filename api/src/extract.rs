@@ -142,8 +142,21 @@ impl<T: DeserializeOwned> FromRequest for Query<T> {
     }
 }
 
-/// Parses a query string; a bad value names its parameter.
+/// Parses a query string; a bad value names its parameter. No parameter may hold a
+/// control character (a NUL would otherwise reach the database, which PostgreSQL refuses
+/// with a 500): every value is one line of text under the one rule of
+/// [`SingleLine`](crate::domain::text::SingleLine).
 pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
+    let refused: Vec<FieldError> = url_pairs(query.as_bytes())
+        .filter_map(|(name, value)| {
+            let message = crate::domain::text::SingleLine::parse(&value, 0, usize::MAX).err()?;
+            let name = crate::domain::text::SingleLine::neutralise(&name);
+            Some(FieldError::new(name, message))
+        })
+        .collect();
+    if !refused.is_empty() {
+        return Err(ApiError::Validation(refused));
+    }
     let deserializer = serde_urlencoded::Deserializer::new(url_pairs(query.as_bytes()));
     serde_path_to_error::deserialize(deserializer).map_err(|error| {
         let path = error.path().to_string();
@@ -204,6 +217,24 @@ mod tests {
             (ok.role, ok.limit),
             (Some(musubi_matcher::Role::Cmo), Some(5))
         );
+    }
+
+    #[test]
+    fn a_control_character_in_a_query_value_names_its_parameter() {
+        for query in [
+            "q=a%00b",
+            "q=a%0D%0Ab",
+            "q=a%09b",
+            "q=%E2%80%AE",
+            "cursor=%7F",
+        ] {
+            let error =
+                parse_query::<std::collections::HashMap<String, String>>(query).unwrap_err();
+            let name = query.split('=').next().unwrap();
+            assert_eq!(field_of(error), name, "{query}");
+        }
+        let ok: std::collections::HashMap<String, String> = parse_query("q=漆器%20EC").unwrap();
+        assert_eq!(ok["q"], "漆器 EC");
     }
 
     fn field_of(error: ApiError) -> String {

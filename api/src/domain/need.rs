@@ -176,9 +176,9 @@ impl NeedInput {
     /// Checks every rule, resolving skill and theme synonyms to their keys.
     pub fn validate(mut self) -> Result<Self, ApiError> {
         let mut errors = Errors::default();
-        errors.text("title", &self.title, 1, 200);
-        errors.text("description", &self.description, 1, 10_000);
-        errors.text("goal", &self.goal, 0, 2_000);
+        errors.line("title", &self.title, 1, 200);
+        errors.lines("description", &self.description, 1, 10_000);
+        errors.lines("goal", &self.goal, 0, 2_000);
 
         if self.skills.len() > 30 {
             errors.add("skills", "at most 30 skills");

@@ -160,9 +160,9 @@ impl ProfileInput {
     /// Checks every rule and canonicalises keys and prefecture names.
     pub fn validate(mut self) -> Result<Self, ApiError> {
         let mut errors = Errors::default();
-        errors.text("headline", &self.headline, 1, 200);
-        errors.text("bio", &self.bio, 0, 10_000);
-        errors.text("motivation", &self.motivation, 0, 4_000);
+        errors.line("headline", &self.headline, 1, 200);
+        errors.lines("bio", &self.bio, 0, 10_000);
+        errors.lines("motivation", &self.motivation, 0, 4_000);
         if self.skills.len() > 50 {
             errors.add("skills", "at most 50 skills");
         }
@@ -211,7 +211,7 @@ impl ProfileInput {
             31,
         );
         resolve_prefecture("home.prefecture", &mut self.home.prefecture, &mut errors);
-        errors.text("home.city", &self.home.city, 0, 100);
+        errors.line("home.city", &self.home.city, 0, 100);
         if self.ties.len() > 20 {
             errors.add("ties", "at most 20 ties");
         }
@@ -221,7 +221,7 @@ impl ProfileInput {
                 &mut tie.prefecture,
                 &mut errors,
             );
-            errors.text(&format!("ties[{i}].city"), &tie.city, 0, 100);
+            errors.line(&format!("ties[{i}].city"), &tie.city, 0, 100);
         }
         dedup(&mut self.meeting_slots);
         errors.finish()?;

@@ -4,8 +4,6 @@
 //! written atomically with the change that causes it: a rolled-back change sends
 //! nothing, and a committed one is delivered even if the process dies the next moment.
 
-use std::str::FromStr;
-
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 use sea_orm::{
@@ -18,6 +16,7 @@ use uuid::Uuid;
 
 use super::{ics, templates::Rendered};
 use crate::{
+    domain::text::EmailAddress,
     entities::outbox,
     repo::{new_id, now},
     routes::PageRequest,
@@ -202,18 +201,28 @@ impl NewEmail {
 }
 
 /// Writes an email to the outbox and returns its id. Pass the transaction of the change
-/// that causes the email. An address that cannot be mailed is refused here, where the
-/// caller can still act on it, rather than dying later in the worker.
+/// that causes the email. An address the sender cannot mail (an account older than the
+/// address rule of [`EmailAddress`]) neither fails the change nor reaches the worker: the
+/// row is written `dead` at once, with the reason, where the region's coordinators see it.
 #[tracing::instrument(skip_all, fields(kind = email.kind))]
 pub async fn enqueue(db: &impl ConnectionTrait, email: NewEmail) -> anyhow::Result<Uuid> {
-    lettre::Address::from_str(email.to_address.trim())
-        .with_context(|| format!("cannot email a {} to a malformed address", email.kind))?;
+    let unmailable = EmailAddress::parse(&email.to_address).err();
+    if let Some(why) = unmailable {
+        tracing::warn!(
+            kind = email.kind,
+            why,
+            "an email to an unmailable address is written dead"
+        );
+    }
     let id = new_id();
     let at = now();
     outbox::ActiveModel {
         id: Set(id),
         kind: Set(email.kind.to_owned()),
-        status: Set(OutboxStatus::Pending.as_str().to_owned()),
+        status: Set(match unmailable {
+            None => OutboxStatus::Pending.as_str().to_owned(),
+            Some(_) => OutboxStatus::Dead.as_str().to_owned(),
+        }),
         recipient_user_id: Set(email.recipient_user_id),
         region_id: Set(email.region_id),
         match_id: Set(email.match_id),
@@ -232,7 +241,9 @@ pub async fn enqueue(db: &impl ConnectionTrait, email: NewEmail) -> anyhow::Resu
         next_attempt_at: Set(email.send_after),
         locked_until: Set(None),
         locked_by: Set(None),
-        last_error: Set(None),
+        last_error: Set(
+            unmailable.map(|why| format!("the recipient's address cannot be mailed: it {why}"))
+        ),
         sent_at: Set(None),
         created_at: Set(at),
         updated_at: Set(at),

@@ -14,7 +14,11 @@ use lettre::{
 };
 use uuid::Uuid;
 
-use crate::{config::Settings, entities::outbox};
+use crate::{
+    config::Settings,
+    domain::text::{EmailAddress, MultiLine, SingleLine},
+    entities::outbox,
+};
 
 /// Where mail goes.
 #[derive(Clone)]
@@ -119,14 +123,17 @@ pub fn build_message(row: &outbox::Model, from: &str) -> anyhow::Result<Message>
     let from: Mailbox = from
         .parse()
         .context("MUSUBI_MAIL_FROM is not a mailbox like `Musubi <no-reply@example.jp>`")?;
-    let address: Address = row
-        .to_address
-        .parse()
-        .context("the recipient's address is malformed")?;
-    let name = Some(row.to_name.trim().to_owned()).filter(|name| !name.is_empty());
+    // The one address rule registration has; a row that breaks it fails, never panics.
+    let address: Address = EmailAddress::parse(&row.to_address)
+        .map_err(|why| anyhow::anyhow!("the recipient's address cannot be mailed: it {why}"))?
+        .to_lettre();
+    // Rows written before the text rules may hold line breaks or other controls in a name
+    // or a title: made one line here, so old data can neither break a header nor stop mail.
+    let name = Some(SingleLine::neutralise(row.to_name.trim()).trim().to_owned())
+        .filter(|name| !name.is_empty());
     let alternative = MultiPart::alternative()
-        .singlepart(SinglePart::plain(row.text_body.clone()))
-        .singlepart(SinglePart::html(row.html_body.clone()));
+        .singlepart(SinglePart::plain(MultiLine::neutralise(&row.text_body)))
+        .singlepart(SinglePart::html(MultiLine::neutralise(&row.html_body)));
     let body = match &row.calendar {
         None => alternative,
         Some(ics) => {
@@ -155,7 +162,7 @@ pub fn build_message(row: &outbox::Model, from: &str) -> anyhow::Result<Message>
     Message::builder()
         .from(from)
         .to(Mailbox::new(name, address))
-        .subject(row.subject.clone())
+        .subject(SingleLine::neutralise(&row.subject))
         .message_id(Some(message_id(row.id)))
         // The time the email was written, so every resend is the same message.
         .date(SystemTime::from(row.created_at))
@@ -262,6 +269,42 @@ mod tests {
             .find(|part| part.attachment_name() == Some("invite.ics"))
             .unwrap();
         assert_eq!(std::str::from_utf8(attachment.contents()).unwrap(), ics);
+    }
+
+    #[test]
+    fn old_rows_with_line_breaks_in_the_name_or_subject_are_sent_neutralised() {
+        let mut old = row(None);
+        old.to_name = "Eve\r\nBcc: x@evil.test".to_owned();
+        old.subject = "【Musubi】ご紹介のお知らせ：CMO\r\nBcc: x@evil.test".to_owned();
+        old.text_body = "Eve\r\nBcc 様\n\u{0}本文\n".to_owned();
+        let message = build_message(&old, "no-reply@musubi.example.jp").unwrap();
+        let (bytes, parsed) = parse(&message);
+        let raw = String::from_utf8_lossy(&bytes);
+        assert!(!raw.contains("\nBcc:"), "{raw}");
+        assert_eq!(
+            parsed.to().and_then(|to| to.first()).and_then(|a| a.name()),
+            Some("Eve Bcc: x@evil.test")
+        );
+        assert_eq!(
+            parsed.subject(),
+            Some("【Musubi】ご紹介のお知らせ：CMO Bcc: x@evil.test")
+        );
+        assert_eq!(
+            parsed.body_text(0).as_deref().map(str::trim_end),
+            Some("Eve\r\nBcc 様\r\n 本文")
+        );
+    }
+
+    #[test]
+    fn an_address_registration_refuses_is_an_error_here_too() {
+        for address in ["<odd@example.jp>", "a@[127.0.0.1]", "ａ@example.jp"] {
+            let mut bad = row(None);
+            bad.to_address = address.to_owned();
+            assert!(
+                build_message(&bad, "no-reply@musubi.example.jp").is_err(),
+                "{address}"
+            );
+        }
     }
 
     #[test]

@@ -146,7 +146,7 @@ pub async fn apply(
 ) -> ApiResult<HttpResponse> {
     caller.require(AccountRole::Professional)?;
     let mut errors = Errors::default();
-    errors.text("message", &request.message, 1, 4_000);
+    errors.lines("message", &request.message, 1, 4_000);
     errors.finish()?;
     let (need, _organization) = visible_need(&state, Some(&caller), id.into_inner()).await?;
     if need.status != "open" {
@@ -191,6 +191,7 @@ pub struct ApplicationsQuery {
 #[utoipa::path(tag = "applications", security(("bearer" = [])), params(ApplicationsQuery), responses(
     (status = 200, body = Page<ApplicationView>),
     (status = 401, body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 422, body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 #[get("/applications")]
 pub async fn list_applications(

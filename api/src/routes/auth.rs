@@ -130,26 +130,24 @@ pub struct TokenResponse {
 
 fn validate_register(request: &RegisterRequest) -> Result<String, ApiError> {
     let mut errors = Errors::default();
-    let email = parse_email(&request.email);
-    if email.is_none() {
-        errors.add("email", "must be an email address");
-    }
+    // The same rule the mail sender has: an account is someone Musubi can email.
+    let email = errors.email("email", &request.email);
     let password_length = request.password.chars().count();
     if !(10..=128).contains(&password_length) {
         errors.add("password", "must be 10 to 128 characters");
     }
-    errors.text("display_name", &request.display_name, 1, 100);
+    errors.line("display_name", &request.display_name, 1, 100);
     match (request.role, &request.organization) {
         (RegisterRole::Sme, None) => errors.add("organization", "required for an sme account"),
         (RegisterRole::Professional, Some(_)) => {
             errors.add("organization", "only sme accounts have an organization")
         }
         (RegisterRole::Sme, Some(org)) => {
-            errors.text("organization.name", &org.name, 1, 200);
-            errors.text("organization.industry", &org.industry, 1, 100);
-            errors.text("organization.city", &org.city, 1, 100);
+            errors.line("organization.name", &org.name, 1, 200);
+            errors.line("organization.industry", &org.industry, 1, 100);
+            errors.line("organization.city", &org.city, 1, 100);
             if let Some(description) = &org.description {
-                errors.text("organization.description", description, 0, 4_000);
+                errors.lines("organization.description", description, 0, 4_000);
             }
             if org.employees.is_some_and(|count| count > 1_000_000) {
                 errors.add("organization.employees", "must be at most 1000000");
@@ -158,7 +156,9 @@ fn validate_register(request: &RegisterRequest) -> Result<String, ApiError> {
         (RegisterRole::Professional, None) => {}
     }
     errors.finish()?;
-    email.ok_or_else(|| ApiError::invalid("email", "must be an email address"))
+    email
+        .map(String::from)
+        .ok_or_else(|| ApiError::invalid("email", "must be an email address"))
 }
 
 /// Create an account (SME or professional) and get a token.

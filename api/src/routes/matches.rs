@@ -117,7 +117,10 @@ pub struct MatchesQuery {
 }
 
 /// The caller's matches: a professional's own, an SME's on its needs, a coordinator's region's.
-#[utoipa::path(tag = "matches", security(("bearer" = [])), params(MatchesQuery), responses((status = 200, body = Page<MatchView>)))]
+#[utoipa::path(tag = "matches", security(("bearer" = [])), params(MatchesQuery), responses(
+    (status = 200, body = Page<MatchView>),
+    (status = 422, body = crate::error::Problem, content_type = "application/problem+json"),
+))]
 #[get("/matches")]
 pub async fn list_matches(
     state: web::Data<AppState>,
@@ -192,6 +195,7 @@ pub async fn accept_match(
     (status = 403, body = crate::error::Problem, content_type = "application/problem+json"),
     (status = 404, body = crate::error::Problem, content_type = "application/problem+json"),
     (status = 409, body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 422, body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 #[post("/matches/{id}/decline")]
 pub async fn decline_match(
@@ -212,6 +216,7 @@ pub async fn decline_match(
     (status = 403, body = crate::error::Problem, content_type = "application/problem+json"),
     (status = 404, body = crate::error::Problem, content_type = "application/problem+json"),
     (status = 409, body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 422, body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 #[post("/matches/{id}/cancel")]
 pub async fn cancel_match(
@@ -285,6 +290,7 @@ pub async fn cancel_meeting(
         (status = 403, body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 404, body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 409, description = "illegal transition; names the current state", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, body = crate::error::Problem, content_type = "application/problem+json"),
     ))]
 #[post("/matches/{id}/outcome")]
 pub async fn record_outcome(

@@ -136,7 +136,7 @@ pub async fn create(
 ) -> ApiResult<view::MatchView> {
     caller.require(AccountRole::Coordinator)?;
     let mut errors = Errors::default();
-    errors.text("note", &request.note, 0, 2_000);
+    errors.lines("note", &request.note, 0, 2_000);
     errors.finish()?;
     let need = repo::needs::by_id(&state.db, request.need_id)
         .await?
@@ -366,7 +366,7 @@ pub async fn close(
     }
     let reason_text = reason.reason.unwrap_or_default();
     let mut errors = Errors::default();
-    errors.text("reason", &reason_text, 0, 2_000);
+    errors.lines("reason", &reason_text, 0, 2_000);
     errors.finish()?;
     let (found, _) = visible(state, caller, id).await?;
     let from = status_of(&found)?;
@@ -434,7 +434,7 @@ pub async fn outcome(
 ) -> ApiResult<view::MatchView> {
     caller.require(AccountRole::Coordinator)?;
     let mut errors = Errors::default();
-    errors.text("note", &request.note, 0, 2_000);
+    errors.lines("note", &request.note, 0, 2_000);
     errors.finish()?;
     let (found, _) = visible(state, caller, id).await?;
     let from = status_of(&found)?;

@@ -58,8 +58,26 @@ pub struct ScheduleMeeting {
     pub duration_minutes: u16,
     /// Online or on site.
     pub mode: MeetingMode,
-    /// The video link, or the address on site.
+    /// Online: the video link, an `https://` URL. On site: the place, one line. 1–500 characters.
     pub location_or_url: String,
+}
+
+/// An online meeting's link must be an `https://` URL (it becomes a link in every
+/// invitation, so `javascript:` or plain `http:` never may); an on-site place is one line
+/// of text. Both go into email and calendar lines, so neither may hold a line break.
+fn check_location(errors: &mut Errors, mode: MeetingMode, value: &str) {
+    const FIELD: &str = "location_or_url";
+    if errors.line(FIELD, value, 1, 500).is_none() || mode == MeetingMode::Onsite {
+        return;
+    }
+    match url::Url::parse(value.trim()) {
+        Ok(link) if link.scheme() == "https" && link.host_str().is_some_and(|h| !h.is_empty()) => {}
+        Ok(_) => errors.add(FIELD, "an online meeting's link must be an https:// URL"),
+        Err(_) => errors.add(
+            FIELD,
+            "an online meeting's link must be an https:// URL, e.g. https://meet.example.jp/abc",
+        ),
+    }
 }
 
 /// The reminder goes out this long before the start.
@@ -222,7 +240,7 @@ pub async fn schedule(
     }
     let mut errors = Errors::default();
     errors.range("duration_minutes", request.duration_minutes, 15, 480);
-    errors.text("location_or_url", &request.location_or_url, 1, 500);
+    check_location(&mut errors, request.mode, &request.location_or_url);
     let starts_at = request.starts_at.with_timezone(&Utc);
     if starts_at <= repo::now() {
         errors.add("starts_at", "must be in the future");

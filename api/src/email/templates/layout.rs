@@ -5,6 +5,13 @@
 use std::fmt::Write as _;
 
 use super::Rendered;
+use crate::domain::text::{MultiLine, SingleLine};
+
+/// A stored value as one line of an email. Names and titles written before the text rules
+/// may hold line breaks or other controls; here they cannot add lines or hide text.
+fn line(text: &str) -> String {
+    SingleLine::neutralise(text)
+}
 
 /// A piece of an email body.
 pub(super) enum Block {
@@ -56,24 +63,25 @@ impl Letter<'_> {
         Rendered {
             text: self.text(),
             html: self.html(),
-            subject: self.subject,
+            subject: line(&self.subject),
         }
     }
 
     fn text(&self) -> String {
         let mut out = String::new();
-        let _ = writeln!(out, "{} 様", self.recipient_name);
-        let _ = writeln!(out, "Dear {},", self.recipient_name);
+        let name = line(self.recipient_name);
+        let _ = writeln!(out, "{name} 様");
+        let _ = writeln!(out, "Dear {name},");
         for block in &self.blocks {
             out.push('\n');
             match block {
                 Block::Para { ja, en } => {
-                    let _ = writeln!(out, "{ja}");
-                    let _ = writeln!(out, "{en}");
+                    let _ = writeln!(out, "{}", line(ja));
+                    let _ = writeln!(out, "{}", line(en));
                 }
                 Block::Facts(facts) => {
                     for fact in facts {
-                        let _ = writeln!(out, "■ {} ({}): {}", fact.ja, fact.en, fact.value);
+                        let _ = writeln!(out, "■ {} ({}): {}", fact.ja, fact.en, line(&fact.value));
                     }
                 }
                 Block::Quote {
@@ -82,24 +90,21 @@ impl Letter<'_> {
                     text,
                 } => {
                     let _ = writeln!(out, "▼ {ja_label} ({en_label})");
-                    for line in text.lines() {
-                        let _ = writeln!(out, "> {line}");
+                    for quoted in MultiLine::neutralise(text).lines() {
+                        let _ = writeln!(out, "> {quoted}");
                     }
                 }
                 Block::Link { ja, en, url } => {
                     let _ = writeln!(out, "▼ {ja} ({en})");
-                    let _ = writeln!(out, "{url}");
+                    let _ = writeln!(out, "{}", line(url));
                 }
             }
         }
         out.push('\n');
         out.push_str("--\n");
-        let _ = writeln!(out, "{} 地域人事部コーディネーター", self.region_name);
-        let _ = writeln!(
-            out,
-            "Regional HR coordinators of {}, via Musubi",
-            self.region_name
-        );
+        let region = line(self.region_name);
+        let _ = writeln!(out, "{region} 地域人事部コーディネーター");
+        let _ = writeln!(out, "Regional HR coordinators of {region}, via Musubi");
         out.push_str("このメールは送信専用です。ご連絡はMusubiからお願いします。\n");
         out.push_str("This is an automated message; please reply through Musubi.\n");
         out
@@ -108,11 +113,11 @@ impl Letter<'_> {
     fn html(&self) -> String {
         let mut out = String::new();
         out.push_str("<!DOCTYPE html>\n<html lang=\"ja\">\n<head>\n<meta charset=\"utf-8\">\n");
-        let _ = writeln!(out, "<title>{}</title>", escape_html(&self.subject));
+        let _ = writeln!(out, "<title>{}</title>", escape_html(&line(&self.subject)));
         out.push_str(
             "</head>\n<body style=\"font-family: sans-serif; line-height: 1.7; color: #222;\">\n",
         );
-        let name = escape_html(self.recipient_name);
+        let name = escape_html(&line(self.recipient_name));
         let _ = writeln!(
             out,
             "<p>{name} 様<br>\n<span lang=\"en\" style=\"color: #555;\">Dear {name},</span></p>"
@@ -123,8 +128,8 @@ impl Letter<'_> {
                     let _ = writeln!(
                         out,
                         "<p>{}<br>\n<span lang=\"en\" style=\"color: #555;\">{}</span></p>",
-                        escape_html(ja),
-                        escape_html(en)
+                        escape_html(&line(ja)),
+                        escape_html(&line(en))
                     );
                 }
                 Block::Facts(facts) => {
@@ -135,7 +140,7 @@ impl Letter<'_> {
                             "<tr><th style=\"text-align: left; padding: 2px 12px 2px 0; white-space: nowrap;\">{} <span lang=\"en\" style=\"color: #555; font-weight: normal;\">({})</span></th><td>{}</td></tr>",
                             escape_html(fact.ja),
                             escape_html(fact.en),
-                            escape_html(&fact.value)
+                            escape_html(&line(&fact.value))
                         );
                     }
                     out.push_str("</table>\n");
@@ -145,7 +150,10 @@ impl Letter<'_> {
                     en_label,
                     text,
                 } => {
-                    let lines: Vec<String> = text.lines().map(escape_html).collect();
+                    let lines: Vec<String> = MultiLine::neutralise(text)
+                        .lines()
+                        .map(escape_html)
+                        .collect();
                     let _ = writeln!(
                         out,
                         "<p>{} <span lang=\"en\" style=\"color: #555;\">({})</span></p>\n<blockquote style=\"border-left: 3px solid #ccc; margin: 0; padding-left: 12px;\">{}</blockquote>",
@@ -155,7 +163,7 @@ impl Letter<'_> {
                     );
                 }
                 Block::Link { ja, en, url } => {
-                    let url = escape_html(url);
+                    let url = escape_html(&line(url));
                     let _ = writeln!(
                         out,
                         "<p><a href=\"{url}\">{} <span lang=\"en\">({})</span></a><br>\n<span style=\"color: #555;\">{url}</span></p>",
@@ -165,7 +173,7 @@ impl Letter<'_> {
                 }
             }
         }
-        let region = escape_html(self.region_name);
+        let region = escape_html(&line(self.region_name));
         let _ = writeln!(
             out,
             "<hr>\n<p style=\"color: #555; font-size: 90%;\">{region} 地域人事部コーディネーター<br>\n<span lang=\"en\">Regional HR coordinators of {region}, via Musubi</span><br>\nこのメールは送信専用です。ご連絡はMusubiからお願いします。<br>\n<span lang=\"en\">This is an automated message; please reply through Musubi.</span></p>"

@@ -295,3 +295,55 @@ fn every_kind_has_a_musubi_subject_and_an_english_line() {
     );
     assert!(declined(&closed).text.contains("> 日程が合わないため"));
 }
+
+#[test]
+fn old_names_and_titles_with_line_breaks_add_no_line_to_an_email() {
+    let plain = introduction(&Introduction {
+        recipient_name: "塩尻漆器店 代表",
+        region_name: "塩尻市",
+        need_title: "ECサイト立ち上げのCMO",
+        counterpart: Counterpart::Professional {
+            name: "Eve",
+            email: "eve@example.jp",
+            headline: "マーケター",
+        },
+        note: Some("一行目\n二行目"),
+        public_url: "https://musubi.example.jp",
+        match_id: MATCH,
+    });
+    let odd = introduction(&Introduction {
+        recipient_name: "塩尻漆器店\r\n代表",
+        region_name: "塩尻市\u{2028}",
+        need_title: "ECサイト立ち上げのCMO\r\nBcc: x@evil.test",
+        counterpart: Counterpart::Professional {
+            name: "Eve\r\nBcc: x@evil.test",
+            email: "eve@example.jp",
+            headline: "マーケター\u{202E}",
+        },
+        note: Some("一行目\r\n二行目\u{0}"),
+        public_url: "https://musubi.example.jp",
+        match_id: MATCH,
+    });
+    assert_eq!(
+        odd.subject,
+        "【Musubi】ご紹介のお知らせ：ECサイト立ち上げのCMO Bcc: x@evil.test"
+    );
+    assert_eq!(
+        odd.text.lines().count(),
+        plain.text.lines().count(),
+        "{}",
+        odd.text
+    );
+    assert!(
+        odd.text.contains("■ お名前 (Name): Eve Bcc: x@evil.test"),
+        "{}",
+        odd.text
+    );
+    assert!(odd.text.contains("> 一行目\n> 二行目 \n"), "{}", odd.text);
+    for rendered in [&odd.subject, &odd.text, &odd.html] {
+        assert!(
+            !rendered.chars().any(|c| c.is_control() && c != '\n'),
+            "{rendered:?}"
+        );
+    }
+}
