@@ -18,12 +18,9 @@ pub async fn add(
 ) -> Result<ServiceResponse<BoxBody>, Error> {
     let private = request.headers().contains_key(header::AUTHORIZATION)
         || request.path().starts_with("/api/v1/auth/");
-    let http_request = request.request().clone();
-    let mut response = match next.call(request).await {
-        Ok(response) => response.map_into_boxed_body(),
-        // An error that escaped the inner layers still leaves with these headers.
-        Err(error) => ServiceResponse::from_err(error, http_request),
-    };
+    // Handlers' errors are already responses here (actix renders them in the route
+    // service), and the problem+json rewrite sits inside this layer.
+    let mut response = next.call(request).await?.map_into_boxed_body();
     let headers = response.headers_mut();
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,

@@ -12,12 +12,15 @@ mod candidates;
 mod demo;
 mod email;
 mod errors;
+mod headers;
 mod matches;
 mod needs;
 mod openapi;
 mod operations;
 mod profiles;
+mod sessions;
 mod story;
+mod throttling;
 mod tokens;
 
 use serde_json::Value;
