@@ -542,7 +542,8 @@ mod tests {
             ("MUSUBI_THROTTLE_MAX_KEYS", "many"),
             ("MUSUBI_CLIENT_ADDRESS_HEADER", "not a header"),
         ] {
-            let error = settings(&[("DATABASE_URL", "sqlite::memory:"), (name, value)]).unwrap_err();
+            let error =
+                settings(&[("DATABASE_URL", "sqlite::memory:"), (name, value)]).unwrap_err();
             assert!(format!("{error:#}").contains(name), "{error:#}");
         }
     }

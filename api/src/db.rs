@@ -143,8 +143,8 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("musubi-db-{}", uuid::Uuid::new_v4()));
         std::fs::create_dir_all(&dir).unwrap();
         let url = format!("sqlite://{}/musubi.db?mode=rwc", dir.display());
-        let settings = Settings::from_lookup(|name| (name == "DATABASE_URL").then(|| url.clone()))
-            .unwrap();
+        let settings =
+            Settings::from_lookup(|name| (name == "DATABASE_URL").then(|| url.clone())).unwrap();
         let db = connect(&settings).await.unwrap();
         migrate(&db).await.unwrap();
         let mode = |name: &str| {
@@ -154,13 +154,21 @@ mod tests {
                 .mode()
                 & 0o777
         };
-        for name in ["musubi.db", "musubi.db-wal", "musubi.db-shm", "musubi.secret"] {
+        for name in [
+            "musubi.db",
+            "musubi.db-wal",
+            "musubi.db-shm",
+            "musubi.secret",
+        ] {
             assert_eq!(mode(name), 0o600, "{name}");
         }
         db.close().await.unwrap();
         // A database left world-readable by an older version is narrowed on open.
-        std::fs::set_permissions(dir.join("musubi.db"), std::fs::Permissions::from_mode(0o644))
-            .unwrap();
+        std::fs::set_permissions(
+            dir.join("musubi.db"),
+            std::fs::Permissions::from_mode(0o644),
+        )
+        .unwrap();
         let db = connect(&settings).await.unwrap();
         assert_eq!(mode("musubi.db"), 0o600);
         db.close().await.unwrap();

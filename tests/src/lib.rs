@@ -147,7 +147,11 @@ impl TestApp {
             ("MUSUBI_MAIL_DIR", mail_dir.display().to_string()),
             ("MUSUBI_DB_TIMEOUT_SECONDS", "5".to_owned()),
         ];
-        vars.extend(UNTHROTTLED.iter().map(|(name, value)| (*name, (*value).to_owned())));
+        vars.extend(
+            UNTHROTTLED
+                .iter()
+                .map(|(name, value)| (*name, (*value).to_owned())),
+        );
         for (name, value) in overrides {
             vars.retain(|(key, _)| key != name);
             vars.push((*name, (*value).to_owned()));

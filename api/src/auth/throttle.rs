@@ -161,10 +161,7 @@ impl Throttles {
 
 /// Records an attempt against an account key and an address key together: both must
 /// allow it, and a refusal by one takes back what the other recorded.
-pub fn attempt(
-    account: (&Throttle, &str),
-    address: (&Throttle, &str),
-) -> Result<(), ApiError> {
+pub fn attempt(account: (&Throttle, &str), address: (&Throttle, &str)) -> Result<(), ApiError> {
     account.0.attempt(account.1).map_err(too_many)?;
     if let Err(wait) = address.0.attempt(address.1) {
         account.0.refund(account.1);
@@ -244,7 +241,11 @@ mod tests {
         let throttle = throttle(5, 60, 50);
         let now = Instant::now();
         for n in 0..10_000 {
-            assert!(throttle.attempt_at(&format!("10.0.{}.{}", n / 256, n % 256), now).is_ok());
+            assert!(
+                throttle
+                    .attempt_at(&format!("10.0.{}.{}", n / 256, n % 256), now)
+                    .is_ok()
+            );
         }
         assert!(throttle.lock().attempts.len() <= 50);
     }

@@ -52,7 +52,7 @@ pub async fn caller(
                 .and_where(revoked_token::Column::Jti.eq(jti))
                 .to_owned(),
         ),
-        None => Expr::val(false).into(),
+        None => Expr::val(false),
     };
     let row = user::Entity::find_by_id(user_id)
         .select_only()
@@ -65,15 +65,15 @@ pub async fn caller(
         .one(db)
         .await
         .context("loading the caller of a token")?;
-    Ok(
-        row.map(|(role, region_id, token_version, erased_at, revoked)| Caller {
+    Ok(row.map(
+        |(role, region_id, token_version, erased_at, revoked)| Caller {
             role,
             region_id,
             token_version,
             erased: erased_at.is_some(),
             revoked,
-        }),
-    )
+        },
+    ))
 }
 
 /// Revokes one token until its expiry (logout), and forgets revocations of tokens that

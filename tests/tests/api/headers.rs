@@ -57,11 +57,14 @@ async fn every_route_family_sends_nosniff_and_authenticated_answers_are_not_stor
         ),
         (
             "auth: reset request",
-            anonymous(Method::POST, "/auth/password-reset")
-                .json(&json!({"email": pro.email})),
+            anonymous(Method::POST, "/auth/password-reset").json(&json!({"email": pro.email})),
             202,
         ),
-        ("needs: list", authed(Method::GET, "/needs", &sme.token), 200),
+        (
+            "needs: list",
+            authed(Method::GET, "/needs", &sme.token),
+            200,
+        ),
         (
             "needs: one",
             authed(Method::GET, &format!("/needs/{need}"), &sme.token),

@@ -44,7 +44,10 @@ fn link_token(message: &Received) -> String {
     let parsed = message.parse();
     let text = parsed.body_text(0).expect("a text part").into_owned();
     let prefix = "https://musubi.example.jp/password-reset?token=";
-    let start = text.find(prefix).unwrap_or_else(|| panic!("no link in {text}")) + prefix.len();
+    let start = text
+        .find(prefix)
+        .unwrap_or_else(|| panic!("no link in {text}"))
+        + prefix.len();
     text[start..]
         .chars()
         .take_while(char::is_ascii_hexdigit)
@@ -152,9 +155,12 @@ async fn a_reset_answers_the_same_for_any_email_and_its_link_works_once() {
 
     let received = smtp.wait_for(1, Duration::from_secs(20)).await;
     assert_eq!(received.len(), 1);
-    assert_eq!(received[0].rcpt_to, [pro.email.clone()]);
+    assert_eq!(received[0].rcpt_to, std::slice::from_ref(&pro.email));
     let message = received[0].parse();
-    assert_eq!(message.subject(), Some("【Musubi】パスワード再設定のご案内"));
+    assert_eq!(
+        message.subject(),
+        Some("【Musubi】パスワード再設定のご案内")
+    );
     let text = message.body_text(0).unwrap().into_owned();
     assert!(
         text.contains("山田 花子 様") && text.contains("30分") && text.contains("30 minutes"),
@@ -185,7 +191,11 @@ async fn a_reset_answers_the_same_for_any_email_and_its_link_works_once() {
     app.login(&pro.email, "リセット後のパスワード").await;
 
     // Second use of the same link.
-    let again = problem(confirm(&app, &token, "もう一度変えたいパスワード").await, 400).await;
+    let again = problem(
+        confirm(&app, &token, "もう一度変えたいパスワード").await,
+        400,
+    )
+    .await;
     assert_eq!(again["code"], "invalid_reset_token");
     assert!(
         again["detail"]
@@ -195,7 +205,11 @@ async fn a_reset_answers_the_same_for_any_email_and_its_link_works_once() {
         "{again}"
     );
     // A made-up token.
-    let unknown = problem(confirm(&app, &"0".repeat(64), "もう一度変えたいパスワード").await, 400).await;
+    let unknown = problem(
+        confirm(&app, &"0".repeat(64), "もう一度変えたいパスワード").await,
+        400,
+    )
+    .await;
     assert_eq!(unknown["code"], "invalid_reset_token");
     // No email ever went to the unknown address.
     tokio::time::sleep(Duration::from_millis(300)).await;
@@ -224,7 +238,10 @@ async fn an_expired_reset_link_is_refused_and_changes_nothing() {
 
     let body = problem(confirm(&app, &token, "リセット後のパスワード").await, 400).await;
     assert_eq!(body["code"], "invalid_reset_token");
-    assert!(body["detail"].as_str().unwrap().contains("expired"), "{body}");
+    assert!(
+        body["detail"].as_str().unwrap().contains("expired"),
+        "{body}"
+    );
     assert_eq!(me_status(&app, &pro.token).await, 200);
     app.login(&pro.email, "pro-password-123").await;
 }

@@ -150,8 +150,19 @@ async fn registration_is_throttled_per_address_and_a_taken_email_stays_409_withi
 #[tokio::test]
 async fn the_openapi_document_lists_429_with_retry_after_on_the_throttled_endpoints() {
     let app = TestApp::spawn().await;
-    let (_, document) = json(app.client.get(app.api("/openapi.json")).send().await.unwrap()).await;
-    for path in ["/api/v1/auth/login", "/api/v1/auth/register", "/api/v1/auth/password-reset"] {
+    let (_, document) = json(
+        app.client
+            .get(app.api("/openapi.json"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    for path in [
+        "/api/v1/auth/login",
+        "/api/v1/auth/register",
+        "/api/v1/auth/password-reset",
+    ] {
         let response = &document["paths"][path]["post"]["responses"]["429"];
         assert!(
             response["headers"]["Retry-After"].is_object(),
@@ -161,5 +172,8 @@ async fn the_openapi_document_lists_429_with_retry_after_on_the_throttled_endpoi
     let register = document["paths"]["/api/v1/auth/register"]["post"]["description"]
         .as_str()
         .unwrap_or_default();
-    assert!(register.contains("409") && register.contains("throttled"), "{register}");
+    assert!(
+        register.contains("409") && register.contains("throttled"),
+        "{register}"
+    );
 }

@@ -42,9 +42,12 @@ pub fn password_reset(context: &PasswordReset<'_>) -> Rendered {
     ));
     let (ja, en) = &paragraphs[2];
     text.push_str(&format!("\n{ja}\n{en}\n"));
-    text.push_str("\n--\nMusubi (結び)\nこのメールは送信専用です。\nThis is an automated message.\n");
+    text.push_str(
+        "\n--\nMusubi (結び)\nこのメールは送信専用です。\nThis is an automated message.\n",
+    );
 
-    let mut html = String::from("<!DOCTYPE html>\n<html lang=\"ja\">\n<head>\n<meta charset=\"utf-8\">\n");
+    let mut html =
+        String::from("<!DOCTYPE html>\n<html lang=\"ja\">\n<head>\n<meta charset=\"utf-8\">\n");
     html.push_str("<title>【Musubi】パスワード再設定のご案内</title>\n</head>\n<body style=\"font-family: sans-serif; line-height: 1.7; color: #222;\">\n");
     let name = escape_html(name);
     html.push_str(&format!(
