@@ -252,6 +252,15 @@ pub async fn confirm_reset(
                 let user_id = repo::sessions::use_reset(txn, &token_hash)
                     .await?
                     .map_err(|refusal| ApiError::InvalidResetToken(refusal.as_str()))?;
+                // An account erased since the link was sent cannot come back through it.
+                let live = repo::users::by_id(txn, user_id)
+                    .await?
+                    .is_some_and(|user| user.erased_at.is_none());
+                if !live {
+                    return Err(ApiError::InvalidResetToken(
+                        repo::sessions::ResetRefusal::Unknown.as_str(),
+                    ));
+                }
                 let version = repo::sessions::set_password(txn, user_id, hash).await?;
                 repo::sessions::retire_resets(txn, user_id).await?;
                 Ok((user_id, version))
