@@ -58,6 +58,97 @@ pub struct Settings {
     pub db_timeout: Duration,
     /// How the outbox worker delivers mail.
     pub mail: MailSettings,
+    /// Limits on login, registration and password-reset requests.
+    pub throttle: ThrottleSettings,
+}
+
+/// One limit: at most `max` attempts in any `window` (a sliding window).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limit {
+    /// Attempts allowed within the window.
+    pub max: u32,
+    /// The window's length.
+    pub window: Duration,
+}
+
+/// Throttling of the endpoints an attacker guesses through (`MUSUBI_THROTTLE_*`). Each
+/// limit is a sliding window: an attempt is refused (429 with `Retry-After`) while `max`
+/// attempts lie within the last `window`, and allowed again as soon as the oldest leaves
+/// it, so nobody can lock an account for longer than they keep sending. State is kept in
+/// each process: with several processes behind a balancer the limits apply per process.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ThrottleSettings {
+    /// Failed logins (and wrong current passwords) per account
+    /// (`MUSUBI_THROTTLE_LOGIN_PER_ACCOUNT`, default 10 per minute).
+    pub login_per_account: Limit,
+    /// Failed logins per client address (`MUSUBI_THROTTLE_LOGIN_PER_ADDRESS`, default 30
+    /// per minute). Both login limits share `MUSUBI_THROTTLE_LOGIN_WINDOW_SECONDS` (60).
+    pub login_per_address: Limit,
+    /// Registration attempts per email (`MUSUBI_THROTTLE_REGISTER_PER_ACCOUNT`, default 5
+    /// per hour).
+    pub register_per_account: Limit,
+    /// Registration attempts per client address (`MUSUBI_THROTTLE_REGISTER_PER_ADDRESS`,
+    /// default 10 per hour); both share `MUSUBI_THROTTLE_REGISTER_WINDOW_SECONDS` (3600).
+    pub register_per_address: Limit,
+    /// Password-reset requests per email (`MUSUBI_THROTTLE_RESET_PER_ACCOUNT`, default 3
+    /// per hour).
+    pub reset_per_account: Limit,
+    /// Password-reset requests per client address (`MUSUBI_THROTTLE_RESET_PER_ADDRESS`,
+    /// default 10 per hour); both share `MUSUBI_THROTTLE_RESET_WINDOW_SECONDS` (3600).
+    pub reset_per_address: Limit,
+    /// Most keys (accounts and addresses) remembered per limit
+    /// (`MUSUBI_THROTTLE_MAX_KEYS`, default 100000); idle keys are forgotten first.
+    pub max_keys: usize,
+    /// A request header naming the client's address, set by a trusted reverse proxy
+    /// (`MUSUBI_CLIENT_ADDRESS_HEADER`, e.g. `X-Forwarded-For`, whose last entry is
+    /// used). Unset (the default), the TCP peer's address is the client's.
+    pub client_address_header: Option<String>,
+}
+
+impl ThrottleSettings {
+    fn from_lookup(get: &impl Fn(&str) -> Option<String>) -> anyhow::Result<Self> {
+        let window = |name: &str, default: u64| -> anyhow::Result<Duration> {
+            let seconds = parse_number(get, name, default)?;
+            if !(1..=86_400).contains(&seconds) {
+                bail!("{name} must be between 1 and 86400 seconds");
+            }
+            Ok(Duration::from_secs(seconds))
+        };
+        let limit = |name: &str, default: u64, window: Duration| -> anyhow::Result<Limit> {
+            let max = u32::try_from(parse_number(get, name, default)?)
+                .ok()
+                .filter(|max| *max >= 1)
+                .with_context(|| format!("{name} must be between 1 and {}", u32::MAX))?;
+            Ok(Limit { max, window })
+        };
+        let login = window("MUSUBI_THROTTLE_LOGIN_WINDOW_SECONDS", 60)?;
+        let register = window("MUSUBI_THROTTLE_REGISTER_WINDOW_SECONDS", 3_600)?;
+        let reset = window("MUSUBI_THROTTLE_RESET_WINDOW_SECONDS", 3_600)?;
+        let max_keys = usize::try_from(parse_number(get, "MUSUBI_THROTTLE_MAX_KEYS", 100_000)?)
+            .ok()
+            .filter(|keys| *keys >= 1)
+            .context("MUSUBI_THROTTLE_MAX_KEYS must be at least 1")?;
+        let client_address_header = match get("MUSUBI_CLIENT_ADDRESS_HEADER") {
+            None => None,
+            Some(name) => {
+                let name = name.trim().to_ascii_lowercase();
+                if actix_web::http::header::HeaderName::from_bytes(name.as_bytes()).is_err() {
+                    bail!("MUSUBI_CLIENT_ADDRESS_HEADER must be a header name (got {name:?})");
+                }
+                Some(name)
+            }
+        };
+        Ok(Self {
+            login_per_account: limit("MUSUBI_THROTTLE_LOGIN_PER_ACCOUNT", 10, login)?,
+            login_per_address: limit("MUSUBI_THROTTLE_LOGIN_PER_ADDRESS", 30, login)?,
+            register_per_account: limit("MUSUBI_THROTTLE_REGISTER_PER_ACCOUNT", 5, register)?,
+            register_per_address: limit("MUSUBI_THROTTLE_REGISTER_PER_ADDRESS", 10, register)?,
+            reset_per_account: limit("MUSUBI_THROTTLE_RESET_PER_ACCOUNT", 3, reset)?,
+            reset_per_address: limit("MUSUBI_THROTTLE_RESET_PER_ADDRESS", 10, reset)?,
+            max_keys,
+            client_address_header,
+        })
+    }
 }
 
 /// The outbox worker's timing and budget (`MUSUBI_MAIL_*`). The defaults suit
@@ -204,6 +295,7 @@ impl Settings {
             db_max_connections,
             db_timeout,
             mail: MailSettings::from_lookup(&get)?,
+            throttle: ThrottleSettings::from_lookup(&get)?,
         })
     }
 
@@ -412,5 +504,47 @@ mod tests {
         ])
         .unwrap();
         assert!(!format!("{settings:?}").contains("kkkk"));
+    }
+
+    #[test]
+    fn throttle_settings_default_to_documented_limits_and_name_bad_variables() {
+        let defaults = settings(&[("DATABASE_URL", "sqlite::memory:")])
+            .unwrap()
+            .throttle;
+        assert_eq!(
+            defaults.login_per_account,
+            Limit {
+                max: 10,
+                window: Duration::from_secs(60)
+            }
+        );
+        assert_eq!(defaults.register_per_address.max, 10);
+        assert_eq!(
+            defaults.register_per_address.window,
+            Duration::from_secs(3600)
+        );
+        assert_eq!(defaults.client_address_header, None);
+        let short = settings(&[
+            ("DATABASE_URL", "sqlite::memory:"),
+            ("MUSUBI_THROTTLE_LOGIN_WINDOW_SECONDS", "2"),
+            ("MUSUBI_CLIENT_ADDRESS_HEADER", "X-Forwarded-For"),
+        ])
+        .unwrap()
+        .throttle;
+        assert_eq!(short.login_per_address.window, Duration::from_secs(2));
+        assert_eq!(
+            short.client_address_header.as_deref(),
+            Some("x-forwarded-for")
+        );
+        for (name, value) in [
+            ("MUSUBI_THROTTLE_LOGIN_PER_ACCOUNT", "0"),
+            ("MUSUBI_THROTTLE_RESET_WINDOW_SECONDS", "0"),
+            ("MUSUBI_THROTTLE_MAX_KEYS", "many"),
+            ("MUSUBI_CLIENT_ADDRESS_HEADER", "not a header"),
+        ] {
+            let error =
+                settings(&[("DATABASE_URL", "sqlite::memory:"), (name, value)]).unwrap_err();
+            assert!(format!("{error:#}").contains(name), "{error:#}");
+        }
     }
 }

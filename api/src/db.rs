@@ -11,6 +11,14 @@ use crate::config::Settings;
 /// Opens the pool. A database that does not answer fails start-up within `db_timeout`;
 /// later, a request waits at most `db_timeout` for a connection and then gets a 503.
 pub async fn connect(settings: &Settings) -> anyhow::Result<DatabaseConnection> {
+    let sqlite_file = if settings.is_sqlite() {
+        crate::config::sqlite_path(&settings.database_url)
+    } else {
+        None
+    };
+    if let Some(path) = &sqlite_file {
+        private_database_file(path)?;
+    }
     let mut options = ConnectOptions::new(settings.database_url.clone());
     // SQLite takes one writer at a time, and a transaction that reads before it writes
     // fails with SQLITE_BUSY (no waiting) when another connection wrote meanwhile; one
@@ -46,7 +54,50 @@ pub async fn connect(settings: &Settings) -> anyhow::Result<DatabaseConnection> 
                 .with_context(|| format!("cannot set {pragma}"))?;
         }
     }
+    if let Some(path) = &sqlite_file {
+        // SQLite creates the -wal and -shm files with the database file's mode; files left
+        // by an older version may be wider, so narrow whatever is there.
+        for suffix in ["-wal", "-shm"] {
+            let mut name = path.clone().into_os_string();
+            name.push(suffix);
+            restrict(std::path::Path::new(&name))?;
+        }
+    }
     Ok(db)
+}
+
+/// The embedded database holds every account and password hash: its file is created
+/// readable by the owner only (0600), and an existing one is narrowed to that.
+fn private_database_file(path: &std::path::Path) -> anyhow::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options
+        .open(path)
+        .with_context(|| format!("cannot create the database file {}", path.display()))?;
+    restrict(path)
+}
+
+/// Sets a file that exists to mode 0600.
+fn restrict(path: &std::path::Path) -> anyhow::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        match std::fs::metadata(path) {
+            Ok(metadata) if metadata.permissions().mode() & 0o777 != 0o600 => {
+                std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
+                    .with_context(|| format!("cannot make {} private (0600)", path.display()))?;
+            }
+            _ => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
 }
 
 /// Applies every pending migration.
@@ -84,6 +135,45 @@ pub fn redact(url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn the_embedded_database_its_wal_and_its_secret_are_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = std::env::temp_dir().join(format!("musubi-db-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let url = format!("sqlite://{}/musubi.db?mode=rwc", dir.display());
+        let settings =
+            Settings::from_lookup(|name| (name == "DATABASE_URL").then(|| url.clone())).unwrap();
+        let db = connect(&settings).await.unwrap();
+        migrate(&db).await.unwrap();
+        let mode = |name: &str| {
+            std::fs::metadata(dir.join(name))
+                .unwrap_or_else(|error| panic!("{name}: {error}"))
+                .permissions()
+                .mode()
+                & 0o777
+        };
+        for name in [
+            "musubi.db",
+            "musubi.db-wal",
+            "musubi.db-shm",
+            "musubi.secret",
+        ] {
+            assert_eq!(mode(name), 0o600, "{name}");
+        }
+        db.close().await.unwrap();
+        // A database left world-readable by an older version is narrowed on open.
+        std::fs::set_permissions(
+            dir.join("musubi.db"),
+            std::fs::Permissions::from_mode(0o644),
+        )
+        .unwrap();
+        let db = connect(&settings).await.unwrap();
+        assert_eq!(mode("musubi.db"), 0o600);
+        db.close().await.unwrap();
+        std::fs::remove_dir_all(dir).unwrap();
+    }
 
     #[test]
     fn redact_hides_the_password_only() {

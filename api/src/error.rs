@@ -78,6 +78,15 @@ pub enum ApiError {
     /// 422: the body parsed but some fields are invalid.
     #[error("validation failed")]
     Validation(Vec<FieldError>),
+    /// 400: a password-reset token that is unknown, expired or already used.
+    #[error("invalid reset token: {0}")]
+    InvalidResetToken(&'static str),
+    /// 429: too many attempts; retry after this many seconds.
+    #[error("too many requests")]
+    TooManyRequests {
+        /// Seconds until an attempt is allowed again (the `Retry-After` header).
+        retry_after: u64,
+    },
     /// 503: the database did not answer in time.
     #[error("service unavailable")]
     Unavailable(#[source] anyhow::Error),
@@ -105,6 +114,8 @@ impl ApiError {
             Self::PayloadTooLarge => "payload_too_large",
             Self::UnsupportedMediaType => "unsupported_media_type",
             Self::Validation(_) => "validation_failed",
+            Self::InvalidResetToken(_) => "invalid_reset_token",
+            Self::TooManyRequests { .. } => "too_many_requests",
             Self::Unavailable(_) => "service_unavailable",
             Self::Internal(_) => "internal_error",
         }
@@ -121,6 +132,8 @@ impl ApiError {
             Self::PayloadTooLarge => "Payload too large",
             Self::UnsupportedMediaType => "Unsupported media type",
             Self::Validation(_) => "Validation failed",
+            Self::InvalidResetToken(_) => "Invalid password-reset link",
+            Self::TooManyRequests { .. } => "Too many requests",
             Self::Unavailable(_) => "Service unavailable",
             Self::Internal(_) => "Internal server error",
         }
@@ -142,6 +155,12 @@ impl ApiError {
             Self::Validation(errors) => {
                 let fields: Vec<&str> = errors.iter().map(|error| error.field.as_str()).collect();
                 format!("invalid fields: {}", fields.join(", "))
+            }
+            Self::InvalidResetToken(why) => format!(
+                "this password-reset link {why}; request a new one with POST /api/v1/auth/password-reset"
+            ),
+            Self::TooManyRequests { retry_after } => {
+                format!("too many attempts; try again in {retry_after} seconds")
             }
             Self::Unavailable(_) => {
                 "the service is temporarily unavailable; try again shortly".to_owned()
@@ -178,6 +197,8 @@ impl ResponseError for ApiError {
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::InvalidResetToken(_) => StatusCode::BAD_REQUEST,
+            Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -197,6 +218,9 @@ impl ResponseError for ApiError {
         }
         if matches!(self, Self::Unavailable(_)) {
             response.insert_header((header::RETRY_AFTER, "5"));
+        }
+        if let Self::TooManyRequests { retry_after } = self {
+            response.insert_header((header::RETRY_AFTER, retry_after.to_string()));
         }
         response.json(self.problem())
     }

@@ -21,6 +21,7 @@ pub mod ranking;
 pub mod repo;
 pub mod routes;
 pub mod scoring;
+pub mod security_headers;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

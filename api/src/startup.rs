@@ -15,7 +15,7 @@ use utoipa::OpenApi;
 use utoipa_actix_web::{AppExt, scope};
 
 use crate::{
-    auth::{jwt::JwtKeys, password},
+    auth::{jwt::JwtKeys, password, throttle::Throttles},
     config::Settings,
     db, email,
     error::ApiError,
@@ -114,12 +114,14 @@ impl Application {
         };
         let openapi_json = web::Data::new(routes::openapi::Document(openapi()?.to_string()));
         let metrics = web::Data::new(Metrics::default());
+        let throttles = web::Data::new(Throttles::new(&state.settings.throttle));
         let data = web::Data::new(state.clone());
         let server = HttpServer::new(move || {
             let (app, _) = App::new()
                 .into_utoipa_app()
                 .app_data(data.clone())
                 .app_data(metrics.clone())
+                .app_data(throttles.clone())
                 .app_data(openapi_json.clone())
                 .app_data(extract::path_config())
                 .configure(routes::health::configure)
@@ -129,6 +131,7 @@ impl Application {
                 Err::<HttpResponse, _>(ApiError::NoRoute)
             }))
             .wrap(ErrorHandlers::new().default_handler(problem_for_plain_errors))
+            .wrap(middleware::from_fn(crate::security_headers::add))
             .wrap(middleware::from_fn(ranking::cache::note_writes))
             .wrap(middleware::from_fn(metrics::track))
             .wrap(TracingLogger::default())

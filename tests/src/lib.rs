@@ -147,6 +147,11 @@ impl TestApp {
             ("MUSUBI_MAIL_DIR", mail_dir.display().to_string()),
             ("MUSUBI_DB_TIMEOUT_SECONDS", "5".to_owned()),
         ];
+        vars.extend(
+            UNTHROTTLED
+                .iter()
+                .map(|(name, value)| (*name, (*value).to_owned())),
+        );
         for (name, value) in overrides {
             vars.retain(|(key, _)| key != name);
             vars.push((*name, (*value).to_owned()));
@@ -475,4 +480,47 @@ pub fn marketer_profile() -> Value {
         "min_compensation_jpy": 30000,
         "pro_bono_ok": true
     })
+}
+
+/// Limits so high no test reaches them: every test server starts with these, as all its
+/// clients share one address; throttling tests override them with small ones.
+pub const UNTHROTTLED: &[(&str, &str)] = &[
+    ("MUSUBI_THROTTLE_LOGIN_PER_ACCOUNT", "1000000"),
+    ("MUSUBI_THROTTLE_LOGIN_PER_ADDRESS", "1000000"),
+    ("MUSUBI_THROTTLE_REGISTER_PER_ACCOUNT", "1000000"),
+    ("MUSUBI_THROTTLE_REGISTER_PER_ADDRESS", "1000000"),
+    ("MUSUBI_THROTTLE_RESET_PER_ACCOUNT", "1000000"),
+    ("MUSUBI_THROTTLE_RESET_PER_ADDRESS", "1000000"),
+];
+
+impl TestApp {
+    /// `POST /auth/login` without asserting anything.
+    pub async fn try_login(&self, email: &str, password: &str) -> reqwest::Response {
+        self.client
+            .post(self.api("/auth/login"))
+            .json(&json!({"email": email, "password": password}))
+            .send()
+            .await
+            .expect("login")
+    }
+
+    /// `POST /auth/register` without asserting anything.
+    pub async fn try_register(&self, body: &Value) -> reqwest::Response {
+        self.client
+            .post(self.api("/auth/register"))
+            .json(body)
+            .send()
+            .await
+            .expect("register")
+    }
+
+    /// An unauthenticated POST of JSON to an API path.
+    pub async fn post_anonymous(&self, path: &str, body: &Value) -> reqwest::Response {
+        self.client
+            .post(self.api(path))
+            .json(body)
+            .send()
+            .await
+            .expect("POST")
+    }
 }

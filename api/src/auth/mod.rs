@@ -5,16 +5,17 @@
 
 pub mod jwt;
 pub mod password;
+pub mod reset;
+pub mod throttle;
 
 use std::{future::Future, pin::Pin};
 
 use actix_web::{FromRequest, HttpRequest, dev::Payload, http::header, web};
-use sea_orm::EntityTrait;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::{entities::user, error::ApiError, state::AppState};
+use crate::{error::ApiError, repo, state::AppState};
 
 /// What an account is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
@@ -50,7 +51,7 @@ impl AccountRole {
 }
 
 /// The authenticated caller, loaded fresh from the database on every request so an
-/// erased account or a changed role takes effect at once.
+/// erased account, a changed role or a revoked token takes effect at once.
 #[derive(Debug, Clone)]
 pub struct AuthUser {
     /// User id.
@@ -96,19 +97,27 @@ fn bearer_token(request: &HttpRequest) -> Option<Result<String, ApiError>> {
     Some(token.ok_or(ApiError::Unauthorized))
 }
 
-async fn authenticate(state: web::Data<AppState>, token: String) -> Result<AuthUser, ApiError> {
+/// Verifies the token, then loads the caller and checks revocation in one query: the
+/// token's version must be the user's current one (a password change or reset bumps it)
+/// and its id must not be on the revocation list (logout).
+async fn authenticate(
+    state: web::Data<AppState>,
+    token: String,
+) -> Result<(AuthUser, jwt::Claims), ApiError> {
     let claims = state.jwt.verify(&token).ok_or(ApiError::Unauthorized)?;
-    let user = user::Entity::find_by_id(claims.sub)
-        .one(&state.db)
+    let caller = repo::sessions::caller(&state.db, claims.sub, claims.jti)
         .await?
-        .filter(|user| user.erased_at.is_none())
+        .filter(|caller| caller.is_valid_for(&claims))
         .ok_or(ApiError::Unauthorized)?;
-    let role = AccountRole::parse(&user.role).ok_or(ApiError::Unauthorized)?;
-    Ok(AuthUser {
-        id: user.id,
-        role,
-        region_id: user.region_id,
-    })
+    let role = AccountRole::parse(&caller.role).ok_or(ApiError::Unauthorized)?;
+    Ok((
+        AuthUser {
+            id: claims.sub,
+            role,
+            region_id: caller.region_id,
+        },
+        claims,
+    ))
 }
 
 fn state_of(request: &HttpRequest) -> Result<web::Data<AppState>, ApiError> {
@@ -127,7 +136,7 @@ impl FromRequest for AuthUser {
         let state = state_of(request);
         Box::pin(async move {
             let token = token.ok_or(ApiError::Unauthorized)??;
-            authenticate(state?, token).await
+            Ok(authenticate(state?, token).await?.0)
         })
     }
 }
@@ -147,8 +156,33 @@ impl FromRequest for MaybeAuthUser {
         Box::pin(async move {
             match token {
                 None => Ok(Self(None)),
-                Some(token) => Ok(Self(Some(authenticate(state?, token?).await?))),
+                Some(token) => Ok(Self(Some(authenticate(state?, token?).await?.0))),
             }
+        })
+    }
+}
+
+/// The authenticated caller with the claims of the token they sent, for the endpoints
+/// that act on the token itself (logout).
+#[derive(Debug, Clone)]
+pub struct AuthSession {
+    /// The caller.
+    pub user: AuthUser,
+    /// The verified claims of their token.
+    pub claims: jwt::Claims,
+}
+
+impl FromRequest for AuthSession {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(request: &HttpRequest, _payload: &mut Payload) -> Self::Future {
+        let token = bearer_token(request);
+        let state = state_of(request);
+        Box::pin(async move {
+            let token = token.ok_or(ApiError::Unauthorized)??;
+            let (user, claims) = authenticate(state?, token).await?;
+            Ok(Self { user, claims })
         })
     }
 }

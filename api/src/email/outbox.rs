@@ -42,6 +42,8 @@ pub mod kind {
     pub const DECLINED: &str = "declined";
     /// A match was cancelled.
     pub const CANCELLED: &str = "cancelled";
+    /// A password-reset link (its body is blanked once the password is reset).
+    pub const PASSWORD_RESET: &str = "password_reset";
 }
 
 /// The life of an outbox row: `pending` → `sending` → `sent`, back to `pending` after a

@@ -5,9 +5,11 @@
 //! English line under the Japanese; the wording is polite (です・ます) and signed by the
 //! region's 地域人事部コーディネーター. Times are shown in Asia/Tokyo.
 
+mod account;
 mod layout;
 mod meeting;
 
+pub use account::{PasswordReset, password_reset};
 pub use layout::escape_html;
 use layout::{Block, Fact, Letter};
 pub use meeting::{

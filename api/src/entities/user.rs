@@ -14,6 +14,7 @@ pub struct Model {
     pub region_id: Option<Uuid>,
     pub created_at: DateTimeUtc,
     pub erased_at: Option<DateTimeUtc>,
+    pub token_version: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

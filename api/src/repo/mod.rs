@@ -7,6 +7,7 @@ pub mod needs;
 pub mod profiles;
 pub mod regions;
 pub mod reports;
+pub mod sessions;
 pub mod users;
 
 use chrono::{DateTime, Utc};

@@ -39,6 +39,7 @@ pub async fn insert(
         region_id: Set(new.region_id),
         created_at: Set(now()),
         erased_at: Set(None),
+        token_version: Set(0),
     }
     .insert(db)
     .await

@@ -1,6 +1,6 @@
 //! Accounts: register, log in, and who am I.
 
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
 use sea_orm::TransactionTrait;
 use serde::{Deserialize, Serialize};
@@ -9,7 +9,10 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use crate::{
-    auth::{AccountRole, AuthUser, password},
+    auth::{
+        AccountRole, AuthUser, password,
+        throttle::{self, Throttles},
+    },
     config::Secret,
     db,
     domain::{
@@ -162,18 +165,35 @@ fn validate_register(request: &RegisterRequest) -> Result<String, ApiError> {
 }
 
 /// Create an account (SME or professional) and get a token.
+///
+/// An email that already has an account answers 409: the contract hands the new account
+/// its token at once, so a taken email cannot be answered like a free one. That answer
+/// would tell a prober which emails have accounts, so registration is throttled per
+/// client address (`MUSUBI_THROTTLE_REGISTER_PER_ADDRESS`, default 10 an hour) and per
+/// email; past the limit every attempt, taken email or not, answers 429 with
+/// `Retry-After`.
 #[utoipa::path(tag = "accounts", request_body = RegisterRequest, responses(
     (status = 201, body = RegisterResponse),
     (status = 400, body = crate::error::Problem, content_type = "application/problem+json"),
     (status = 409, description = "the email is taken", body = crate::error::Problem, content_type = "application/problem+json"),
     (status = 422, body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 429, description = "too many registrations from this address or for this email; see Retry-After", body = crate::error::Problem, content_type = "application/problem+json",
+        headers(("Retry-After" = u64, description = "seconds until an attempt is allowed again"))),
 ))]
 #[post("/auth/register")]
 pub async fn register(
+    http: HttpRequest,
     state: web::Data<AppState>,
+    throttles: web::Data<Throttles>,
     Json(request): Json<RegisterRequest>,
 ) -> ApiResult<HttpResponse> {
     let email = validate_register(&request)?;
+    // Every valid attempt counts, created or taken alike, so probing for accounts is
+    // as slow as registering.
+    throttle::attempt(
+        (&throttles.register_account, &email),
+        (&throttles.register_address, &throttles.client_key(&http)),
+    )?;
     let role = match request.role {
         RegisterRole::Sme => AccountRole::Sme,
         RegisterRole::Professional => AccountRole::Professional,
@@ -233,7 +253,7 @@ pub async fn register(
             })
         })
         .await?;
-    let access_token = state.jwt.issue(user.id)?;
+    let access_token = state.jwt.issue(user.id, user.token_version)?;
     let view = user_view(user, organization.map(|org| org.id), None);
     Ok(HttpResponse::Created().json(RegisterResponse {
         user: view,
@@ -243,16 +263,36 @@ pub async fn register(
 
 /// Exchange email and password for a token. A wrong email and a wrong password give the
 /// same 401, byte for byte, in the same time.
+///
+/// Failed logins are throttled per account (`MUSUBI_THROTTLE_LOGIN_PER_ACCOUNT`, default
+/// 10 a minute) and per client address (`MUSUBI_THROTTLE_LOGIN_PER_ADDRESS`, default 30 a
+/// minute) over a sliding window: past the limit every attempt, even with the right
+/// password, answers 429 with `Retry-After` until the oldest failure leaves the window.
 #[utoipa::path(tag = "accounts", request_body = LoginRequest, responses(
     (status = 200, body = TokenResponse),
+    (status = 400, body = crate::error::Problem, content_type = "application/problem+json"),
     (status = 401, body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 422, body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 429, description = "too many failed logins for this account or from this address; see Retry-After", body = crate::error::Problem, content_type = "application/problem+json",
+        headers(("Retry-After" = u64, description = "seconds until an attempt is allowed again"))),
 ))]
 #[post("/auth/login")]
 pub async fn login(
+    http: HttpRequest,
     state: web::Data<AppState>,
+    throttles: web::Data<Throttles>,
     Json(request): Json<LoginRequest>,
 ) -> ApiResult<web::Json<TokenResponse>> {
-    let user = match parse_email(&request.email) {
+    let email = parse_email(&request.email);
+    let account = email
+        .clone()
+        .unwrap_or_else(|| request.email.trim().to_lowercase());
+    let address = throttles.client_key(&http);
+    throttle::attempt(
+        (&throttles.login_account, &account),
+        (&throttles.login_address, &address),
+    )?;
+    let user = match email {
         Some(email) => repo::users::by_email(&state.db, &email).await?,
         None => None,
     };
@@ -262,8 +302,11 @@ pub async fn login(
     )
     .await?;
     let user = user.filter(|_| verified).ok_or(ApiError::Unauthorized)?;
+    // Only failures count against the limits.
+    throttles.login_account.refund(&account);
+    throttles.login_address.refund(&address);
     Ok(web::Json(TokenResponse {
-        access_token: state.jwt.issue(user.id)?,
+        access_token: state.jwt.issue(user.id, user.token_version)?,
         token_type: "Bearer",
         expires_in: state.jwt.ttl().as_secs(),
     }))

@@ -16,6 +16,7 @@ pub mod outbox;
 pub mod profiles;
 pub mod regions;
 pub mod reports;
+pub mod sessions;
 pub mod taxonomy;
 pub mod weights;
 
@@ -29,6 +30,7 @@ use crate::error::ApiError;
 /// Registers every `/api/v1` route.
 pub fn configure(cfg: &mut ServiceConfig) {
     auth::configure(cfg);
+    sessions::configure(cfg);
     regions::configure(cfg);
     taxonomy::configure(cfg);
     needs::configure(cfg);

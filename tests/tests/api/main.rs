@@ -12,6 +12,7 @@ mod candidates;
 mod demo;
 mod email;
 mod errors;
+mod headers;
 mod input_rules;
 mod matches;
 mod needs;
@@ -19,7 +20,9 @@ mod old_data_mail;
 mod openapi;
 mod operations;
 mod profiles;
+mod sessions;
 mod story;
+mod throttling;
 mod tokens;
 
 use serde_json::Value;
