@@ -3,7 +3,10 @@
 use std::time::Duration;
 
 use anyhow::Context;
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr, RuntimeErr,
+    error::SqlxError,
+};
 use sea_orm_migration::MigratorTrait;
 
 use crate::config::Settings;
@@ -26,6 +29,11 @@ pub async fn connect(settings: &Settings) -> anyhow::Result<DatabaseConnection> 
         .connect_timeout(settings.db_timeout)
         .acquire_timeout(settings.db_timeout)
         .idle_timeout(Duration::from_secs(300))
+        // A connection the server ended (a restart, a failover, `pg_terminate_backend`)
+        // is found by a ping before it is handed out, dropped, and replaced by a new
+        // one; none lives past half an hour, so a replaced server is never held onto.
+        .test_before_acquire(true)
+        .max_lifetime(Duration::from_secs(30 * 60))
         .sqlx_logging(false);
     let db = Database::connect(options).await.with_context(|| {
         format!(
@@ -56,9 +64,54 @@ pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
         .context("cannot apply database migrations")
 }
 
-/// Whether an error means the database is unreachable rather than the query wrong.
+/// Whether an error means the database is unreachable rather than the query wrong: no
+/// connection in time, a closed pool, a connection cut mid-query (a restart, a failover,
+/// `pg_terminate_backend`), or PostgreSQL's connection-class codes (SQLSTATE class 08,
+/// 57P01–57P03). These answer 503 with `Retry-After`: the request may be retried.
 pub fn is_unavailable(error: &DbErr) -> bool {
-    matches!(error, DbErr::ConnectionAcquire(_) | DbErr::Conn(_))
+    match error {
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
+        DbErr::Exec(runtime) | DbErr::Query(runtime) => match runtime {
+            RuntimeErr::SqlxError(error) => is_connection_error(error),
+            RuntimeErr::Internal(message) => mentions_a_lost_connection(message),
+        },
+        _ => false,
+    }
+}
+
+/// Whether a driver error is about the connection rather than the statement.
+fn is_connection_error(error: &SqlxError) -> bool {
+    match error {
+        SqlxError::Io(_)
+        | SqlxError::Tls(_)
+        | SqlxError::Protocol(_)
+        | SqlxError::PoolTimedOut
+        | SqlxError::PoolClosed
+        | SqlxError::WorkerCrashed => true,
+        SqlxError::Database(error) => error.code().is_some_and(|code| {
+            code.starts_with("08") || matches!(code.as_ref(), "57P01" | "57P02" | "57P03")
+        }),
+        other => mentions_a_lost_connection(&other.to_string()),
+    }
+}
+
+/// The driver's words for a connection that went away under a query, for errors that
+/// arrive only as text.
+fn mentions_a_lost_connection(message: &str) -> bool {
+    let message = message.to_ascii_lowercase();
+    [
+        "connection reset",
+        "connection refused",
+        "broken pipe",
+        "expected to read",
+        "terminating connection",
+        "connection closed",
+        "pool timed out",
+        "closed pool",
+        "unexpected eof",
+    ]
+    .iter()
+    .any(|words| message.contains(words))
 }
 
 /// Whether an error is a unique-constraint violation (mapped to 409 by callers).

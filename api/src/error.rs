@@ -223,6 +223,15 @@ impl From<sea_orm::TransactionError<ApiError>> for ApiError {
 
 impl From<anyhow::Error> for ApiError {
     fn from(error: anyhow::Error) -> Self {
+        // A lost connection anywhere in the chain (under any context) is a 503.
+        let unavailable = error.chain().any(|cause| {
+            cause
+                .downcast_ref::<sea_orm::DbErr>()
+                .is_some_and(crate::db::is_unavailable)
+        });
+        if unavailable {
+            return Self::Unavailable(error);
+        }
         match error.downcast::<sea_orm::DbErr>() {
             Ok(db) => db.into(),
             Err(other) => Self::Internal(other),
