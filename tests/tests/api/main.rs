@@ -9,9 +9,11 @@
 mod applications;
 mod auth;
 mod candidates;
+mod db_connections;
 mod demo;
 mod email;
 mod errors;
+mod idempotent_creates;
 mod matches;
 mod needs;
 mod openapi;
