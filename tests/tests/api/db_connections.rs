@@ -81,8 +81,10 @@ async fn killing_the_services_connections_under_load_answers_only_2xx_or_503() {
     let database = app.database_name();
     let region = app.create_region("塩尻市", "長野県", "塩尻市").await;
     let sme = app.sme(region, "丸山漆器").await;
-    for _ in 0..3 {
-        app.post_need(&sme, &cmo_need()).await;
+    for n in 0..3 {
+        let mut need = cmo_need();
+        need["title"] = json!(format!("最初の募集 {n}"));
+        app.post_need(&sme, &need).await;
     }
 
     let tally = Mutex::new(Tally::default());
@@ -159,7 +161,9 @@ async fn killing_the_services_connections_under_load_answers_only_2xx_or_503() {
     // The database answers again: so does the very next request of each kind.
     let (status, body) = json(app.client.get(app.api("/needs")).send().await.unwrap()).await;
     assert_eq!(status, 200, "{body}");
-    let created = app.post("/needs", &sme.token, &cmo_need()).await;
+    let mut need = cmo_need();
+    need["title"] = json!("戻った後の募集 (after)");
+    let created = app.post("/needs", &sme.token, &need).await;
     assert_eq!(created.status(), 201);
     let ready = app
         .client
