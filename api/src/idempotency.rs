@@ -167,6 +167,7 @@ pub async fn begin_or_stored(
     let Some(key) = key.0.clone() else {
         return Ok(Found::Fresh(Claim { held: None }));
     };
+    let claimed_at = now();
     let claim = idempotency_key::ActiveModel {
         user_id: Set(user_id),
         scope: Set(scope.to_owned()),
@@ -175,7 +176,7 @@ pub async fn begin_or_stored(
         status: Set("in_progress".to_owned()),
         response_status: Set(None),
         response_body: Set(None),
-        created_at: Set(now()),
+        created_at: Set(claimed_at),
     };
     match claim.insert(db).await {
         Ok(_) => {
@@ -184,6 +185,23 @@ pub async fn begin_or_stored(
             }));
         }
         Err(error) if db::is_unique_violation(&error) => {}
+        Err(error) if db::is_unavailable(&error) => {
+            // The connection was lost: the claim may have committed with its answer
+            // lost. Free it (only this very claim), or the client's retry after the 503
+            // would be refused as a duplicate in flight until the claim went stale.
+            let freed = idempotency_key::Entity::delete_many()
+                .filter(idempotency_key::Column::UserId.eq(user_id))
+                .filter(idempotency_key::Column::Scope.eq(scope))
+                .filter(idempotency_key::Column::Key.eq(key.as_str()))
+                .filter(idempotency_key::Column::Status.eq("in_progress"))
+                .filter(idempotency_key::Column::CreatedAt.eq(claimed_at))
+                .exec(db)
+                .await;
+            if let Err(error) = freed {
+                tracing::warn!(error = %error, "could not free an idempotency claim");
+            }
+            return Err(error.into());
+        }
         Err(error) => return Err(error.into()),
     }
     let existing = idempotency_key::Entity::find_by_id((user_id, scope.to_owned(), key.clone()))
