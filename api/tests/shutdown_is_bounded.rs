@@ -30,7 +30,10 @@ const SLACK: Duration = Duration::from_secs(3);
 /// A database of its own: a new PostgreSQL database, or a SQLite file.
 async fn scratch_database(dir: &std::path::Path) -> (String, Option<(String, String)>) {
     if std::env::var("MUSUBI_TEST_BACKEND").as_deref() != Ok("postgres") {
-        return (format!("sqlite://{}/musubi.db?mode=rwc", dir.display()), None);
+        return (
+            format!("sqlite://{}/musubi.db?mode=rwc", dir.display()),
+            None,
+        );
     }
     let admin_url =
         std::env::var("MUSUBI_TEST_PG_URL").expect("MUSUBI_TEST_PG_URL names a PostgreSQL server");
@@ -71,10 +74,7 @@ fn start_server(database_url: &str, port: u16, dir: &std::path::Path) -> Child {
             "shutdown-test-secret-shutdown-test-secret-0123",
         )
         .env("MUSUBI_MAIL_DIR", dir.join("mail"))
-        .env(
-            "MUSUBI_SHUTDOWN_GRACE_SECONDS",
-            GRACE.as_secs().to_string(),
-        )
+        .env("MUSUBI_SHUTDOWN_GRACE_SECONDS", GRACE.as_secs().to_string())
         .env("RUST_LOG", "info")
         .stdin(Stdio::null())
         .stdout(log.try_clone().unwrap())
@@ -92,9 +92,8 @@ fn wait_until_healthy(port: u16, child: &mut Child) {
             "musubi exited while starting"
         );
         if let Ok(mut stream) = TcpStream::connect(("127.0.0.1", port)) {
-            let _ = stream.write_all(
-                b"GET /health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
-            );
+            let _ = stream
+                .write_all(b"GET /health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
             let mut answer = String::new();
             let _ = stream.read_to_string(&mut answer);
             if answer.starts_with("HTTP/1.1 200") {
@@ -182,7 +181,10 @@ async fn a_half_sent_request_holds_shutdown_no_longer_than_the_grace() {
         answer.starts_with("HTTP/1.1 201"),
         "the request completed during the grace is answered: {answer:?}\n{log}"
     );
-    assert!(exit.is_some(), "musubi did not exit at all after SIGTERM\n{log}");
+    assert!(
+        exit.is_some(),
+        "musubi did not exit at all after SIGTERM\n{log}"
+    );
     assert!(
         took <= GRACE + SLACK,
         "musubi exited {took:?} after SIGTERM; a silent client may hold it only for the {GRACE:?} grace (+{SLACK:?})\n{log}"

@@ -184,7 +184,10 @@ async fn killing_the_services_connections_under_load_answers_only_2xx_or_503() {
         tally.unexpected,
         tally.by_status
     );
-    assert_eq!(tally.without_retry_after, 0, "every 503 carries Retry-After");
+    assert_eq!(
+        tally.without_retry_after, 0,
+        "every 503 carries Retry-After"
+    );
     // No need was made twice by a retry: 3 at the start, one per acknowledged key, one after.
     let acknowledged = acknowledged.into_inner().unwrap().len();
     let (_, mine) = json(app.get("/needs?mine=true&limit=100", &sme.token).await).await;
@@ -341,7 +344,10 @@ async fn restarting_the_database_while_introductions_are_approved_loses_and_doub
         "only 201 or 503: {:?}",
         tally.unexpected
     );
-    assert_eq!(tally.without_retry_after, 0, "every 503 carries Retry-After");
+    assert_eq!(
+        tally.without_retry_after, 0,
+        "every 503 carries Retry-After"
+    );
     let introduced = introduced.into_inner().unwrap();
     let given_up = given_up.into_inner().unwrap();
     assert!(
