@@ -172,7 +172,7 @@ pub async fn apply(
         &key,
         fingerprint,
         |claim| async move {
-            let (need, _organization) = visible_need(&state, Some(&caller), need_id).await?;
+            let (need, _organization) = visible_need(state, Some(&caller), need_id).await?;
             if need.status != "open" {
                 return Err(ApiError::Conflict("this need is closed".to_owned()));
             }
@@ -184,7 +184,7 @@ pub async fn apply(
                     )
                 })?;
             let score =
-                crate::scoring::snapshot(&state, &need, &profile, Some(&request.message)).await?;
+                crate::scoring::snapshot(state, &need, &profile, Some(&request.message)).await?;
             // The application and its stored idempotent response commit together.
             state
                 .db
