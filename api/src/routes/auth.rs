@@ -205,7 +205,9 @@ pub async fn register(
     )
     .await?
     {
-        Found::Done(stored) => return replay_registration(&state, stored).await,
+        Found::Done(stored) => {
+            return replay_registration(&state, stored, request.password).await;
+        }
         Found::Fresh(claim) => claim,
     };
     let created = create_account(&state, request, email, role, claim.clone()).await;
@@ -230,9 +232,13 @@ struct Registered {
     user_id: Uuid,
 }
 
-/// Answers a repeated registration as the first was answered, with a fresh token (the
-/// caller sent the same password again).
-async fn replay_registration(state: &AppState, stored: Stored) -> ApiResult<HttpResponse> {
+/// Answers a repeated registration as the first was answered, with a fresh token: as a
+/// login would, only while the password sent is still the account's.
+async fn replay_registration(
+    state: &AppState,
+    stored: Stored,
+    password: String,
+) -> ApiResult<HttpResponse> {
     let registered: Registered =
         serde_json::from_str(&stored.body).map_err(|error| ApiError::Internal(error.into()))?;
     let user = repo::users::by_id(&state.db, registered.user_id)
@@ -243,6 +249,9 @@ async fn replay_registration(state: &AppState, stored: Stored) -> ApiResult<Http
                 "the account made with this Idempotency-Key no longer exists".to_owned(),
             )
         })?;
+    if !password::verify(Secret::new(password), Some(user.password_hash.clone())).await? {
+        return Err(ApiError::Unauthorized);
+    }
     let organization = repo::users::organization_of(&state.db, user.id).await?;
     let access_token = state.jwt.issue(user.id)?;
     let view = user_view(user, organization.map(|org| org.id), None);
