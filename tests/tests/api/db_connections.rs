@@ -308,8 +308,9 @@ async fn restarting_the_database_while_introductions_are_approved_loses_and_doub
             }
         }
     };
+    let ready = |app: &TestApp| app.client.get(format!("{}/ready", app.address)).send();
     let restarts = {
-        let cluster = cluster.clone();
+        let (cluster, app) = (cluster.clone(), &app);
         async move {
             for down in [3_000, 2_000] {
                 tokio::time::sleep(Duration::from_millis(600)).await;
@@ -317,11 +318,26 @@ async fn restarting_the_database_while_introductions_are_approved_loses_and_doub
                 tokio::task::spawn_blocking(move || stopping.stop_fast())
                     .await
                     .unwrap();
+                // While the database is down, the service says it is not ready.
+                let not_ready = ready(app).await.unwrap();
+                assert_eq!(not_ready.status(), 503);
+                assert!(not_ready.headers().contains_key("retry-after"));
                 tokio::time::sleep(Duration::from_millis(down)).await;
                 let starting = cluster.clone();
                 tokio::task::spawn_blocking(move || starting.start_again())
                     .await
                     .unwrap();
+                // The database answers again: so does the next request.
+                let (status, body) = json(
+                    app.client
+                        .get(app.api(&format!("/needs/{need}")))
+                        .send()
+                        .await
+                        .unwrap(),
+                )
+                .await;
+                assert_eq!(status, 200, "the first request after the restart: {body}");
+                assert_eq!(ready(app).await.unwrap().status(), 200);
             }
         }
     };
