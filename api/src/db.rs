@@ -136,7 +136,38 @@ pub fn redact(url: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+
     use super::*;
+
+    fn query_error(error: SqlxError) -> DbErr {
+        DbErr::Query(RuntimeErr::SqlxError(Arc::new(error)))
+    }
+
+    #[test]
+    fn lost_connections_are_unavailable_and_wrong_queries_are_not() {
+        let reset = std::io::Error::new(std::io::ErrorKind::ConnectionReset, "connection reset");
+        for error in [
+            query_error(SqlxError::Io(reset)),
+            query_error(SqlxError::Protocol(
+                "expected to read 5 bytes, got 0 bytes at EOF".to_owned(),
+            )),
+            query_error(SqlxError::PoolTimedOut),
+            query_error(SqlxError::PoolClosed),
+            DbErr::Exec(RuntimeErr::Internal("Connection closed".to_owned())),
+            DbErr::ConnectionAcquire(sea_orm::ConnAcquireErr::Timeout),
+        ] {
+            assert!(is_unavailable(&error), "{error}");
+        }
+        for error in [
+            query_error(SqlxError::RowNotFound),
+            query_error(SqlxError::ColumnNotFound("id".to_owned())),
+            DbErr::Exec(RuntimeErr::Internal("syntax error".to_owned())),
+            DbErr::RecordNotFound("need".to_owned()),
+        ] {
+            assert!(!is_unavailable(&error), "{error}");
+        }
+    }
 
     #[test]
     fn redact_hides_the_password_only() {

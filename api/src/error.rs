@@ -268,6 +268,24 @@ mod tests {
     }
 
     #[test]
+    fn a_lost_connection_under_any_context_is_503_with_retry_after() {
+        use anyhow::Context;
+        let lost: Result<(), sea_orm::DbErr> = Err(sea_orm::DbErr::ConnectionAcquire(
+            sea_orm::ConnAcquireErr::Timeout,
+        ));
+        let error = ApiError::from(
+            lost.context("loading the need")
+                .context("posting an application")
+                .unwrap_err(),
+        );
+        assert_eq!(error.status_code(), StatusCode::SERVICE_UNAVAILABLE);
+        let response = error.error_response();
+        assert_eq!(response.headers().get(header::RETRY_AFTER).unwrap(), "5");
+        let wrong = ApiError::from(sea_orm::DbErr::RecordNotFound("need".to_owned()));
+        assert_eq!(wrong.status_code(), StatusCode::INTERNAL_SERVER_ERROR);
+    }
+
+    #[test]
     fn error_codes_are_stable_snake_case() {
         let codes = [
             ApiError::NotFound.code(),
