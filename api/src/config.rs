@@ -58,6 +58,10 @@ pub struct Settings {
     pub db_timeout: Duration,
     /// How the outbox worker delivers mail.
     pub mail: MailSettings,
+    /// After SIGTERM, how long requests still running or still being received may take
+    /// before their connections are closed and the process exits
+    /// (`MUSUBI_SHUTDOWN_GRACE_SECONDS`, default 10).
+    pub shutdown_grace: Duration,
     /// Limits on login, registration and password-reset requests.
     pub throttle: ThrottleSettings,
 }
@@ -276,6 +280,11 @@ impl Settings {
             bail!("MUSUBI_DB_MAX_CONNECTIONS must be at least 1");
         }
         let db_timeout = Duration::from_secs(parse_number(&get, "MUSUBI_DB_TIMEOUT_SECONDS", 3)?);
+        let shutdown_grace =
+            Duration::from_secs(parse_number(&get, "MUSUBI_SHUTDOWN_GRACE_SECONDS", 10)?);
+        if shutdown_grace > Duration::from_secs(3600) {
+            bail!("MUSUBI_SHUTDOWN_GRACE_SECONDS must be at most 3600");
+        }
 
         Ok(Self {
             database_url,
@@ -296,6 +305,7 @@ impl Settings {
             db_timeout,
             mail: MailSettings::from_lookup(&get)?,
             throttle: ThrottleSettings::from_lookup(&get)?,
+            shutdown_grace,
         })
     }
 

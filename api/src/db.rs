@@ -3,7 +3,10 @@
 use std::time::Duration;
 
 use anyhow::Context;
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr, RuntimeErr,
+    error::SqlxError,
+};
 use sea_orm_migration::MigratorTrait;
 
 use crate::config::Settings;
@@ -34,6 +37,11 @@ pub async fn connect(settings: &Settings) -> anyhow::Result<DatabaseConnection> 
         .connect_timeout(settings.db_timeout)
         .acquire_timeout(settings.db_timeout)
         .idle_timeout(Duration::from_secs(300))
+        // A connection the server ended (a restart, a failover, `pg_terminate_backend`)
+        // is found by a ping before it is handed out, dropped, and replaced by a new
+        // one; none lives past half an hour, so a replaced server is never held onto.
+        .test_before_acquire(true)
+        .max_lifetime(Duration::from_secs(30 * 60))
         .sqlx_logging(false);
     let db = Database::connect(options).await.with_context(|| {
         format!(
@@ -107,9 +115,54 @@ pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
         .context("cannot apply database migrations")
 }
 
-/// Whether an error means the database is unreachable rather than the query wrong.
+/// Whether an error means the database is unreachable rather than the query wrong: no
+/// connection in time, a closed pool, a connection cut mid-query (a restart, a failover,
+/// `pg_terminate_backend`), or PostgreSQL's connection-class codes (SQLSTATE class 08,
+/// 57P01–57P03). These answer 503 with `Retry-After`: the request may be retried.
 pub fn is_unavailable(error: &DbErr) -> bool {
-    matches!(error, DbErr::ConnectionAcquire(_) | DbErr::Conn(_))
+    match error {
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
+        DbErr::Exec(runtime) | DbErr::Query(runtime) => match runtime {
+            RuntimeErr::SqlxError(error) => is_connection_error(error),
+            RuntimeErr::Internal(message) => mentions_a_lost_connection(message),
+        },
+        _ => false,
+    }
+}
+
+/// Whether a driver error is about the connection rather than the statement.
+fn is_connection_error(error: &SqlxError) -> bool {
+    match error {
+        SqlxError::Io(_)
+        | SqlxError::Tls(_)
+        | SqlxError::Protocol(_)
+        | SqlxError::PoolTimedOut
+        | SqlxError::PoolClosed
+        | SqlxError::WorkerCrashed => true,
+        SqlxError::Database(error) => error.code().is_some_and(|code| {
+            code.starts_with("08") || matches!(code.as_ref(), "57P01" | "57P02" | "57P03")
+        }),
+        other => mentions_a_lost_connection(&other.to_string()),
+    }
+}
+
+/// The driver's words for a connection that went away under a query, for errors that
+/// arrive only as text.
+fn mentions_a_lost_connection(message: &str) -> bool {
+    let message = message.to_ascii_lowercase();
+    [
+        "connection reset",
+        "connection refused",
+        "broken pipe",
+        "expected to read",
+        "terminating connection",
+        "connection closed",
+        "pool timed out",
+        "closed pool",
+        "unexpected eof",
+    ]
+    .iter()
+    .any(|words| message.contains(words))
 }
 
 /// Whether an error is a unique-constraint violation (mapped to 409 by callers).
@@ -134,6 +187,8 @@ pub fn redact(url: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+
     use super::*;
 
     #[cfg(unix)]
@@ -173,6 +228,35 @@ mod tests {
         assert_eq!(mode("musubi.db"), 0o600);
         db.close().await.unwrap();
         std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    fn query_error(error: SqlxError) -> DbErr {
+        DbErr::Query(RuntimeErr::SqlxError(Arc::new(error)))
+    }
+
+    #[test]
+    fn lost_connections_are_unavailable_and_wrong_queries_are_not() {
+        let reset = std::io::Error::new(std::io::ErrorKind::ConnectionReset, "connection reset");
+        for error in [
+            query_error(SqlxError::Io(reset)),
+            query_error(SqlxError::Protocol(
+                "expected to read 5 bytes, got 0 bytes at EOF".to_owned(),
+            )),
+            query_error(SqlxError::PoolTimedOut),
+            query_error(SqlxError::PoolClosed),
+            DbErr::Exec(RuntimeErr::Internal("Connection closed".to_owned())),
+            DbErr::ConnectionAcquire(sea_orm::ConnAcquireErr::Timeout),
+        ] {
+            assert!(is_unavailable(&error), "{error}");
+        }
+        for error in [
+            query_error(SqlxError::RowNotFound),
+            query_error(SqlxError::ColumnNotFound("id".to_owned())),
+            DbErr::Exec(RuntimeErr::Internal("syntax error".to_owned())),
+            DbErr::RecordNotFound("need".to_owned()),
+        ] {
+            assert!(!is_unavailable(&error), "{error}");
+        }
     }
 
     #[test]

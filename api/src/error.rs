@@ -247,6 +247,15 @@ impl From<sea_orm::TransactionError<ApiError>> for ApiError {
 
 impl From<anyhow::Error> for ApiError {
     fn from(error: anyhow::Error) -> Self {
+        // A lost connection anywhere in the chain (under any context) is a 503.
+        let unavailable = error.chain().any(|cause| {
+            cause
+                .downcast_ref::<sea_orm::DbErr>()
+                .is_some_and(crate::db::is_unavailable)
+        });
+        if unavailable {
+            return Self::Unavailable(error);
+        }
         match error.downcast::<sea_orm::DbErr>() {
             Ok(db) => db.into(),
             Err(other) => Self::Internal(other),
@@ -280,6 +289,24 @@ mod tests {
         let body = serde_json::to_string(&error.problem()).unwrap();
         assert!(!body.contains("hunter2"));
         assert!(!body.contains("errors"));
+    }
+
+    #[test]
+    fn a_lost_connection_under_any_context_is_503_with_retry_after() {
+        use anyhow::Context;
+        let lost: Result<(), sea_orm::DbErr> = Err(sea_orm::DbErr::ConnectionAcquire(
+            sea_orm::ConnAcquireErr::Timeout,
+        ));
+        let error = ApiError::from(
+            lost.context("loading the need")
+                .context("posting an application")
+                .unwrap_err(),
+        );
+        assert_eq!(error.status_code(), StatusCode::SERVICE_UNAVAILABLE);
+        let response = error.error_response();
+        assert_eq!(response.headers().get(header::RETRY_AFTER).unwrap(), "5");
+        let wrong = ApiError::from(sea_orm::DbErr::RecordNotFound("need".to_owned()));
+        assert_eq!(wrong.status_code(), StatusCode::INTERNAL_SERVER_ERROR);
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! `Idempotency-Key` for the POSTs that send email, after the IETF draft
+//! `Idempotency-Key` for the POSTs that create or send email, after the IETF draft
 //! (draft-ietf-httpapi-idempotency-key-header): the same key and body replays the first
 //! response and does nothing again; the same key with another body is 422; a duplicate
 //! that arrives while the first is still running is 409.
@@ -74,6 +74,47 @@ pub fn fingerprint(body: &impl Serialize) -> String {
         .collect()
 }
 
+/// A fingerprint keyed with a server secret, for bodies that carry a password: a stored
+/// plain hash of such a body would be a fast hash of the password.
+pub fn keyed_fingerprint(secret: &str, body: &impl Serialize) -> String {
+    let json = serde_json::to_vec(body).unwrap_or_default();
+    let mut hasher = Sha256::new();
+    hasher.update(Sha256::digest(secret.as_bytes()));
+    hasher.update(&json);
+    hasher
+        .finalize()
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
+/// The first response to a key, as stored.
+#[derive(Debug, Clone)]
+pub struct Stored {
+    /// Its status.
+    pub status: StatusCode,
+    /// Its JSON body.
+    pub body: String,
+}
+
+impl Stored {
+    /// The stored response, marked as a replay.
+    pub fn into_response(self) -> HttpResponse {
+        HttpResponse::build(self.status)
+            .content_type("application/json")
+            .insert_header(("Idempotent-Replayed", "true"))
+            .body(self.body)
+    }
+}
+
+/// What to do with a request, for callers that build the replay themselves.
+pub enum Found {
+    /// Do the work; store its response through the claim.
+    Fresh(Claim),
+    /// The work was done before; this is what was stored.
+    Done(Stored),
+}
+
 /// Claims `key` for this user and operation, or says how to answer a repeat.
 pub async fn begin(
     db: &impl ConnectionTrait,
@@ -82,9 +123,51 @@ pub async fn begin(
     key: &IdempotencyKey,
     fingerprint: String,
 ) -> ApiResult<Begin> {
-    let Some(key) = key.0.clone() else {
-        return Ok(Begin::Fresh(Claim { held: None }));
+    Ok(
+        match begin_or_stored(db, user_id, scope, key, fingerprint).await? {
+            Found::Fresh(claim) => Begin::Fresh(claim),
+            Found::Done(stored) => Begin::Replay(stored.into_response()),
+        },
+    )
+}
+
+/// Claims the key (or replays), runs `work`, and frees the key if the work fails. The
+/// work stores its response through the claim, inside its own transaction.
+pub async fn guarded<T, F, Fut>(
+    db: &sea_orm::DatabaseConnection,
+    user_id: Uuid,
+    scope: &str,
+    key: &IdempotencyKey,
+    fingerprint: String,
+    work: F,
+) -> ApiResult<Result<T, HttpResponse>>
+where
+    F: FnOnce(Claim) -> Fut,
+    Fut: std::future::Future<Output = ApiResult<T>>,
+{
+    let claim = match begin(db, user_id, scope, key, fingerprint).await? {
+        Begin::Replay(response) => return Ok(Err(response)),
+        Begin::Fresh(claim) => claim,
     };
+    let result = work(claim.clone()).await;
+    if result.is_err() {
+        claim.release(db).await;
+    }
+    result.map(Ok)
+}
+
+/// Claims `key` for this user and operation, or returns the stored first response.
+pub async fn begin_or_stored(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+    scope: &str,
+    key: &IdempotencyKey,
+    fingerprint: String,
+) -> ApiResult<Found> {
+    let Some(key) = key.0.clone() else {
+        return Ok(Found::Fresh(Claim { held: None }));
+    };
+    let claimed_at = now();
     let claim = idempotency_key::ActiveModel {
         user_id: Set(user_id),
         scope: Set(scope.to_owned()),
@@ -93,15 +176,32 @@ pub async fn begin(
         status: Set("in_progress".to_owned()),
         response_status: Set(None),
         response_body: Set(None),
-        created_at: Set(now()),
+        created_at: Set(claimed_at),
     };
     match claim.insert(db).await {
         Ok(_) => {
-            return Ok(Begin::Fresh(Claim {
+            return Ok(Found::Fresh(Claim {
                 held: Some((user_id, scope.to_owned(), key)),
             }));
         }
         Err(error) if db::is_unique_violation(&error) => {}
+        Err(error) if db::is_unavailable(&error) => {
+            // The connection was lost: the claim may have committed with its answer
+            // lost. Free it (only this very claim), or the client's retry after the 503
+            // would be refused as a duplicate in flight until the claim went stale.
+            let freed = idempotency_key::Entity::delete_many()
+                .filter(idempotency_key::Column::UserId.eq(user_id))
+                .filter(idempotency_key::Column::Scope.eq(scope))
+                .filter(idempotency_key::Column::Key.eq(key.as_str()))
+                .filter(idempotency_key::Column::Status.eq("in_progress"))
+                .filter(idempotency_key::Column::CreatedAt.eq(claimed_at))
+                .exec(db)
+                .await;
+            if let Err(error) = freed {
+                tracing::warn!(error = %error, "could not free an idempotency claim");
+            }
+            return Err(error.into());
+        }
         Err(error) => return Err(error.into()),
     }
     let existing = idempotency_key::Entity::find_by_id((user_id, scope.to_owned(), key.clone()))
@@ -127,12 +227,7 @@ pub async fn begin(
                 .ok()
                 .and_then(|s| StatusCode::from_u16(s).ok())
                 .unwrap_or(StatusCode::OK);
-            Ok(Begin::Replay(
-                HttpResponse::build(status)
-                    .content_type("application/json")
-                    .insert_header(("Idempotent-Replayed", "true"))
-                    .body(body),
-            ))
+            Ok(Found::Done(Stored { status, body }))
         }
         _ if now() - existing.created_at > Duration::seconds(STALE_AFTER_SECONDS) => {
             // The first request died without finishing; let this one take over.
@@ -141,12 +236,16 @@ pub async fn begin(
                     idempotency_key::Column::CreatedAt,
                     sea_orm::sea_query::Expr::value(now()),
                 )
+                .col_expr(
+                    idempotency_key::Column::Fingerprint,
+                    sea_orm::sea_query::Expr::value(fingerprint),
+                )
                 .filter(idempotency_key::Column::UserId.eq(user_id))
                 .filter(idempotency_key::Column::Scope.eq(scope))
                 .filter(idempotency_key::Column::Key.eq(key.as_str()))
                 .exec(db)
                 .await?;
-            Ok(Begin::Fresh(Claim {
+            Ok(Found::Fresh(Claim {
                 held: Some((user_id, scope.to_owned(), key)),
             }))
         }

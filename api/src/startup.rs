@@ -116,6 +116,7 @@ impl Application {
         let metrics = web::Data::new(Metrics::default());
         let throttles = web::Data::new(Throttles::new(&state.settings.throttle));
         let data = web::Data::new(state.clone());
+        let grace = state.settings.shutdown_grace;
         let server = HttpServer::new(move || {
             let (app, _) = App::new()
                 .into_utoipa_app()
@@ -136,9 +137,15 @@ impl Application {
             .wrap(middleware::from_fn(metrics::track))
             .wrap(TracingLogger::default())
         })
+        // A client gets 5 s to send a request's head, and 1 s to close its connection
+        // after the answer.
+        .client_request_timeout(std::time::Duration::from_secs(5))
+        .client_disconnect_timeout(std::time::Duration::from_secs(1))
         .listen(listener)
         .context("starting the HTTP server")?
-        .shutdown_timeout(20)
+        // After SIGTERM, requests in flight (or still arriving, however slowly) get the
+        // grace; then their connections are closed and the server returns.
+        .shutdown_timeout(grace.as_secs())
         .run();
         Ok(Self {
             port,

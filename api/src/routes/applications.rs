@@ -3,8 +3,9 @@
 
 use std::collections::{HashMap, hash_map::Entry};
 
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::{HttpResponse, get, http::StatusCode, post, web};
 use chrono::{DateTime, Utc};
+use sea_orm::{ConnectionTrait, TransactionTrait};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -18,6 +19,7 @@ use crate::{
     entities::application,
     error::{ApiError, ApiResult},
     extract::Json,
+    idempotency::{self, IdempotencyKey},
     repo::{self, applications::Audience},
     state::AppState,
 };
@@ -87,17 +89,26 @@ pub async fn views(
     rows: Vec<application::Model>,
     viewer: Viewer,
 ) -> ApiResult<Vec<ApplicationView>> {
+    views_in(&state.db, rows, viewer).await
+}
+
+/// [`views`], reading through `db` (a transaction, for a view stored with its change).
+async fn views_in(
+    db: &impl ConnectionTrait,
+    rows: Vec<application::Model>,
+    viewer: Viewer,
+) -> ApiResult<Vec<ApplicationView>> {
     let mut titles: HashMap<Uuid, String> = HashMap::new();
     let mut applicants: HashMap<Uuid, (String, String)> = HashMap::new();
     let mut views = Vec::with_capacity(rows.len());
     for row in rows {
         if let Entry::Vacant(slot) = titles.entry(row.need_id) {
-            let need = repo::needs::by_id(&state.db, row.need_id).await?;
+            let need = repo::needs::by_id(db, row.need_id).await?;
             slot.insert(need.map(|need| need.title).unwrap_or_default());
         }
         if let Entry::Vacant(slot) = applicants.entry(row.professional_id) {
-            let user = repo::users::by_id(&state.db, row.professional_id).await?;
-            let display = match repo::profiles::by_user(&state.db, row.professional_id).await? {
+            let user = repo::users::by_id(db, row.professional_id).await?;
+            let display = match repo::profiles::by_user(db, row.professional_id).await? {
                 Some(profile) => crate::scoring::display(&profile)?,
                 None => "退会済み (erased)".to_owned(),
             };
@@ -130,7 +141,8 @@ pub async fn views(
 }
 
 /// Apply to an open need with a proposal. One application per need and professional.
-#[utoipa::path(tag = "applications", security(("bearer" = [])), params(("id" = Uuid, Path, description = "need id")), request_body = ApplicationRequest, responses(
+/// Accepts `Idempotency-Key`.
+#[utoipa::path(tag = "applications", security(("bearer" = [])), params(("id" = Uuid, Path, description = "need id"), ("Idempotency-Key" = Option<String>, Header, description = "replays the first response for the same key and body; the key with another body is 422")), request_body = ApplicationRequest, responses(
     (status = 201, body = ApplicationView),
     (status = 403, body = crate::error::Problem, content_type = "application/problem+json"),
     (status = 404, body = crate::error::Problem, content_type = "application/problem+json"),
@@ -141,6 +153,7 @@ pub async fn views(
 pub async fn apply(
     state: web::Data<AppState>,
     caller: AuthUser,
+    key: IdempotencyKey,
     id: web::Path<Uuid>,
     Json(request): Json<ApplicationRequest>,
 ) -> ApiResult<HttpResponse> {
@@ -148,30 +161,67 @@ pub async fn apply(
     let mut errors = Errors::default();
     errors.lines("message", &request.message, 1, 4_000);
     errors.finish()?;
-    let (need, _organization) = visible_need(&state, Some(&caller), id.into_inner()).await?;
-    if need.status != "open" {
-        return Err(ApiError::Conflict("this need is closed".to_owned()));
-    }
-    let profile = repo::profiles::by_user(&state.db, caller.id)
-        .await?
-        .ok_or_else(|| {
-            ApiError::Conflict(
-                "write your profile (PUT /api/v1/profiles/me) before applying".to_owned(),
-            )
-        })?;
-    let score = crate::scoring::snapshot(&state, &need, &profile, Some(&request.message)).await?;
-    let row = repo::applications::insert(&state.db, need.id, caller.id, &request.message, score)
-        .await
-        .map_err(|error| {
-            if db::is_unique_violation(&error) {
-                ApiError::Conflict("you have already applied to this need".to_owned())
-            } else {
-                error.into()
+    let need_id = id.into_inner();
+    let state = state.get_ref();
+    let scope = format!("POST /needs/{need_id}/applications");
+    let fingerprint = idempotency::fingerprint(&request.message);
+    let outcome = idempotency::guarded(
+        &state.db,
+        caller.id,
+        &scope,
+        &key,
+        fingerprint,
+        |claim| async move {
+            let (need, _organization) = visible_need(state, Some(&caller), need_id).await?;
+            if need.status != "open" {
+                return Err(ApiError::Conflict("this need is closed".to_owned()));
             }
-        })?;
-    let mut views = views(&state, vec![row], Viewer::Full).await?;
-    let view = views.pop().ok_or(ApiError::NotFound)?;
-    Ok(HttpResponse::Created().json(view))
+            let profile = repo::profiles::by_user(&state.db, caller.id)
+                .await?
+                .ok_or_else(|| {
+                    ApiError::Conflict(
+                        "write your profile (PUT /api/v1/profiles/me) before applying".to_owned(),
+                    )
+                })?;
+            let score =
+                crate::scoring::snapshot(state, &need, &profile, Some(&request.message)).await?;
+            // The application and its stored idempotent response commit together.
+            state
+                .db
+                .transaction::<_, ApplicationView, ApiError>(move |txn| {
+                    Box::pin(async move {
+                        let row = repo::applications::insert(
+                            txn,
+                            need.id,
+                            caller.id,
+                            &request.message,
+                            score,
+                        )
+                        .await
+                        .map_err(|error| {
+                            if db::is_unique_violation(&error) {
+                                ApiError::Conflict(
+                                    "you have already applied to this need".to_owned(),
+                                )
+                            } else {
+                                error.into()
+                            }
+                        })?;
+                        let mut views = views_in(txn, vec![row], Viewer::Full).await?;
+                        let view = views.pop().ok_or(ApiError::NotFound)?;
+                        claim.complete(txn, StatusCode::CREATED, &view).await?;
+                        Ok(view)
+                    })
+                })
+                .await
+                .map_err(ApiError::from)
+        },
+    )
+    .await?;
+    Ok(match outcome {
+        Ok(view) => HttpResponse::Created().json(view),
+        Err(replay) => replay,
+    })
 }
 
 /// Filters of `GET /applications`.

@@ -1,6 +1,6 @@
 //! Accounts: register, log in, and who am I.
 
-use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, http::StatusCode, post, web};
 use chrono::{DateTime, Utc};
 use sea_orm::TransactionTrait;
 use serde::{Deserialize, Serialize};
@@ -22,6 +22,7 @@ use crate::{
     entities::{organization, user},
     error::{ApiError, ApiResult},
     extract::Json,
+    idempotency::{self, Claim, Found, IdempotencyKey, Stored},
     repo,
     state::AppState,
 };
@@ -32,7 +33,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 }
 
 /// The organization an SME registers with.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OrganizationInput {
     /// Name, e.g. `株式会社丸山漆器`.
@@ -54,7 +55,7 @@ pub struct OrganizationInput {
 }
 
 /// Who may self-register: coordinators are created by the operator.
-#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RegisterRole {
     /// An SME or municipality.
@@ -64,7 +65,7 @@ pub enum RegisterRole {
 }
 
 /// `POST /auth/register`.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RegisterRequest {
     /// Email (case-insensitive, unique).
@@ -172,7 +173,12 @@ fn validate_register(request: &RegisterRequest) -> Result<String, ApiError> {
 /// client address (`MUSUBI_THROTTLE_REGISTER_PER_ADDRESS`, default 10 an hour) and per
 /// email; past the limit every attempt, taken email or not, answers 429 with
 /// `Retry-After`.
-#[utoipa::path(tag = "accounts", request_body = RegisterRequest, responses(
+///
+/// Accepts `Idempotency-Key`: a repeat with the same key and body answers the first 201
+/// again, with a new token.
+#[utoipa::path(tag = "accounts", request_body = RegisterRequest,
+    params(("Idempotency-Key" = Option<String>, Header, description = "replays the first response (with a fresh token) for the same key and body; the key with another body is 422")),
+    responses(
     (status = 201, body = RegisterResponse),
     (status = 400, body = crate::error::Problem, content_type = "application/problem+json"),
     (status = 409, description = "the email is taken", body = crate::error::Problem, content_type = "application/problem+json"),
@@ -185,6 +191,7 @@ pub async fn register(
     http: HttpRequest,
     state: web::Data<AppState>,
     throttles: web::Data<Throttles>,
+    key: IdempotencyKey,
     Json(request): Json<RegisterRequest>,
 ) -> ApiResult<HttpResponse> {
     let email = validate_register(&request)?;
@@ -208,6 +215,85 @@ pub async fn register(
             "no such region; see GET /api/v1/regions",
         ));
     }
+    // The body holds the password: its fingerprint is keyed with the server's secret.
+    // Keys of anonymous callers share one namespace (the nil user).
+    let fingerprint = idempotency::keyed_fingerprint(state.settings.jwt_secret.expose(), &request);
+    let claim = match idempotency::begin_or_stored(
+        &state.db,
+        Uuid::nil(),
+        REGISTER_SCOPE,
+        &key,
+        fingerprint,
+    )
+    .await?
+    {
+        Found::Done(stored) => {
+            return replay_registration(&state, stored, request.password).await;
+        }
+        Found::Fresh(claim) => claim,
+    };
+    let created = create_account(&state, request, email, role, claim.clone()).await;
+    if created.is_err() {
+        claim.release(&state.db).await;
+    }
+    let (user, organization) = created?;
+    let access_token = state.jwt.issue(user.id, user.token_version)?;
+    let view = user_view(user, organization.map(|org| org.id), None);
+    Ok(HttpResponse::Created().json(RegisterResponse {
+        user: view,
+        access_token,
+    }))
+}
+
+/// The idempotency scope of registration.
+const REGISTER_SCOPE: &str = "POST /auth/register";
+
+/// What a registration stores for its key: the account, not its token or personal data.
+#[derive(Debug, Serialize, Deserialize)]
+struct Registered {
+    user_id: Uuid,
+}
+
+/// Answers a repeated registration as the first was answered, with a fresh token: as a
+/// login would, only while the password sent is still the account's.
+async fn replay_registration(
+    state: &AppState,
+    stored: Stored,
+    password: String,
+) -> ApiResult<HttpResponse> {
+    let registered: Registered =
+        serde_json::from_str(&stored.body).map_err(|error| ApiError::Internal(error.into()))?;
+    let user = repo::users::by_id(&state.db, registered.user_id)
+        .await?
+        .filter(|user| user.erased_at.is_none())
+        .ok_or_else(|| {
+            ApiError::Conflict(
+                "the account made with this Idempotency-Key no longer exists".to_owned(),
+            )
+        })?;
+    if !password::verify(Secret::new(password), Some(user.password_hash.clone())).await? {
+        return Err(ApiError::Unauthorized);
+    }
+    let organization = repo::users::organization_of(&state.db, user.id).await?;
+    let access_token = state.jwt.issue(user.id, user.token_version)?;
+    let view = user_view(user, organization.map(|org| org.id), None);
+    Ok(HttpResponse::build(stored.status)
+        .insert_header(("Idempotent-Replayed", "true"))
+        .json(RegisterResponse {
+            user: view,
+            access_token,
+        }))
+}
+
+/// Makes the user (and an SME's organization) and stores the key's answer, in one
+/// transaction.
+async fn create_account(
+    state: &AppState,
+    request: RegisterRequest,
+    email: String,
+    role: AccountRole,
+    claim: Claim,
+) -> ApiResult<(user::Model, Option<organization::Model>)> {
     let password_hash = password::hash(Secret::new(request.password.clone())).await?;
     let display_name = request.display_name.clone();
     let (user, organization) = state
@@ -249,16 +335,14 @@ pub async fn register(
                         .await?,
                     ),
                 };
+                claim
+                    .complete(txn, StatusCode::CREATED, &Registered { user_id: user.id })
+                    .await?;
                 Ok((user, organization))
             })
         })
         .await?;
-    let access_token = state.jwt.issue(user.id, user.token_version)?;
-    let view = user_view(user, organization.map(|org| org.id), None);
-    Ok(HttpResponse::Created().json(RegisterResponse {
-        user: view,
-        access_token,
-    }))
+    Ok((user, organization))
 }
 
 /// Exchange email and password for a token. A wrong email and a wrong password give the

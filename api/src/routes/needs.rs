@@ -1,9 +1,10 @@
 //! Needs (募集): posted by SMEs and municipalities, managed by them and their region's
 //! coordinators, readable by anyone while open.
 
-use actix_web::{HttpResponse, get, patch, post, web};
+use actix_web::{HttpResponse, get, http::StatusCode, patch, post, web};
 use chrono::{DateTime, Utc};
 use musubi_matcher::taxonomy;
+use sea_orm::TransactionTrait;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -19,6 +20,7 @@ use crate::{
     entities::{need, organization},
     error::{ApiError, ApiResult},
     extract::Json,
+    idempotency::{self, IdempotencyKey},
     repo::{self, needs::NeedFilter},
     state::AppState,
 };
@@ -143,8 +145,10 @@ pub async fn managed_need(
     }
 }
 
-/// Post a need. Its region is the organization's.
-#[utoipa::path(tag = "needs", security(("bearer" = [])), request_body = NeedInput, responses(
+/// Post a need. Its region is the organization's. Accepts `Idempotency-Key`.
+#[utoipa::path(tag = "needs", security(("bearer" = [])), request_body = NeedInput,
+    params(("Idempotency-Key" = Option<String>, Header, description = "replays the first response for the same key and body; the key with another body is 422")),
+    responses(
     (status = 201, body = NeedView),
     (status = 400, body = crate::error::Problem, content_type = "application/problem+json"),
     (status = 401, body = crate::error::Problem, content_type = "application/problem+json"),
@@ -156,15 +160,43 @@ pub async fn managed_need(
 pub async fn create_need(
     state: web::Data<AppState>,
     caller: AuthUser,
+    key: IdempotencyKey,
     Json(input): Json<NeedInput>,
 ) -> ApiResult<HttpResponse> {
     caller.require(AccountRole::Sme)?;
     let input = input.validate()?;
-    let organization = repo::users::organization_of(&state.db, caller.id)
-        .await?
-        .ok_or_else(|| ApiError::Conflict("this account has no organization".to_owned()))?;
-    let need = repo::needs::insert(&state.db, &organization, &input).await?;
-    Ok(HttpResponse::Created().json(need_view(need, &organization)?))
+    let fingerprint = idempotency::fingerprint(&input);
+    let state = state.get_ref();
+    let outcome = idempotency::guarded(
+        &state.db,
+        caller.id,
+        "POST /needs",
+        &key,
+        fingerprint,
+        |claim| async move {
+            let organization = repo::users::organization_of(&state.db, caller.id)
+                .await?
+                .ok_or_else(|| ApiError::Conflict("this account has no organization".to_owned()))?;
+            // The need and its stored idempotent response commit together.
+            state
+                .db
+                .transaction::<_, NeedView, ApiError>(move |txn| {
+                    Box::pin(async move {
+                        let need = repo::needs::insert(txn, &organization, &input).await?;
+                        let view = need_view(need, &organization)?;
+                        claim.complete(txn, StatusCode::CREATED, &view).await?;
+                        Ok(view)
+                    })
+                })
+                .await
+                .map_err(ApiError::from)
+        },
+    )
+    .await?;
+    Ok(match outcome {
+        Ok(view) => HttpResponse::Created().json(view),
+        Err(replay) => replay,
+    })
 }
 
 /// Filters of `GET /needs`.

@@ -9,10 +9,12 @@
 mod applications;
 mod auth;
 mod candidates;
+mod db_connections;
 mod demo;
 mod email;
 mod errors;
 mod headers;
+mod idempotent_creates;
 mod input_rules;
 mod matches;
 mod needs;
