@@ -181,6 +181,7 @@ pub struct ApplicationsQuery {
     /// Only applications to this need.
     pub need_id: Option<Uuid>,
     /// Items per page, 1–100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<u64>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,

@@ -184,13 +184,14 @@ pub struct NeedsQuery {
     /// `true`: the caller's own organization's needs, any status (SMEs only).
     pub mine: Option<bool>,
     /// Items per page, 1–100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<u64>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
 }
 
 /// Open needs, newest first, with filters.
-#[utoipa::path(tag = "needs", params(NeedsQuery), responses(
+#[utoipa::path(tag = "needs", security((), ("bearer" = [])), params(NeedsQuery), responses(
     (status = 200, body = Page<NeedView>),
     (status = 422, body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
@@ -252,7 +253,7 @@ pub async fn list_needs(
 }
 
 /// One need: open needs for anyone; closed ones for their owner and coordinators.
-#[utoipa::path(tag = "needs", params(("id" = Uuid, Path, description = "need id")), responses(
+#[utoipa::path(tag = "needs", security((), ("bearer" = [])), params(("id" = Uuid, Path, description = "need id")), responses(
     (status = 200, body = NeedView),
     (status = 404, body = crate::error::Problem, content_type = "application/problem+json"),
 ))]

@@ -70,6 +70,193 @@ pub async fn serve(document: web::Data<Document>) -> HttpResponse {
         .body(document.0.clone())
 }
 
+/// Makes the generated document describe what the server really does: view schemas
+/// that flatten an input are merged into one object (the input's `additionalProperties:
+/// false` would forbid the view's own fields), and every operation lists the errors its
+/// kind can answer; then every response gets a description.
+pub fn make_truthful(document: &mut serde_json::Value) {
+    merge_flattened_schemas(document);
+    add_common_responses(document);
+    complete_responses(document);
+}
+
+/// `#[serde(flatten)]` becomes `allOf: [input, {view's own fields}]`; when the input
+/// denies unknown fields (as every request body does), no real response satisfies that.
+/// Replace each such `allOf` of plain objects by one object with every property.
+fn merge_flattened_schemas(document: &mut serde_json::Value) {
+    use serde_json::{Map, Value};
+    let Some(schemas) = document
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .cloned()
+    else {
+        return;
+    };
+    let resolve = |member: &Value| -> Option<Map<String, Value>> {
+        let member = match member.get("$ref").and_then(Value::as_str) {
+            Some(reference) => schemas.get(reference.strip_prefix("#/components/schemas/")?)?,
+            None => member,
+        };
+        let object = member.as_object()?;
+        let plain = object.get("type").and_then(Value::as_str) == Some("object")
+            && !["allOf", "oneOf", "anyOf"]
+                .iter()
+                .any(|key| object.contains_key(*key));
+        plain.then(|| object.clone())
+    };
+    let Some(targets) = document
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    else {
+        return;
+    };
+    for schema in targets.values_mut() {
+        let Some(members) = schema.get("allOf").and_then(Value::as_array) else {
+            continue;
+        };
+        let Some(resolved) = members.iter().map(resolve).collect::<Option<Vec<_>>>() else {
+            continue;
+        };
+        let mut properties = Map::new();
+        let mut required: Vec<Value> = Vec::new();
+        for member in resolved {
+            if let Some(Value::Object(more)) = member.get("properties") {
+                properties.extend(more.clone());
+            }
+            for name in member
+                .get("required")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                if !required.contains(name) {
+                    required.push(name.clone());
+                }
+            }
+        }
+        let Some(object) = schema.as_object_mut() else {
+            continue;
+        };
+        object.remove("allOf");
+        object.insert("type".to_owned(), Value::from("object"));
+        object.insert("properties".to_owned(), Value::Object(properties));
+        object.insert("required".to_owned(), Value::Array(required));
+    }
+}
+
+/// Paths whose handlers never touch the database (everything else can answer 503).
+const WITHOUT_DATABASE: &[&str] = &["/health", "/metrics", "/api/v1/openapi.json", "/api/v1/taxonomy"];
+
+/// Adds to each operation the error responses its kind can answer, where the handler's
+/// annotation does not already list them, so routes added later get them too:
+/// a bearer token → 401; a JSON body → 400, 413, 415, 422; query parameters → 422;
+/// a header parameter → 400; an `{id}` → 404 (a malformed id names nothing);
+/// `/auth/…` → 429; the database → 503.
+fn add_common_responses(document: &mut serde_json::Value) {
+    use serde_json::{Value, json};
+    let Some(paths) = document.get_mut("paths").and_then(Value::as_object_mut) else {
+        return;
+    };
+    let retry_after = json!({"Retry-After": {"description": "seconds to wait before retrying", "schema": {"type": "integer", "minimum": 0}}});
+    for (path, item) in paths.iter_mut() {
+        let Some(operations) = item.as_object_mut() else {
+            continue;
+        };
+        for operation in operations.values_mut() {
+            let has = |location: &str| {
+                operation["parameters"]
+                    .as_array()
+                    .is_some_and(|parameters| parameters.iter().any(|p| p["in"] == location))
+            };
+            let (query, header, path_id) = (has("query"), has("header"), has("path"));
+            let body = operation.get("requestBody").is_some();
+            let security = operation["security"].as_array().cloned().unwrap_or_default();
+            let bearer = security
+                .iter()
+                .any(|requirement| requirement.as_object().is_some_and(|r| !r.is_empty()));
+            let optional_auth = security
+                .iter()
+                .any(|requirement| requirement.as_object().is_some_and(|r| r.is_empty()));
+            let mut common: Vec<(&str, String, Option<Value>)> = Vec::new();
+            if body || header {
+                let what = match (body, header) {
+                    (true, true) => "the body is not valid JSON, or a header (e.g. `Idempotency-Key`) is malformed",
+                    (true, false) => "the body is not valid JSON",
+                    _ => "a header (e.g. `Idempotency-Key`) is malformed",
+                };
+                common.push(("400", what.to_owned(), None));
+            }
+            if bearer {
+                let what = if optional_auth {
+                    "a bearer token was sent but is not valid (omit it to call anonymously)"
+                } else {
+                    "no valid bearer token"
+                };
+                common.push((
+                    "401",
+                    what.to_owned(),
+                    Some(json!({"WWW-Authenticate": {"description": "`Bearer`", "schema": {"type": "string"}}})),
+                ));
+            }
+            if path_id {
+                common.push(("404", "no such resource, or not one the caller may see".to_owned(), None));
+            }
+            if body {
+                common.push((
+                    "413",
+                    format!("the body is over {} bytes", crate::extract::BODY_LIMIT),
+                    None,
+                ));
+                common.push(("415", "the body is not `application/json`".to_owned(), None));
+            }
+            if body || query {
+                common.push((
+                    "422",
+                    "a field or query parameter is invalid; `errors` names each".to_owned(),
+                    None,
+                ));
+            }
+            if path.starts_with("/api/v1/auth/") {
+                common.push((
+                    "429",
+                    "too many attempts; retry after `Retry-After` seconds".to_owned(),
+                    Some(retry_after.clone()),
+                ));
+            }
+            if !WITHOUT_DATABASE.contains(&path.as_str()) {
+                common.push((
+                    "503",
+                    "the database is unavailable; retry after `Retry-After` seconds".to_owned(),
+                    Some(retry_after.clone()),
+                ));
+            }
+            let Some(responses) = operation
+                .get_mut("responses")
+                .and_then(Value::as_object_mut)
+            else {
+                continue;
+            };
+            for (status, description, headers) in common {
+                if responses.contains_key(status) {
+                    continue;
+                }
+                let mut response = json!({
+                    "description": description,
+                    "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
+                });
+                if let Some(headers) = headers {
+                    response["headers"] = headers;
+                }
+                responses.insert(status.to_owned(), response);
+            }
+            // Keep the responses in status order, as a reader expects.
+            let mut sorted: Vec<(String, Value)> = std::mem::take(responses).into_iter().collect();
+            sorted.sort_by(|(a, _), (b, _)| a.cmp(b));
+            responses.extend(sorted);
+        }
+    }
+}
+
 /// OpenAPI requires a `description` on every response; annotations that only name a
 /// body leave it out, so give each the standard reason phrase of its status.
 pub fn complete_responses(document: &mut serde_json::Value) {
