@@ -53,6 +53,9 @@ fi
 [[ -x "$bin" ]] || { say "no musubi binary at $bin"; exit 1; }
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/musubi-schemathesis.XXXXXX")
+# A copy: a shared CARGO_TARGET_DIR may get another checkout's build in the meantime.
+cp "$bin" "$work/musubi"
+bin="$work/musubi"
 server_pid="" pg_admin="" pg_db=""
 # shellcheck disable=SC2317  # called from the EXIT trap
 cleanup() {

@@ -9,6 +9,7 @@
 mod applications;
 mod auth;
 mod candidates;
+mod contract;
 mod demo;
 mod email;
 mod errors;
