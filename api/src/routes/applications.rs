@@ -192,6 +192,8 @@ pub struct ApplicationsQuery {
 #[utoipa::path(tag = "applications", security(("bearer" = [])), params(ApplicationsQuery), responses(
     (status = 200, body = Page<ApplicationView>),
     (status = 401, body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 403, description = "a coordinator without a region", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 404, description = "`need_id` names no need the caller manages", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 #[get("/applications")]
 pub async fn list_applications(

@@ -118,7 +118,10 @@ pub struct MatchesQuery {
 }
 
 /// The caller's matches: a professional's own, an SME's on its needs, a coordinator's region's.
-#[utoipa::path(tag = "matches", security(("bearer" = [])), params(MatchesQuery), responses((status = 200, body = Page<MatchView>)))]
+#[utoipa::path(tag = "matches", security(("bearer" = [])), params(MatchesQuery), responses(
+    (status = 200, body = Page<MatchView>),
+    (status = 403, description = "a coordinator without a region", body = crate::error::Problem, content_type = "application/problem+json"),
+))]
 #[get("/matches")]
 pub async fn list_matches(
     state: web::Data<AppState>,

@@ -149,6 +149,7 @@ pub async fn managed_need(
     (status = 400, body = crate::error::Problem, content_type = "application/problem+json"),
     (status = 401, body = crate::error::Problem, content_type = "application/problem+json"),
     (status = 403, body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 409, description = "the account has no organization", body = crate::error::Problem, content_type = "application/problem+json"),
     (status = 413, body = crate::error::Problem, content_type = "application/problem+json"),
     (status = 422, body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
@@ -193,6 +194,7 @@ pub struct NeedsQuery {
 /// Open needs, newest first, with filters.
 #[utoipa::path(tag = "needs", security((), ("bearer" = [])), params(NeedsQuery), responses(
     (status = 200, body = Page<NeedView>),
+    (status = 403, description = "`mine=true` from an account that is not an SME", body = crate::error::Problem, content_type = "application/problem+json"),
     (status = 422, body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 #[get("/needs")]

@@ -82,16 +82,15 @@ pub fn make_truthful(document: &mut serde_json::Value) {
 
 /// `#[serde(flatten)]` becomes `allOf: [input, {view's own fields}]`; when the input
 /// denies unknown fields (as every request body does), no real response satisfies that.
-/// Replace each such `allOf` of plain objects by one object with every property.
+/// Replace each such `allOf` of plain objects, wherever it appears (generic pages inline
+/// their items), by one object with every property.
 fn merge_flattened_schemas(document: &mut serde_json::Value) {
     use serde_json::{Map, Value};
-    let Some(schemas) = document
+    let schemas = document
         .pointer("/components/schemas")
         .and_then(Value::as_object)
         .cloned()
-    else {
-        return;
-    };
+        .unwrap_or_default();
     let resolve = |member: &Value| -> Option<Map<String, Value>> {
         let member = match member.get("$ref").and_then(Value::as_str) {
             Some(reference) => schemas.get(reference.strip_prefix("#/components/schemas/")?)?,
@@ -104,18 +103,28 @@ fn merge_flattened_schemas(document: &mut serde_json::Value) {
                 .any(|key| object.contains_key(*key));
         plain.then(|| object.clone())
     };
-    let Some(targets) = document
-        .pointer_mut("/components/schemas")
-        .and_then(Value::as_object_mut)
-    else {
-        return;
-    };
-    for schema in targets.values_mut() {
+    fn visit(value: &mut Value, merge: &dyn Fn(&mut Map<String, Value>)) {
+        match value {
+            Value::Object(object) => {
+                for child in object.values_mut() {
+                    visit(child, merge);
+                }
+                merge(object);
+            }
+            Value::Array(items) => {
+                for item in items {
+                    visit(item, merge);
+                }
+            }
+            _ => {}
+        }
+    }
+    let merge = |schema: &mut Map<String, Value>| {
         let Some(members) = schema.get("allOf").and_then(Value::as_array) else {
-            continue;
+            return;
         };
         let Some(resolved) = members.iter().map(resolve).collect::<Option<Vec<_>>>() else {
-            continue;
+            return;
         };
         let mut properties = Map::new();
         let mut required: Vec<Value> = Vec::new();
@@ -134,14 +143,12 @@ fn merge_flattened_schemas(document: &mut serde_json::Value) {
                 }
             }
         }
-        let Some(object) = schema.as_object_mut() else {
-            continue;
-        };
-        object.remove("allOf");
-        object.insert("type".to_owned(), Value::from("object"));
-        object.insert("properties".to_owned(), Value::Object(properties));
-        object.insert("required".to_owned(), Value::Array(required));
-    }
+        schema.remove("allOf");
+        schema.insert("type".to_owned(), Value::from("object"));
+        schema.insert("properties".to_owned(), Value::Object(properties));
+        schema.insert("required".to_owned(), Value::Array(required));
+    };
+    visit(document, &merge);
 }
 
 /// Paths whose handlers never touch the database (everything else can answer 503).
@@ -237,7 +244,11 @@ fn add_common_responses(document: &mut serde_json::Value) {
                 continue;
             };
             for (status, description, headers) in common {
-                if responses.contains_key(status) {
+                if let Some(existing) = responses.get_mut(status) {
+                    // Say what the server sends with it even where the handler lists it.
+                    if let (Some(headers), Some(existing)) = (headers, existing.as_object_mut()) {
+                        existing.entry("headers").or_insert(headers);
+                    }
                     continue;
                 }
                 let mut response = json!({

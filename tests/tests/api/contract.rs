@@ -90,7 +90,7 @@ fn views_are_plain_objects_that_allow_their_own_fields() {
         }
     }
     let need = &document["components"]["schemas"]["NeedView"];
-    for field in ["id", "status", "organization", "title", "headcount"] {
+    for field in ["id", "status", "organization", "title", "hours_per_month"] {
         assert!(
             need["required"]
                 .as_array()
