@@ -115,12 +115,14 @@ def first(items, key="id"):
 
 region = get("/me").get("region_id")
 need = first(get(f"/needs?region_id={region}&limit=1")["items"])
+matches = get("/matches?limit=1")["items"]
 ids = {
     "/api/v1/regions/{id}": region,
     "/api/v1/needs/{id}": need,
-    "/api/v1/matches/{id}": first(get("/matches?limit=1")["items"]),
+    "/api/v1/matches/{id}": first(matches),
     "/api/v1/applications/{id}": first(get("/applications?limit=1")["items"]),
-    "/api/v1/profiles/{id}": first(get(f"/needs/{need}/candidates?scope=all&limit=1")["items"], "professional_id") if need else None,
+    # A professional introduced in the region: the coordinator may read their profile.
+    "/api/v1/profiles/{id}": matches[0]["professional"]["professional_id"] if matches else None,
 }
 for prefix, value in ids.items():
     if value is None:
@@ -172,7 +174,8 @@ run_on() {
   say "[$backend] schemathesis against http://127.0.0.1:$port (max $max_examples examples per operation)"
   started=$(date +%s)
   status=0
-  timeout --signal=INT --kill-after=30 "$hard_stop" "$st" --config-file "$dir/schemathesis.toml" run \
+  # From the scratch directory: schemathesis keeps a cache in its working directory.
+  (cd "$dir" && timeout --signal=INT --kill-after=30 "$hard_stop" "$st" --config-file "$dir/schemathesis.toml" run \
     "http://127.0.0.1:$port/api/v1/openapi.json" \
     --url "http://127.0.0.1:$port" \
     --checks not_a_server_error,status_code_conformance,response_schema_conformance \
@@ -183,7 +186,7 @@ run_on() {
     --request-timeout 30 \
     --suppress-health-check all \
     --generation-database none \
-    --no-color \
+    --no-color) \
     2>&1 | tee "$dir/schemathesis.log" || status=$?
   seconds[$backend]=$(($(date +%s) - started))
 

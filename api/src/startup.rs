@@ -129,10 +129,10 @@ impl Application {
                 .service(scope::scope("/api/v1").configure(routes::configure))
                 .split_for_parts();
             app.default_service(web::to(routes::fallback::no_route))
-            .wrap(ErrorHandlers::new().default_handler(problem_for_plain_errors))
-            .wrap(middleware::from_fn(ranking::cache::note_writes))
-            .wrap(middleware::from_fn(metrics::track))
-            .wrap(TracingLogger::default())
+                .wrap(ErrorHandlers::new().default_handler(problem_for_plain_errors))
+                .wrap(middleware::from_fn(ranking::cache::note_writes))
+                .wrap(middleware::from_fn(metrics::track))
+                .wrap(TracingLogger::default())
         })
         .listen(listener)
         .context("starting the HTTP server")?

@@ -321,7 +321,8 @@ pub fn check(
             .map(|r| r.keys().collect())
             .unwrap_or_default();
         let advice = if status >= 500 && status != 503 {
-            "A 5xx other than 503 is a server bug: fix the cause rather than documenting it.".to_owned()
+            "A 5xx other than 503 is a server bug: fix the cause rather than documenting it."
+                .to_owned()
         } else {
             format!(
                 "Document it: add `(status = {status}, description = \"…\", body = crate::error::Problem, \
@@ -403,7 +404,12 @@ impl Contract {
                             || part == segment
                     })
             })
-            .max_by_key(|(_, template)| template.iter().filter(|part| !part.starts_with('{')).count())
+            .max_by_key(|(_, template)| {
+                template
+                    .iter()
+                    .filter(|part| !part.starts_with('{'))
+                    .count()
+            })
             .map(|(path, _)| path.clone())
     }
 
@@ -412,7 +418,12 @@ impl Contract {
             .map_err(|error| format!("is not JSON ({error}): {}", excerpt(body)))?;
         let schema = serde_json::json!({"$ref": "#/components/schemas/Problem"});
         self.validate("Problem", &schema, &instance)
-            .map_err(|violations| format!("does not match Problem:\n{violations}\n  body: {}", excerpt(body)))
+            .map_err(|violations| {
+                format!(
+                    "does not match Problem:\n{violations}\n  body: {}",
+                    excerpt(body)
+                )
+            })
     }
 
     /// Validates against a schema of the document (its `$ref`s resolved in the
@@ -428,10 +439,7 @@ impl Contract {
                 None => {
                     let mut root = schema.clone();
                     if let Some(object) = root.as_object_mut() {
-                        object.insert(
-                            "components".to_owned(),
-                            self.document["components"].clone(),
-                        );
+                        object.insert("components".to_owned(), self.document["components"].clone());
                     }
                     let validator = jsonschema::draft202012::options()
                         .should_validate_formats(true)

@@ -152,7 +152,12 @@ fn merge_flattened_schemas(document: &mut serde_json::Value) {
 }
 
 /// Paths whose handlers never touch the database (everything else can answer 503).
-const WITHOUT_DATABASE: &[&str] = &["/health", "/metrics", "/api/v1/openapi.json", "/api/v1/taxonomy"];
+const WITHOUT_DATABASE: &[&str] = &[
+    "/health",
+    "/metrics",
+    "/api/v1/openapi.json",
+    "/api/v1/taxonomy",
+];
 
 /// Adds to each operation the error responses its kind can answer, where the handler's
 /// annotation does not already list them, so routes added later get them too:
@@ -177,7 +182,10 @@ fn add_common_responses(document: &mut serde_json::Value) {
             };
             let (query, header, path_id) = (has("query"), has("header"), has("path"));
             let body = operation.get("requestBody").is_some();
-            let security = operation["security"].as_array().cloned().unwrap_or_default();
+            let security = operation["security"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
             let bearer = security
                 .iter()
                 .any(|requirement| requirement.as_object().is_some_and(|r| !r.is_empty()));
@@ -187,7 +195,9 @@ fn add_common_responses(document: &mut serde_json::Value) {
             let mut common: Vec<(&str, String, Option<Value>)> = Vec::new();
             if body || header {
                 let what = match (body, header) {
-                    (true, true) => "the body is not valid JSON, or a header (e.g. `Idempotency-Key`) is malformed",
+                    (true, true) => {
+                        "the body is not valid JSON, or a header (e.g. `Idempotency-Key`) is malformed"
+                    }
                     (true, false) => "the body is not valid JSON",
                     _ => "a header (e.g. `Idempotency-Key`) is malformed",
                 };
@@ -206,7 +216,11 @@ fn add_common_responses(document: &mut serde_json::Value) {
                 ));
             }
             if path_id {
-                common.push(("404", "no such resource, or not one the caller may see".to_owned(), None));
+                common.push((
+                    "404",
+                    "no such resource, or not one the caller may see".to_owned(),
+                    None,
+                ));
             }
             if body {
                 common.push((

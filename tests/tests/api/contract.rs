@@ -61,7 +61,10 @@ fn a_body_outside_its_schema_names_the_field() {
     // An unknown path must be a 404 problem; a 200 there is reported.
     let report = conformance::check(&Method::GET, "/api/v1/nothing", 200, &json_headers(), b"{}")
         .unwrap_err();
-    assert!(report.contains("no path of the OpenAPI document"), "{report}");
+    assert!(
+        report.contains("no path of the OpenAPI document"),
+        "{report}"
+    );
 }
 
 #[test]
@@ -125,9 +128,10 @@ fn every_operation_documents_the_errors_of_its_kind() {
             let responses = operation["responses"].as_object().unwrap();
             let lists = |status: &str| responses.contains_key(status);
             let name = format!("{method} {path}");
-            let authenticated = operation["security"]
-                .as_array()
-                .is_some_and(|s| s.iter().any(|r| r.as_object().is_some_and(|r| !r.is_empty())));
+            let authenticated = operation["security"].as_array().is_some_and(|s| {
+                s.iter()
+                    .any(|r| r.as_object().is_some_and(|r| !r.is_empty()))
+            });
             if authenticated {
                 assert!(lists("401"), "{name}: 401");
             }
@@ -221,12 +225,7 @@ async fn a_known_path_with_another_method_is_405_with_allow() {
         assert_eq!(body["code"], "method_not_allowed");
     }
     // An unknown path is still 404.
-    let response = app
-        .client
-        .delete(app.api("/nowhere"))
-        .send()
-        .await
-        .unwrap();
+    let response = app.client.delete(app.api("/nowhere")).send().await.unwrap();
     assert_eq!(problem(response, 404).await["code"], "no_route");
 }
 
@@ -257,7 +256,11 @@ async fn decline_and_cancel_take_an_optional_body_and_refuse_a_broken_one() {
     let path = |id: &str| app.api(&format!("/matches/{id}/cancel"));
     // A broken body is refused, not ignored.
     let bad_json = app
-        .authed(Method::POST, &format!("/matches/{}/cancel", matches[0]), &coordinator.token)
+        .authed(
+            Method::POST,
+            &format!("/matches/{}/cancel", matches[0]),
+            &coordinator.token,
+        )
         .header("content-type", "application/json")
         .body("{\"reason\": ")
         .send()
@@ -265,7 +268,11 @@ async fn decline_and_cancel_take_an_optional_body_and_refuse_a_broken_one() {
         .unwrap();
     problem(bad_json, 400).await;
     let wrong_type = app
-        .authed(Method::POST, &format!("/matches/{}/cancel", matches[0]), &coordinator.token)
+        .authed(
+            Method::POST,
+            &format!("/matches/{}/cancel", matches[0]),
+            &coordinator.token,
+        )
         .header("content-type", "text/plain")
         .body("because")
         .send()
@@ -289,7 +296,10 @@ async fn decline_and_cancel_take_an_optional_body_and_refuse_a_broken_one() {
         .await
         .unwrap();
     let (status, cancelled) = json(none).await;
-    assert_eq!((status, cancelled["status"].as_str()), (200, Some("cancelled")));
+    assert_eq!(
+        (status, cancelled["status"].as_str()),
+        (200, Some("cancelled"))
+    );
     let null = app
         .post(
             &format!("/matches/{}/cancel", matches[1]),
