@@ -330,6 +330,72 @@ pub fn complete_responses(document: &mut serde_json::Value) {
 #[cfg(test)]
 mod tests {
     #[test]
+    fn a_view_flattening_a_closed_input_becomes_one_open_object() {
+        let view = serde_json::json!({"allOf": [
+            {"$ref": "#/components/schemas/Input"},
+            {"type": "object", "properties": {"id": {"type": "string"}}, "required": ["id"]},
+        ]});
+        let mut document = serde_json::json!({
+            "components": {"schemas": {
+                "Input": {"type": "object", "additionalProperties": false, "properties": {"title": {"type": "string"}}, "required": ["title"]},
+                "View": view.clone(),
+                "Page_View": {"type": "object", "properties": {"items": {"type": "array", "items": view}}},
+            }},
+        });
+        super::merge_flattened_schemas(&mut document);
+        let schemas = &document["components"]["schemas"];
+        for merged in [
+            &schemas["View"],
+            &schemas["Page_View"]["properties"]["items"]["items"],
+        ] {
+            assert!(merged["allOf"].is_null(), "{merged}");
+            assert!(merged["additionalProperties"].is_null(), "{merged}");
+            assert_eq!(merged["required"], serde_json::json!(["title", "id"]));
+            assert!(
+                merged["properties"]["title"].is_object() && merged["properties"]["id"].is_object()
+            );
+        }
+        assert_eq!(schemas["Input"]["additionalProperties"], false);
+    }
+
+    #[test]
+    fn each_operation_gets_the_errors_of_its_kind() {
+        let mut document = serde_json::json!({"paths": {
+            "/api/v1/things/{id}": {"post": {
+                "security": [{"bearer": []}],
+                "parameters": [{"name": "id", "in": "path"}],
+                "requestBody": {"content": {}},
+                "responses": {"200": {"description": "ok"}, "404": {"description": "no such thing"}},
+            }},
+            "/api/v1/auth/login": {"post": {"requestBody": {"content": {}}, "responses": {"200": {"description": "ok"}}}},
+            "/health": {"get": {"responses": {"200": {"description": "ok"}}}},
+        }});
+        super::add_common_responses(&mut document);
+        let statuses = |path: &str, method: &str| -> Vec<String> {
+            document["paths"][path][method]["responses"]
+                .as_object()
+                .unwrap()
+                .keys()
+                .cloned()
+                .collect()
+        };
+        assert_eq!(
+            statuses("/api/v1/things/{id}", "post"),
+            ["200", "400", "401", "404", "413", "415", "422", "503"]
+        );
+        // What the handler said is kept.
+        assert_eq!(
+            document["paths"]["/api/v1/things/{id}"]["post"]["responses"]["404"]["description"],
+            "no such thing"
+        );
+        assert_eq!(
+            statuses("/api/v1/auth/login", "post"),
+            ["200", "400", "413", "415", "422", "429", "503"]
+        );
+        assert_eq!(statuses("/health", "get"), ["200"]);
+    }
+
+    #[test]
     fn every_response_gets_a_description() {
         let mut document = serde_json::json!({"paths": {"/x": {"get": {"responses": {"404": {}, "200": {"description": "ok"}}}}}});
         super::complete_responses(&mut document);
