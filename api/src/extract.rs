@@ -173,6 +173,31 @@ pub fn path_config() -> web::PathConfig {
     web::PathConfig::default().error_handler(|_error, _request| ApiError::NotFound.into())
 }
 
+/// An optional JSON body: no body at all, or `null`, is `None`; a body that is sent is
+/// read and checked exactly as [`Json`] does (400, 413, 415, 422), never silently ignored.
+#[derive(Debug)]
+pub struct OptionalJson<T>(pub Option<T>);
+
+impl<T: DeserializeOwned + 'static> FromRequest for OptionalJson<T> {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(request: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let headers = request.headers();
+        let length = headers
+            .get(header::CONTENT_LENGTH)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.trim().parse::<usize>().ok());
+        let no_body = length == Some(0)
+            || (length.is_none() && !headers.contains_key(header::TRANSFER_ENCODING));
+        if no_body {
+            return Box::pin(std::future::ready(Ok(Self(None))));
+        }
+        let body = Json::<Option<T>>::from_request(request, payload);
+        Box::pin(async move { body.await.map(|Json(value)| Self(value)) })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use serde::Deserialize;

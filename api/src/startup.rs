@@ -4,7 +4,7 @@
 use std::{net::TcpListener, sync::Arc};
 
 use actix_web::{
-    App, HttpResponse, HttpServer,
+    App, HttpServer,
     dev::Server,
     middleware::{self, ErrorHandlerResponse, ErrorHandlers},
     web,
@@ -62,7 +62,7 @@ pub fn openapi() -> anyhow::Result<serde_json::Value> {
         .service(scope::scope("/api/v1").configure(routes::configure))
         .split_for_parts();
     let mut document = serde_json::to_value(&api).context("serialising the OpenAPI document")?;
-    routes::openapi::complete_responses(&mut document);
+    routes::openapi::make_truthful(&mut document);
     Ok(document)
 }
 
@@ -112,7 +112,9 @@ impl Application {
         } else {
             None
         };
-        let openapi_json = web::Data::new(routes::openapi::Document(openapi()?.to_string()));
+        let document = openapi()?;
+        let known_paths = web::Data::new(routes::fallback::KnownPaths::from_document(&document));
+        let openapi_json = web::Data::new(routes::openapi::Document(document.to_string()));
         let metrics = web::Data::new(Metrics::default());
         let throttles = web::Data::new(Throttles::new(&state.settings.throttle));
         let data = web::Data::new(state.clone());
@@ -124,18 +126,17 @@ impl Application {
                 .app_data(metrics.clone())
                 .app_data(throttles.clone())
                 .app_data(openapi_json.clone())
+                .app_data(known_paths.clone())
                 .app_data(extract::path_config())
                 .configure(routes::health::configure)
                 .service(scope::scope("/api/v1").configure(routes::configure))
                 .split_for_parts();
-            app.default_service(web::to(|| async {
-                Err::<HttpResponse, _>(ApiError::NoRoute)
-            }))
-            .wrap(ErrorHandlers::new().default_handler(problem_for_plain_errors))
-            .wrap(middleware::from_fn(crate::security_headers::add))
-            .wrap(middleware::from_fn(ranking::cache::note_writes))
-            .wrap(middleware::from_fn(metrics::track))
-            .wrap(TracingLogger::default())
+            app.default_service(web::to(routes::fallback::no_route))
+                .wrap(ErrorHandlers::new().default_handler(problem_for_plain_errors))
+                .wrap(middleware::from_fn(crate::security_headers::add))
+                .wrap(middleware::from_fn(ranking::cache::note_writes))
+                .wrap(middleware::from_fn(metrics::track))
+                .wrap(TracingLogger::default())
         })
         // A client gets 5 s to send a request's head, and 1 s to close its connection
         // after the answer.
@@ -220,8 +221,17 @@ fn problem_for_plain_errors<B>(
                 .to_owned(),
         ),
     };
+    let allow = response
+        .headers()
+        .get(actix_web::http::header::ALLOW)
+        .cloned();
     let (request, _) = response.into_parts();
-    let rewritten = actix_web::ResponseError::error_response(&error);
+    let mut rewritten = actix_web::ResponseError::error_response(&error);
+    if let Some(allow) = allow {
+        rewritten
+            .headers_mut()
+            .insert(actix_web::http::header::ALLOW, allow);
+    }
     Ok(ErrorHandlerResponse::Response(
         actix_web::dev::ServiceResponse::new(request, rewritten).map_into_right_body(),
     ))

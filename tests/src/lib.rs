@@ -9,6 +9,7 @@
     reason = "a harness that cannot set up must fail the test loudly"
 )]
 
+pub mod conformance;
 pub mod smtp;
 
 use std::{path::PathBuf, sync::Arc};
@@ -63,8 +64,9 @@ enum Cleanup {
 pub struct TestApp {
     /// `http://127.0.0.1:PORT`.
     pub address: String,
-    /// A client without cookies or redirects.
-    pub client: reqwest::Client,
+    /// A client without cookies or redirects; every response it receives is checked
+    /// against the OpenAPI document (see [`conformance`]).
+    pub client: conformance::Client,
     /// A direct connection to the server's database.
     pub db: DatabaseConnection,
     /// The database URL the server uses.
@@ -169,10 +171,12 @@ impl TestApp {
         let db = application.state().db.clone();
         let settings = application.state().settings.clone();
         tokio::spawn(application.run_until_stopped());
-        let client = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .expect("building the HTTP client");
+        let client = conformance::Client::new(
+            reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("building the HTTP client"),
+        );
         Self {
             address,
             client,
@@ -220,7 +224,7 @@ impl TestApp {
         method: reqwest::Method,
         path: &str,
         token: &str,
-    ) -> reqwest::RequestBuilder {
+    ) -> conformance::RequestBuilder {
         self.client
             .request(method, self.api(path))
             .bearer_auth(token)

@@ -87,11 +87,13 @@ pub struct NeedInput {
     pub hours_per_month: HoursRange,
     /// Planned length in months, 1–36.
     #[serde(default = "default_duration")]
+    #[schema(minimum = 1, maximum = 36)]
     pub duration_months: u16,
     /// Where the work happens.
     pub work_style: WorkStyle,
     /// On-site visits asked per month, 0–31; must be 0 for remote work.
     #[serde(default)]
+    #[schema(minimum = 0, maximum = 31)]
     pub onsite_visits_per_month: u8,
     /// When meetings can happen.
     #[serde(default)]
@@ -104,6 +106,7 @@ pub struct NeedInput {
     pub pro_bono: bool,
     /// How many professionals are wanted, 1–50.
     #[serde(default = "default_headcount")]
+    #[schema(minimum = 1, maximum = 50)]
     pub headcount: u16,
     /// Application deadline.
     #[serde(default)]
@@ -132,12 +135,15 @@ pub struct NeedPatch {
     pub skills: Option<Vec<SkillRequirement>>,
     pub themes: Option<Vec<String>>,
     pub hours_per_month: Option<HoursRange>,
+    #[schema(minimum = 1, maximum = 36)]
     pub duration_months: Option<u16>,
     pub work_style: Option<WorkStyle>,
+    #[schema(minimum = 0, maximum = 31)]
     pub onsite_visits_per_month: Option<u8>,
     pub meeting_slots: Option<Vec<MeetingSlot>>,
     pub compensation_jpy: Option<MoneyRange>,
     pub pro_bono: Option<bool>,
+    #[schema(minimum = 1, maximum = 50)]
     pub headcount: Option<u16>,
     pub apply_by: Option<NaiveDate>,
 }

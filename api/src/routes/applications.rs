@@ -231,6 +231,7 @@ pub struct ApplicationsQuery {
     /// Only applications to this need.
     pub need_id: Option<Uuid>,
     /// Items per page, 1–100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<u64>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
@@ -242,6 +243,8 @@ pub struct ApplicationsQuery {
     (status = 200, body = Page<ApplicationView>),
     (status = 401, body = crate::error::Problem, content_type = "application/problem+json"),
     (status = 422, body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 403, description = "a coordinator without a region", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 404, description = "`need_id` names no need the caller manages", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 #[get("/applications")]
 pub async fn list_applications(

@@ -66,6 +66,7 @@ pub enum RankMode {
 pub struct CandidatesQuery {
     /// How many, 1–100 (default 20). The list is the top of a ranking, so it has no
     /// further pages: `next_cursor` is always `null`.
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<u64>,
     /// `applicants` (default) or `all` (coordinators only).
     pub scope: Option<Scope>,
@@ -247,6 +248,7 @@ fn json_body(body: Bytes) -> HttpResponse {
 #[into_params(parameter_in = Query)]
 pub struct RecommendationsQuery {
     /// How many, 1–100 (default 20); `next_cursor` is always `null`.
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<u64>,
 }
 

@@ -12,7 +12,7 @@ use crate::{
     auth::{AccountRole, AuthUser},
     domain::matching::{Event, MatchStatus},
     error::{ApiError, ApiResult},
-    extract::{Json, Query},
+    extract::{Json, OptionalJson, Query},
     idempotency::{self, Begin, IdempotencyKey},
     repo::{self, matches::Audience},
     state::AppState,
@@ -111,6 +111,7 @@ pub struct MatchesQuery {
     /// Only this status.
     pub status: Option<MatchStatus>,
     /// Items per page, 1–100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<u64>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
@@ -120,6 +121,7 @@ pub struct MatchesQuery {
 #[utoipa::path(tag = "matches", security(("bearer" = [])), params(MatchesQuery), responses(
     (status = 200, body = Page<MatchView>),
     (status = 422, body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 403, description = "a coordinator without a region", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 #[get("/matches")]
 pub async fn list_matches(
@@ -190,7 +192,7 @@ pub async fn accept_match(
 }
 
 /// The professional or the SME declines: `declined` after they met, `cancelled` before.
-#[utoipa::path(tag = "matches", security(("bearer" = [])), params(("id" = Uuid, Path, description = "match id")), request_body = Reason, responses(
+#[utoipa::path(tag = "matches", security(("bearer" = [])), params(("id" = Uuid, Path, description = "match id")), request_body = Option<Reason>, responses(
     (status = 200, body = MatchView),
     (status = 403, body = crate::error::Problem, content_type = "application/problem+json"),
     (status = 404, body = crate::error::Problem, content_type = "application/problem+json"),
@@ -202,16 +204,16 @@ pub async fn decline_match(
     state: web::Data<AppState>,
     caller: AuthUser,
     id: web::Path<Uuid>,
-    body: Option<Json<Reason>>,
+    OptionalJson(body): OptionalJson<Reason>,
 ) -> ApiResult<web::Json<MatchView>> {
-    let reason = body.map(|Json(reason)| reason).unwrap_or_default();
+    let reason = body.unwrap_or_default();
     Ok(web::Json(
         flow::close(&state, &caller, id.into_inner(), Event::Decline, reason).await?,
     ))
 }
 
 /// A coordinator calls off a match before the parties met.
-#[utoipa::path(tag = "matches", security(("bearer" = [])), params(("id" = Uuid, Path, description = "match id")), request_body = Reason, responses(
+#[utoipa::path(tag = "matches", security(("bearer" = [])), params(("id" = Uuid, Path, description = "match id")), request_body = Option<Reason>, responses(
     (status = 200, body = MatchView),
     (status = 403, body = crate::error::Problem, content_type = "application/problem+json"),
     (status = 404, body = crate::error::Problem, content_type = "application/problem+json"),
@@ -223,9 +225,9 @@ pub async fn cancel_match(
     state: web::Data<AppState>,
     caller: AuthUser,
     id: web::Path<Uuid>,
-    body: Option<Json<Reason>>,
+    OptionalJson(body): OptionalJson<Reason>,
 ) -> ApiResult<web::Json<MatchView>> {
-    let reason = body.map(|Json(reason)| reason).unwrap_or_default();
+    let reason = body.unwrap_or_default();
     Ok(web::Json(
         flow::close(&state, &caller, id.into_inner(), Event::Cancel, reason).await?,
     ))

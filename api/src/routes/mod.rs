@@ -8,6 +8,7 @@
 pub mod applications;
 pub mod auth;
 pub mod candidates;
+pub mod fallback;
 pub mod health;
 pub mod matches;
 pub mod needs;
@@ -49,6 +50,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 #[into_params(parameter_in = Query)]
 pub struct PageQuery {
     /// Items per page, 1–100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<u64>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,

@@ -153,6 +153,7 @@ pub async fn managed_need(
     (status = 400, body = crate::error::Problem, content_type = "application/problem+json"),
     (status = 401, body = crate::error::Problem, content_type = "application/problem+json"),
     (status = 403, body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 409, description = "the account has no organization", body = crate::error::Problem, content_type = "application/problem+json"),
     (status = 413, body = crate::error::Problem, content_type = "application/problem+json"),
     (status = 422, body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
@@ -216,14 +217,16 @@ pub struct NeedsQuery {
     /// `true`: the caller's own organization's needs, any status (SMEs only).
     pub mine: Option<bool>,
     /// Items per page, 1–100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<u64>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
 }
 
 /// Open needs, newest first, with filters.
-#[utoipa::path(tag = "needs", params(NeedsQuery), responses(
+#[utoipa::path(tag = "needs", security((), ("bearer" = [])), params(NeedsQuery), responses(
     (status = 200, body = Page<NeedView>),
+    (status = 403, description = "`mine=true` from an account that is not an SME", body = crate::error::Problem, content_type = "application/problem+json"),
     (status = 422, body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 #[get("/needs")]
@@ -284,7 +287,7 @@ pub async fn list_needs(
 }
 
 /// One need: open needs for anyone; closed ones for their owner and coordinators.
-#[utoipa::path(tag = "needs", params(("id" = Uuid, Path, description = "need id")), responses(
+#[utoipa::path(tag = "needs", security((), ("bearer" = [])), params(("id" = Uuid, Path, description = "need id")), responses(
     (status = 200, body = NeedView),
     (status = 404, body = crate::error::Problem, content_type = "application/problem+json"),
 ))]

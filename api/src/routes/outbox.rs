@@ -84,6 +84,7 @@ pub struct OutboxQuery {
     /// Only emails in this state, e.g. `dead`.
     pub status: Option<OutboxStatus>,
     /// Items per page, 1–100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<u64>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,

@@ -9,6 +9,7 @@
 mod applications;
 mod auth;
 mod candidates;
+mod contract;
 mod db_connections;
 mod demo;
 mod email;
