@@ -577,10 +577,12 @@ impl TestApp {
         let db = application.state().db.clone();
         let settings = application.state().settings.clone();
         tokio::spawn(application.run_until_stopped());
-        let client = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .expect("building the HTTP client");
+        let client = conformance::Client::new(
+            reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("building the HTTP client"),
+        );
         Self {
             address,
             client,

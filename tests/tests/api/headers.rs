@@ -3,8 +3,9 @@
 //! `Cache-Control: no-store`. Sampled over every route family, errors included. And the
 //! embedded database file is private (0600).
 
+use musubi_tests::conformance::RequestBuilder;
 use musubi_tests::{Backend, TestApp, cmo_need, marketer_profile};
-use reqwest::{Method, RequestBuilder};
+use reqwest::Method;
 use serde_json::json;
 
 fn header(response: &reqwest::Response, name: &str) -> Option<String> {
