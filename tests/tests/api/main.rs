@@ -12,6 +12,7 @@ mod candidates;
 mod demo;
 mod email;
 mod errors;
+mod mail_delivery;
 mod matches;
 mod needs;
 mod openapi;
