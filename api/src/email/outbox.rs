@@ -431,14 +431,17 @@ pub async fn backlog(db: &impl ConnectionTrait) -> anyhow::Result<Backlog> {
         OutboxStatus::Dead,
     ]
     .map(OutboxStatus::as_str);
-    let rows: Vec<(String, bool, i64)> = outbox::Entity::find()
+    // Written out, not bound: PostgreSQL matches a grouped expression only when the
+    // select list repeats it exactly, and two bound `0`s would be two parameters.
+    let failed = || Expr::cust("CASE WHEN attempts > 0 THEN 1 ELSE 0 END");
+    let rows: Vec<(String, i32, i64)> = outbox::Entity::find()
         .select_only()
         .column(outbox::Column::Status)
-        .column_as(outbox::Column::Attempts.gt(0), "failed")
+        .column_as(failed(), "failed")
         .column_as(outbox::Column::Id.count(), "rows")
         .filter(outbox::Column::Status.is_in(unfinished))
         .group_by(outbox::Column::Status)
-        .group_by(outbox::Column::Attempts.gt(0))
+        .group_by(failed())
         .into_tuple()
         .all(db)
         .await
@@ -446,7 +449,7 @@ pub async fn backlog(db: &impl ConnectionTrait) -> anyhow::Result<Backlog> {
     let mut backlog = Backlog::default();
     for (status, failed, rows) in rows {
         let rows = u64::try_from(rows).unwrap_or_default();
-        match (OutboxStatus::parse(&status), failed) {
+        match (OutboxStatus::parse(&status), failed > 0) {
             (Some(OutboxStatus::Pending), false) => backlog.queued += rows,
             (Some(OutboxStatus::Pending), true) => backlog.retrying += rows,
             (Some(OutboxStatus::Sending), _) => backlog.sending += rows,
