@@ -552,7 +552,7 @@ impl Worker {
                 }
                 Err(error) => {
                     failures += 1;
-                    if failures == 1 || failures % 20 == 0 {
+                    if failures == 1 || failures.is_multiple_of(20) {
                         tracing::warn!(worker = %self.id, outbox_id = %row.id, failures, error = format!("{error:#}"), "cannot record a delivery outcome; will retry until the database answers");
                     }
                 }
