@@ -3,7 +3,16 @@
 //! `Settings::from_env` fails fast with a message that names the variable to fix, so a
 //! mistake is caught at start-up rather than on the first request that needs it.
 
-use std::{fmt, net::SocketAddr, path::PathBuf, time::Duration};
+use std::{
+    fmt,
+    net::SocketAddr,
+    path::PathBuf,
+    sync::{
+        Arc, Mutex,
+        atomic::{AtomicU32, Ordering},
+    },
+    time::Duration,
+};
 
 use anyhow::{Context, bail};
 
@@ -157,7 +166,7 @@ impl ThrottleSettings {
 
 /// The outbox worker's timing and budget (`MUSUBI_MAIL_*`). The defaults suit
 /// production; tests shrink them so retries take milliseconds.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct MailSettings {
     /// Whether this process runs a delivery worker (`MUSUBI_MAIL_WORKER`, default true).
     /// Several processes may all run one: they never send the same row twice at once.
@@ -165,19 +174,72 @@ pub struct MailSettings {
     /// First retry delay ceiling (`MUSUBI_MAIL_RETRY_BASE_MS`, default 5 s); it doubles
     /// with every failed attempt.
     pub retry_base: Duration,
-    /// Largest retry delay (`MUSUBI_MAIL_RETRY_CAP_MS`, default 15 min).
+    /// Largest retry delay (`MUSUBI_MAIL_RETRY_CAP_MS`, default 4 min): after an SMTP
+    /// outage every waiting email is tried again within this time of the server's return.
     pub retry_cap: Duration,
-    /// Attempts before a row is `dead` (`MUSUBI_MAIL_MAX_ATTEMPTS`, default 8).
-    pub max_attempts: u32,
+    /// How long a failing email keeps being retried before it is `dead`, counted from its
+    /// first failed attempt (`MUSUBI_MAIL_RETRY_BUDGET_SECONDS`, default 48 hours).
+    pub retry_budget: Duration,
+    /// An optional extra cap on attempts (`MUSUBI_MAIL_MAX_ATTEMPTS`, unset by default):
+    /// a row is `dead` after this many failures even inside the time budget.
+    pub max_attempts: Option<u32>,
+    /// Sends in flight at once, each on its own SMTP connection
+    /// (`MUSUBI_MAIL_CONCURRENCY`, default 4): a hanging session holds back only its own
+    /// message.
+    pub concurrency: usize,
     /// How often an idle worker looks for due mail (`MUSUBI_MAIL_POLL_MS`, default 500 ms).
     pub poll_interval: Duration,
     /// Longest one delivery may take (`MUSUBI_MAIL_SEND_TIMEOUT_MS`, default 15 s).
     pub send_timeout: Duration,
     /// How long a claimed row belongs to its worker (`MUSUBI_MAIL_LEASE_MS`, default 60 s):
-    /// a crashed worker's rows are taken over after this. At least twice the send timeout.
+    /// a crashed worker's rows are taken over after this. A live worker extends it while
+    /// it holds the row. At least twice the send timeout.
     pub lease: Duration,
     /// Rows claimed at a time (`MUSUBI_MAIL_BATCH`, default 32).
     pub batch_size: u32,
+    /// Faults tests inject; never read from the environment, so always off in service.
+    #[doc(hidden)]
+    pub faults: Arc<MailFaults>,
+}
+
+/// Faults a test injects into the outbox worker through the shared settings
+/// (`app.settings.mail.faults`). Nothing reads them from the environment or a file, so a
+/// deployed service never has one.
+#[doc(hidden)]
+#[derive(Debug, Default)]
+pub struct MailFaults {
+    /// Building the message to this address panics, as a bug in a template would.
+    pub panic_building_for: Mutex<Option<String>>,
+    /// The worker task itself panics, outside any row, this many more times.
+    pub worker_panics: AtomicU32,
+}
+
+impl MailFaults {
+    /// Whether building a message to `address` must panic.
+    pub fn panics_building_for(&self, address: &str) -> bool {
+        self.panic_building_for
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .as_deref()
+            == Some(address)
+    }
+
+    /// Sets (or clears) the address whose message panics while being built.
+    pub fn set_panic_building_for(&self, address: Option<&str>) {
+        *self
+            .panic_building_for
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = address.map(str::to_owned);
+    }
+
+    /// Takes one of the worker panics still owed, if any.
+    pub fn take_worker_panic(&self) -> bool {
+        self.worker_panics
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
+                left.checked_sub(1)
+            })
+            .is_ok()
+    }
 }
 
 impl MailSettings {
@@ -192,20 +254,43 @@ impl MailSettings {
             Some("false" | "0" | "off" | "no") => false,
             Some(other) => bail!("MUSUBI_MAIL_WORKER must be true or false (got {other:?})"),
         };
+        let max_attempts = match get("MUSUBI_MAIL_MAX_ATTEMPTS") {
+            None => None,
+            Some(_) => Some(
+                u32::try_from(parse_number(get, "MUSUBI_MAIL_MAX_ATTEMPTS", 0)?)
+                    .context("MUSUBI_MAIL_MAX_ATTEMPTS is too large")?,
+            ),
+        };
         let settings = Self {
             worker,
             retry_base: millis("MUSUBI_MAIL_RETRY_BASE_MS", 5_000)?,
-            retry_cap: millis("MUSUBI_MAIL_RETRY_CAP_MS", 15 * 60 * 1_000)?,
-            max_attempts: u32::try_from(parse_number(get, "MUSUBI_MAIL_MAX_ATTEMPTS", 8)?)
-                .context("MUSUBI_MAIL_MAX_ATTEMPTS is too large")?,
+            retry_cap: millis("MUSUBI_MAIL_RETRY_CAP_MS", 4 * 60 * 1_000)?,
+            retry_budget: Duration::from_secs(parse_number(
+                get,
+                "MUSUBI_MAIL_RETRY_BUDGET_SECONDS",
+                48 * 3_600,
+            )?),
+            max_attempts,
+            concurrency: usize::try_from(parse_number(get, "MUSUBI_MAIL_CONCURRENCY", 4)?)
+                .context("MUSUBI_MAIL_CONCURRENCY is too large")?,
             poll_interval: millis("MUSUBI_MAIL_POLL_MS", 500)?,
             send_timeout: millis("MUSUBI_MAIL_SEND_TIMEOUT_MS", 15_000)?,
             lease: millis("MUSUBI_MAIL_LEASE_MS", 60_000)?,
             batch_size: u32::try_from(parse_number(get, "MUSUBI_MAIL_BATCH", 32)?)
                 .context("MUSUBI_MAIL_BATCH is too large")?,
+            faults: Arc::default(),
         };
-        if settings.max_attempts == 0 || settings.max_attempts > 1_000 {
-            bail!("MUSUBI_MAIL_MAX_ATTEMPTS must be between 1 and 1000");
+        if settings
+            .max_attempts
+            .is_some_and(|cap| cap == 0 || cap > 1_000_000)
+        {
+            bail!("MUSUBI_MAIL_MAX_ATTEMPTS must be between 1 and 1000000 (or unset)");
+        }
+        if settings.retry_budget.is_zero() {
+            bail!("MUSUBI_MAIL_RETRY_BUDGET_SECONDS must be at least 1");
+        }
+        if !(1..=64).contains(&settings.concurrency) {
+            bail!("MUSUBI_MAIL_CONCURRENCY must be between 1 and 64");
         }
         if settings.retry_cap < settings.retry_base {
             bail!("MUSUBI_MAIL_RETRY_CAP_MS must not be below MUSUBI_MAIL_RETRY_BASE_MS");
@@ -449,8 +534,11 @@ mod tests {
             .mail;
         assert!(defaults.worker);
         assert_eq!(defaults.retry_base, Duration::from_secs(5));
-        assert_eq!(defaults.retry_cap, Duration::from_secs(15 * 60));
-        assert_eq!(defaults.max_attempts, 8);
+        // Within the 5 minutes the API promises after an SMTP outage ends.
+        assert_eq!(defaults.retry_cap, Duration::from_secs(4 * 60));
+        assert_eq!(defaults.retry_budget, Duration::from_secs(48 * 3_600));
+        assert_eq!(defaults.max_attempts, None);
+        assert_eq!(defaults.concurrency, 4);
         assert_eq!(defaults.poll_interval, Duration::from_millis(500));
         assert_eq!(defaults.send_timeout, Duration::from_secs(15));
         let fast = settings(&[
@@ -472,7 +560,7 @@ mod tests {
             (
                 Duration::from_millis(10),
                 Duration::from_millis(50),
-                3,
+                Some(3),
                 false
             )
         );
@@ -497,6 +585,14 @@ mod tests {
                 "MUSUBI_MAIL_LEASE_MS",
             ),
             (vec![("MUSUBI_MAIL_WORKER", "maybe")], "MUSUBI_MAIL_WORKER"),
+            (
+                vec![("MUSUBI_MAIL_CONCURRENCY", "0")],
+                "MUSUBI_MAIL_CONCURRENCY",
+            ),
+            (
+                vec![("MUSUBI_MAIL_RETRY_BUDGET_SECONDS", "0")],
+                "MUSUBI_MAIL_RETRY_BUDGET_SECONDS",
+            ),
             (vec![("MUSUBI_MAIL_POLL_MS", "soon")], "MUSUBI_MAIL_POLL_MS"),
         ] {
             let mut vars = vars;

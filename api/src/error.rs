@@ -69,6 +69,9 @@ pub enum ApiError {
     /// 409: the request conflicts with the current state.
     #[error("conflict: {0}")]
     Conflict(String),
+    /// 409 with a code of its own (e.g. `outbox_not_dead`), for a conflict a client acts on.
+    #[error("conflict ({0}): {1}")]
+    ConflictCode(&'static str, String),
     /// 413: the body is over the limit.
     #[error("payload too large")]
     PayloadTooLarge,
@@ -111,6 +114,7 @@ impl ApiError {
             Self::NoRoute => "no_route",
             Self::MethodNotAllowed => "method_not_allowed",
             Self::Conflict(_) => "conflict",
+            Self::ConflictCode(code, _) => code,
             Self::PayloadTooLarge => "payload_too_large",
             Self::UnsupportedMediaType => "unsupported_media_type",
             Self::Validation(_) => "validation_failed",
@@ -128,7 +132,7 @@ impl ApiError {
             Self::Forbidden(_) => "Forbidden",
             Self::NotFound | Self::NoRoute => "Not found",
             Self::MethodNotAllowed => "Method not allowed",
-            Self::Conflict(_) => "Conflict",
+            Self::Conflict(_) | Self::ConflictCode(..) => "Conflict",
             Self::PayloadTooLarge => "Payload too large",
             Self::UnsupportedMediaType => "Unsupported media type",
             Self::Validation(_) => "Validation failed",
@@ -141,7 +145,9 @@ impl ApiError {
 
     fn detail(&self) -> String {
         match self {
-            Self::BadRequest(detail) | Self::Conflict(detail) => detail.clone(),
+            Self::BadRequest(detail) | Self::Conflict(detail) | Self::ConflictCode(_, detail) => {
+                detail.clone()
+            }
             Self::Unauthorized => "a valid bearer token is required".to_owned(),
             Self::Forbidden(why) => (*why).to_owned(),
             Self::NotFound => "no such resource".to_owned(),
@@ -193,7 +199,7 @@ impl ResponseError for ApiError {
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::NotFound | Self::NoRoute => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::Conflict(_) | Self::ConflictCode(..) => StatusCode::CONFLICT,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,

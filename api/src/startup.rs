@@ -95,6 +95,7 @@ impl Application {
             ranking,
         };
         // Mail is delivered from the start, including what an earlier run left pending.
+        let mail_health = Arc::new(email::worker::Health::default());
         let mail_worker = if state.settings.mail.worker {
             let (shutdown, stop) = tokio::sync::watch::channel(false);
             let nudges = crate::workflow::nudges::spawn(
@@ -103,7 +104,12 @@ impl Application {
                 NUDGE_CHECK_EVERY,
                 stop.clone(),
             );
-            let handle = email::worker::spawn(state.db.clone(), state.settings.clone(), stop)?;
+            let handle = email::worker::spawn_supervised(
+                state.db.clone(),
+                state.settings.clone(),
+                stop,
+                mail_health.clone(),
+            )?;
             Some(MailWorker {
                 shutdown,
                 handle,
@@ -117,6 +123,8 @@ impl Application {
         let openapi_json = web::Data::new(routes::openapi::Document(document.to_string()));
         let metrics = web::Data::new(Metrics::default());
         let throttles = web::Data::new(Throttles::new(&state.settings.throttle));
+        // `/ready` and `/metrics` report on the worker (`/ready` only where one should run).
+        let mail_health = web::Data::from(mail_health);
         let data = web::Data::new(state.clone());
         let grace = state.settings.shutdown_grace;
         let server = HttpServer::new(move || {
@@ -127,6 +135,7 @@ impl Application {
                 .app_data(throttles.clone())
                 .app_data(openapi_json.clone())
                 .app_data(known_paths.clone())
+                .app_data(mail_health.clone())
                 .app_data(extract::path_config())
                 .configure(routes::health::configure)
                 .service(scope::scope("/api/v1").configure(routes::configure))

@@ -11,6 +11,7 @@ mod m20261121_000001_create_accounts;
 mod m20261121_000002_create_needs_and_profiles;
 mod m20261121_000003_create_outbox;
 mod m20261121_000004_create_matches;
+mod m20261203_000003_outbox_retry_until;
 mod m20261203_000030_add_token_revocation;
 
 /// The ordered list of migrations.
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000002_create_needs_and_profiles::Migration),
             Box::new(m20261121_000003_create_outbox::Migration),
             Box::new(m20261121_000004_create_matches::Migration),
+            Box::new(m20261203_000003_outbox_retry_until::Migration),
             Box::new(m20261203_000030_add_token_revocation::Migration),
         ]
     }

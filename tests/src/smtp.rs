@@ -4,7 +4,10 @@
 //!
 //! It can be stopped (the listener closes and every open connection is dropped, so a
 //! client gets "connection refused") and restarted on the same port, switched to
-//! reject everything, to hang without answering, or to answer slowly.
+//! reject everything, to hang without answering, or to answer slowly, and told to hang
+//! on one recipient only: the session that names it in `RCPT TO` falls silent, the
+//! others go on. It counts the sessions open at the moment, so a test can see a client
+//! close the socket of a session it gave up on.
 #![expect(
     clippy::expect_used,
     reason = "a test server that cannot run must fail the test loudly"
@@ -12,7 +15,10 @@
 
 use std::{
     net::SocketAddr,
-    sync::{Arc, Mutex, MutexGuard},
+    sync::{
+        Arc, Mutex, MutexGuard,
+        atomic::{AtomicUsize, Ordering},
+    },
     time::Duration,
 };
 
@@ -66,6 +72,12 @@ struct Shared {
     messages: Mutex<Vec<Received>>,
     mode: Mutex<Mode>,
     arrived: Notify,
+    /// A recipient whose `RCPT TO` gets no answer.
+    hang_on: Mutex<Option<String>>,
+    /// Sessions open right now.
+    open: AtomicUsize,
+    /// Of those, the ones fallen silent on the hanging recipient.
+    hanging: AtomicUsize,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -91,6 +103,9 @@ impl SmtpServer {
             messages: Mutex::new(Vec::new()),
             mode: Mutex::new(Mode::Accept),
             arrived: Notify::new(),
+            hang_on: Mutex::new(None),
+            open: AtomicUsize::new(0),
+            hanging: AtomicUsize::new(0),
         });
         let task = tokio::spawn(serve(listener, shared.clone()));
         Self {
@@ -113,6 +128,24 @@ impl SmtpServer {
     /// Changes how the server answers from the next command on.
     pub fn set_mode(&self, mode: Mode) {
         *lock(&self.shared.mode) = mode;
+    }
+
+    /// Makes every session that names `recipient` in `RCPT TO` fall silent (it reads on
+    /// until the client closes the connection); `None` ends that. Other sessions are
+    /// served as usual.
+    pub fn hang_on(&self, recipient: Option<&str>) {
+        *lock(&self.shared.hang_on) = recipient.map(str::to_owned);
+    }
+
+    /// How many SMTP sessions are open right now (hanging ones included).
+    pub fn open_sessions(&self) -> usize {
+        self.shared.open.load(Ordering::SeqCst)
+    }
+
+    /// How many sessions hang on the hanging recipient right now: each ends only when
+    /// its client closes the connection.
+    pub fn hanging_sessions(&self) -> usize {
+        self.shared.hanging.load(Ordering::SeqCst)
     }
 
     /// Stops listening and drops every open connection; clients now get "connection
@@ -194,8 +227,28 @@ async fn serve(listener: TcpListener, shared: Arc<Shared>) {
     }
 }
 
+/// Counts a session open from its start until it ends (or is aborted with the server).
+struct OpenSession(Arc<Shared>);
+
+impl Drop for OpenSession {
+    fn drop(&mut self) {
+        self.0.open.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// Counts a session hanging until it ends.
+struct HangingSession(Arc<Shared>);
+
+impl Drop for HangingSession {
+    fn drop(&mut self) {
+        self.0.hanging.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
 /// One SMTP session. Any I/O error ends it.
 async fn session(stream: TcpStream, shared: Arc<Shared>) -> std::io::Result<()> {
+    shared.open.fetch_add(1, Ordering::SeqCst);
+    let _open = OpenSession(shared.clone());
     let (reader, mut writer) = stream.into_split();
     let mut reader = BufReader::new(reader);
     if *lock(&shared.mode) == Mode::Hang {
@@ -231,7 +284,16 @@ async fn session(stream: TcpStream, shared: Arc<Shared>) -> std::io::Result<()> 
             }
             "RCPT" if mail_from.is_none() => b"503 5.5.1 MAIL first\r\n",
             "RCPT" => {
-                rcpt_to.push(address_in(&command));
+                let recipient = address_in(&command);
+                if lock(&shared.hang_on).as_deref() == Some(recipient.as_str()) {
+                    // Silent from here on, until the client gives up and closes.
+                    shared.hanging.fetch_add(1, Ordering::SeqCst);
+                    let _hanging = HangingSession(shared.clone());
+                    let mut sink = Vec::new();
+                    while reader.read_until(b'\n', &mut sink).await? > 0 {}
+                    return Ok(());
+                }
+                rcpt_to.push(recipient);
                 b"250 2.1.5 OK\r\n"
             }
             "DATA" if rcpt_to.is_empty() => b"503 5.5.1 RCPT first\r\n",
@@ -356,6 +418,66 @@ mod tests {
         assert_eq!(messages[0].mail_from, "a@example.jp");
         assert_eq!(messages[0].rcpt_to, ["b@example.jp"]);
         assert_eq!(messages[0].data, b"Subject: x\r\n\r\n.leading dot\r\n");
+    }
+
+    #[tokio::test]
+    async fn a_session_naming_the_hanging_recipient_falls_silent_and_the_others_go_on() {
+        let server = SmtpServer::start().await;
+        server.hang_on(Some("stuck@example.jp"));
+        let stuck = TcpStream::connect(("127.0.0.1", server.port()))
+            .await
+            .unwrap();
+        let (reader, mut writer) = stuck.into_split();
+        let mut reader = BufReader::new(reader);
+        let mut line = String::new();
+        reader.read_line(&mut line).await.unwrap();
+        for command in ["EHLO t\r\n", "MAIL FROM:<a@example.jp>\r\n"] {
+            writer.write_all(command.as_bytes()).await.unwrap();
+            loop {
+                line.clear();
+                reader.read_line(&mut line).await.unwrap();
+                if line.as_bytes().get(3) != Some(&b'-') {
+                    break;
+                }
+            }
+        }
+        writer
+            .write_all(b"RCPT TO:<stuck@example.jp>\r\n")
+            .await
+            .unwrap();
+        line.clear();
+        let silent =
+            tokio::time::timeout(Duration::from_millis(300), reader.read_line(&mut line)).await;
+        assert!(
+            silent.is_err(),
+            "no answer to the hanging recipient: {line:?}"
+        );
+        assert_eq!((server.open_sessions(), server.hanging_sessions()), (1, 1));
+
+        // Another recipient is served meanwhile.
+        let replies = talk(
+            server.port(),
+            &[
+                "EHLO test\r\n",
+                "MAIL FROM:<a@example.jp>\r\n",
+                "RCPT TO:<fine@example.jp>\r\n",
+                "DATA\r\n",
+                "Subject: y\r\n\r\nbody\r\n.\r\n",
+                "QUIT\r\n",
+            ],
+        )
+        .await;
+        assert!(replies.iter().any(|r| r.starts_with("354")), "{replies:?}");
+        assert_eq!(server.wait_for(1, Duration::from_secs(5)).await.len(), 1);
+
+        // The client closing the silent session ends it on the server too.
+        drop((reader, writer));
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+        while server.open_sessions() > 0 && tokio::time::Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        assert_eq!((server.open_sessions(), server.hanging_sessions()), (0, 0));
+        server.hang_on(None);
     }
 
     #[tokio::test]

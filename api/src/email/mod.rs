@@ -9,10 +9,14 @@
 //! - [`worker`] claims due rows under a lease, sends each with a timeout, and retries
 //!   with capped exponential backoff until the row is `sent` or `dead`.
 //!
-//! Delivery is at least once: a worker that dies between the SMTP server's acceptance
-//! and marking the row `sent` leaves it to be sent again after its lease. The
-//! `Message-ID` is derived from the row id, so such a resend is recognisably the same
-//! message.
+//! Delivery is at least once, and twice only when the first attempt's outcome is
+//! unknown: a send cut off by its timeout after the message was written, or a worker
+//! that died between the SMTP server's acceptance and marking the row `sent` (the row is
+//! sent again after its lease). A known outcome that cannot be recorded (the database is
+//! away) is retried until it is, under a lease the worker keeps extending, so it never
+//! causes a resend. The `Message-ID` is derived from the row id (`<id@musubi>`), so a
+//! resend is recognisably the same message and the receiving side can drop it. See
+//! [`worker`] for the details.
 
 pub mod ics;
 pub mod outbox;

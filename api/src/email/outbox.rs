@@ -47,8 +47,9 @@ pub mod kind {
 }
 
 /// The life of an outbox row: `pending` → `sending` → `sent`, back to `pending` after a
-/// failed attempt, `dead` once the retry budget is spent, `cancelled` if it no longer
-/// should go (erasure, a reschedule).
+/// failed attempt, `dead` once the retry budget is spent (and back to `pending` when a
+/// coordinator re-queues it), `cancelled` if it no longer should go (erasure, a
+/// reschedule).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum OutboxStatus {
@@ -58,7 +59,8 @@ pub enum OutboxStatus {
     Sending,
     /// Accepted by the SMTP server (or written to its file).
     Sent,
-    /// Every attempt failed; nothing more will be tried.
+    /// Every attempt within the retry budget failed; nothing more is tried unless a
+    /// coordinator re-queues it.
     Dead,
     /// Withdrawn before it was sent.
     Cancelled,
@@ -90,9 +92,10 @@ impl OutboxStatus {
     }
 }
 
-/// The retry budget a row starts with; the delivering worker records its own
-/// (`MUSUBI_MAIL_MAX_ATTEMPTS`) when it claims the row.
-pub const DEFAULT_MAX_ATTEMPTS: i32 = 8;
+/// The attempt cap a row starts with: none (`0`). The time budget
+/// (`MUSUBI_MAIL_RETRY_BUDGET_SECONDS`) is what makes a row `dead`; a worker configured
+/// with `MUSUBI_MAIL_MAX_ATTEMPTS` records that extra cap on the rows it claims.
+pub const DEFAULT_MAX_ATTEMPTS: i32 = 0;
 
 /// An iCalendar document attached to an email.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -249,6 +252,7 @@ pub async fn enqueue(db: &impl ConnectionTrait, email: NewEmail) -> anyhow::Resu
         sent_at: Set(None),
         created_at: Set(at),
         updated_at: Set(at),
+        retry_until: Set(None),
     }
     .insert(db)
     .await
@@ -364,4 +368,107 @@ pub async fn for_match(
         .all(db)
         .await
         .context("reading a match's email")
+}
+
+/// Why a dead row could not be re-queued.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RequeueError {
+    /// No such row.
+    NotFound,
+    /// The row is not `dead` (it is still being delivered, was sent, or was cancelled).
+    NotDead,
+}
+
+/// Puts a `dead` row back in the queue with a fresh budget: `pending`, due now, no
+/// attempts counted, no deadline until it fails again. Only a row that is `dead` at the
+/// moment of the update moves, so two coordinators pressing retry at once send it once.
+/// The last error is kept, for the history.
+#[tracing::instrument(skip_all, fields(outbox_id = %id))]
+pub async fn requeue_dead(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+) -> anyhow::Result<Result<outbox::Model, RequeueError>> {
+    let at = now();
+    let moved = outbox::Entity::update_many()
+        .col_expr(
+            outbox::Column::Status,
+            Expr::value(OutboxStatus::Pending.as_str()),
+        )
+        .col_expr(outbox::Column::Attempts, Expr::value(0))
+        .col_expr(
+            outbox::Column::RetryUntil,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .col_expr(outbox::Column::NextAttemptAt, Expr::value(at))
+        .col_expr(
+            outbox::Column::LockedUntil,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .col_expr(
+            outbox::Column::LockedBy,
+            Expr::value(Option::<String>::None),
+        )
+        .col_expr(outbox::Column::UpdatedAt, Expr::value(at))
+        .filter(outbox::Column::Id.eq(id))
+        .filter(outbox::Column::Status.eq(OutboxStatus::Dead.as_str()))
+        .exec(db)
+        .await
+        .context("re-queueing a dead email")?
+        .rows_affected;
+    match by_id(db, id).await? {
+        None => Ok(Err(RequeueError::NotFound)),
+        Some(_) if moved == 0 => Ok(Err(RequeueError::NotDead)),
+        Some(row) => Ok(Ok(row)),
+    }
+}
+
+/// How many rows wait in each state, for the metrics.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Backlog {
+    /// `pending`, never attempted yet (including mail dated later, such as reminders).
+    pub queued: u64,
+    /// `sending`: claimed by a worker right now.
+    pub sending: u64,
+    /// `pending` after at least one failed attempt.
+    pub retrying: u64,
+    /// `dead`: given up on, waiting for a coordinator.
+    pub dead: u64,
+}
+
+/// Counts the rows that are not finished, by state (sent and cancelled rows are not
+/// read: the status index keeps this cheap however long the history grows).
+pub async fn backlog(db: &impl ConnectionTrait) -> anyhow::Result<Backlog> {
+    let unfinished = [
+        OutboxStatus::Pending,
+        OutboxStatus::Sending,
+        OutboxStatus::Dead,
+    ]
+    .map(OutboxStatus::as_str);
+    // Written out, not bound: PostgreSQL matches a grouped expression only when the
+    // select list repeats it exactly, and two bound `0`s would be two parameters.
+    let failed = || Expr::cust("CASE WHEN attempts > 0 THEN 1 ELSE 0 END");
+    let rows: Vec<(String, i32, i64)> = outbox::Entity::find()
+        .select_only()
+        .column(outbox::Column::Status)
+        .column_as(failed(), "failed")
+        .column_as(outbox::Column::Id.count(), "rows")
+        .filter(outbox::Column::Status.is_in(unfinished))
+        .group_by(outbox::Column::Status)
+        .group_by(failed())
+        .into_tuple()
+        .all(db)
+        .await
+        .context("counting the outbox backlog")?;
+    let mut backlog = Backlog::default();
+    for (status, failed, rows) in rows {
+        let rows = u64::try_from(rows).unwrap_or_default();
+        match (OutboxStatus::parse(&status), failed > 0) {
+            (Some(OutboxStatus::Pending), false) => backlog.queued += rows,
+            (Some(OutboxStatus::Pending), true) => backlog.retrying += rows,
+            (Some(OutboxStatus::Sending), _) => backlog.sending += rows,
+            (Some(OutboxStatus::Dead), _) => backlog.dead += rows,
+            _ => {}
+        }
+    }
+    Ok(backlog)
 }

@@ -4,18 +4,24 @@
 use std::{
     io::Write as _,
     path::{Path, PathBuf},
-    time::SystemTime,
+    sync::{Arc, Mutex},
+    time::{Duration, Instant, SystemTime},
 };
 
 use anyhow::{Context, bail};
 use lettre::{
-    Address, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
+    Address, Message,
     message::{Attachment, Mailbox, MultiPart, SinglePart, header::ContentType},
+    transport::smtp::{
+        authentication::{Credentials, DEFAULT_MECHANISMS},
+        client::{AsyncSmtpConnection, Tls, TlsParameters},
+        extension::ClientId,
+    },
 };
 use uuid::Uuid;
 
 use crate::{
-    config::Settings,
+    config::{Secret, Settings},
     domain::text::{EmailAddress, MultiLine, SingleLine},
     entities::outbox,
 };
@@ -23,8 +29,8 @@ use crate::{
 /// Where mail goes.
 #[derive(Clone)]
 pub enum Transport {
-    /// An SMTP relay, with a pool of connections and a timeout on every command.
-    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    /// An SMTP relay: one connection per send in flight, a timeout on every command.
+    Smtp(Arc<SmtpConnections>),
     /// A directory of `<outbox id>.eml` files.
     Files(PathBuf),
 }
@@ -39,20 +45,174 @@ impl std::fmt::Debug for Transport {
     }
 }
 
+/// The SMTP connections of the concurrent sends, opened and kept here rather than in
+/// lettre's pool. Each send takes a connection of its own (an idle one that still
+/// answers `NOOP`, else a new one) and gives it back only if the send succeeded. A send
+/// cut off by the worker's timeout drops its connection with it, which closes the socket
+/// at once: lettre's pool would instead park a connection whose reply is still
+/// outstanding (a dropped send does not mark it broken), or try to `QUIT` it and wait
+/// for an answer without any read timeout, leaving the socket open for as long as the
+/// server stays silent.
+pub struct SmtpConnections {
+    server: SmtpServer,
+    timeout: Duration,
+    idle: Mutex<Vec<(AsyncSmtpConnection, Instant)>>,
+    most_idle: usize,
+}
+
+/// How long an idle connection is kept before it is closed rather than reused.
+const IDLE_FOR: Duration = Duration::from_secs(60);
+
+/// What `MUSUBI_SMTP_URL` names, read the way lettre's `from_url` reads it.
+struct SmtpServer {
+    host: String,
+    port: u16,
+    tls: Tls,
+    hello: ClientId,
+    credentials: Option<Credentials>,
+}
+
+impl SmtpServer {
+    fn parse(text: &str) -> anyhow::Result<Self> {
+        let url = url::Url::parse(text).context("not a URL")?;
+        let host = url.host_str().context("no host")?.to_owned();
+        let tls_mode = url
+            .query_pairs()
+            .find(|(key, _)| key == "tls")
+            .map(|(_, value)| value.into_owned());
+        let parameters = || TlsParameters::new(host.clone()).context("TLS parameters");
+        let (port, tls) = match (url.scheme(), tls_mode.as_deref()) {
+            ("smtp", None) => (25, Tls::None),
+            ("smtp", Some("required")) => (587, Tls::Required(parameters()?)),
+            ("smtp", Some("opportunistic")) => (587, Tls::Opportunistic(parameters()?)),
+            ("smtps", _) => (465, Tls::Wrapper(parameters()?)),
+            (scheme, tls) => bail!("unknown scheme {scheme:?} or tls={tls:?}"),
+        };
+        let hello = match url.path().trim_matches('/') {
+            "" => ClientId::default(),
+            name => ClientId::Domain(name.to_owned()),
+        };
+        let decode = |part: &str| {
+            percent_encoding::percent_decode_str(part)
+                .decode_utf8()
+                .map(|text| text.into_owned())
+                .context("the user or password is not UTF-8")
+        };
+        let credentials = match url.password() {
+            Some(password) => Some(Credentials::new(decode(url.username())?, decode(password)?)),
+            None => None,
+        };
+        Ok(Self {
+            port: url.port().unwrap_or(port),
+            host,
+            tls,
+            hello,
+            credentials,
+        })
+    }
+}
+
+impl SmtpConnections {
+    /// Reads the URL now, so a bad `MUSUBI_SMTP_URL` fails at start-up.
+    fn new(url: &Secret, timeout: Duration, most_idle: usize) -> anyhow::Result<Self> {
+        Ok(Self {
+            server: SmtpServer::parse(url.expose()).context(
+                "MUSUBI_SMTP_URL is not a valid SMTP URL (smtp://host:port or smtps://user:pass@host)",
+            )?,
+            timeout,
+            idle: Mutex::new(Vec::new()),
+            most_idle,
+        })
+    }
+
+    /// Connects, with TLS and authentication as the URL asks.
+    async fn connect(&self) -> anyhow::Result<AsyncSmtpConnection> {
+        let server = &self.server;
+        let wrapped = match &server.tls {
+            Tls::Wrapper(parameters) => Some(parameters.clone()),
+            _ => None,
+        };
+        let mut connection = AsyncSmtpConnection::connect_tokio1(
+            (server.host.as_str(), server.port),
+            Some(self.timeout),
+            &server.hello,
+            wrapped,
+            None,
+        )
+        .await
+        .context("cannot connect to the SMTP server")?;
+        match &server.tls {
+            Tls::Required(parameters) => connection
+                .starttls(parameters.clone(), &server.hello)
+                .await
+                .context("STARTTLS failed")?,
+            Tls::Opportunistic(parameters) if connection.can_starttls() => connection
+                .starttls(parameters.clone(), &server.hello)
+                .await
+                .context("STARTTLS failed")?,
+            _ => {}
+        }
+        if let Some(credentials) = &server.credentials {
+            connection
+                .auth(DEFAULT_MECHANISMS, credentials)
+                .await
+                .context("the SMTP server refused the credentials")?;
+        }
+        Ok(connection)
+    }
+
+    /// An open connection: an idle one that still answers, else a new one.
+    async fn take(&self) -> anyhow::Result<AsyncSmtpConnection> {
+        loop {
+            let idle = self
+                .idle
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .pop();
+            match idle {
+                Some((mut connection, since)) => {
+                    if since.elapsed() < IDLE_FOR && connection.test_connected().await {
+                        return Ok(connection);
+                    }
+                    // Closed by the server, or idle too long: dropped, which closes it.
+                }
+                None => return self.connect().await,
+            }
+        }
+    }
+
+    fn give_back(&self, connection: AsyncSmtpConnection) {
+        let mut idle = self
+            .idle
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if idle.len() < self.most_idle && !connection.has_broken() {
+            idle.push((connection, Instant::now()));
+        }
+    }
+
+    async fn send(&self, message: &Message) -> anyhow::Result<()> {
+        let mut connection = self.take().await?;
+        connection
+            .send(message.envelope(), &message.formatted())
+            .await
+            .context("the SMTP server did not accept the message")?;
+        self.give_back(connection);
+        Ok(())
+    }
+}
+
 impl Transport {
     /// SMTP from `MUSUBI_SMTP_URL` (`smtp://` plain or `?tls=required` for STARTTLS,
     /// `smtps://` for TLS, `user:pass@` to authenticate), else files in `MUSUBI_MAIL_DIR`
     /// (created if missing, so a bad directory fails at start-up).
     pub fn from_settings(settings: &Settings) -> anyhow::Result<Self> {
         match &settings.smtp_url {
-            Some(url) => {
-                let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url.expose())
-                    .context("MUSUBI_SMTP_URL is not a valid SMTP URL (smtp://host:port or smtps://user:pass@host)")?
-                    // Each connect and command is bounded; the worker bounds the whole send too.
-                    .timeout(Some(settings.mail.send_timeout))
-                    .build();
-                Ok(Self::Smtp(transport))
-            }
+            Some(url) => Ok(Self::Smtp(Arc::new(SmtpConnections::new(
+                url,
+                settings.mail.send_timeout,
+                settings.mail.concurrency,
+            )?))),
             None => {
                 std::fs::create_dir_all(&settings.mail_dir).with_context(|| {
                     format!(
@@ -74,16 +234,11 @@ impl Transport {
     }
 
     /// Delivers one message. Sending the same row again (after a crash) produces the same
-    /// `Message-ID`, and for files overwrites the same file.
+    /// `Message-ID`, and for files overwrites the same file. Dropping the returned future
+    /// (a timeout) closes the SMTP connection it was using.
     pub async fn send(&self, id: Uuid, message: Message) -> anyhow::Result<()> {
         match self {
-            Self::Smtp(transport) => {
-                transport
-                    .send(message)
-                    .await
-                    .context("the SMTP server did not accept the message")?;
-                Ok(())
-            }
+            Self::Smtp(connections) => connections.send(&message).await,
             Self::Files(dir) => {
                 let dir = dir.clone();
                 let bytes = message.formatted();
@@ -202,6 +357,7 @@ mod tests {
             sent_at: None,
             created_at: at,
             updated_at: at,
+            retry_until: None,
         }
     }
 

@@ -1,41 +1,88 @@
-//! The delivery worker: claims due outbox rows under a lease, sends each with a timeout,
-//! and records the outcome.
+//! The delivery worker: claims due outbox rows under a lease, sends several at once with
+//! a timeout each, and records the outcome.
 //!
 //! Claiming is one atomic `UPDATE … RETURNING`: on PostgreSQL its subquery takes the rows
 //! `FOR UPDATE SKIP LOCKED`, so concurrent workers (in this process or others) split the
 //! due rows between them; SQLite runs one writer at a time, which gives the same
-//! guarantee. A claimed row is `sending` until `locked_until`; only after that may
-//! another worker take it over (its first worker crashed). A worker never starts a send
-//! it could not finish within its lease, so two workers never send one row at once.
+//! guarantee. A claimed row is `sending` until `locked_until`, and the worker extends that
+//! lease every quarter of it while it holds the row; only after the lease has ended may
+//! another worker take the row over (its first worker crashed). A worker never starts a
+//! send it could not finish within its lease, so two workers never send one row at once.
 //!
-//! A failed attempt goes back to `pending` after a capped exponential backoff with full
-//! jitter, and to `dead` once the retry budget is spent.
+//! # What is sent twice, and when
+//!
+//! An outbox row is handed to the SMTP server twice only when the outcome of the first
+//! attempt is unknown: the send timed out after the message was written (the server may
+//! have queued it), or the process died between the server's acceptance and the row being
+//! marked `sent`. Every attempt carries the same `Message-ID` (`<outbox id@musubi>`) and
+//! `Date`, so the receiving side can drop the repeat.
+//!
+//! A known outcome is never lost to a database outage: the worker retries writing it
+//! until the database answers again, however long that takes, and keeps its lease alive
+//! meanwhile. Because the lease cannot be extended while the database is down, a worker
+//! takes over other workers' expired rows only after it has itself reached the database
+//! without an error for one whole lease: a live holder renews its rows and records its
+//! outcomes within that time, so a database restart never makes a second worker resend a
+//! row whose send succeeded.
+//!
+//! # Failures
+//!
+//! Any error or panic while building or sending one message fails that row alone: it
+//! goes back to `pending` after a capped exponential backoff with full jitter, with the
+//! error recorded, and to `dead` once its retry budget (48 hours from the first failure
+//! by default; optionally also an attempt cap) is spent. A supervisor restarts the worker
+//! task itself if it ever ends, which [`Health`] reports to `/ready` and `/metrics`.
+//!
+//! Sends run on up to `MUSUBI_MAIL_CONCURRENCY` connections at once, and a finished send
+//! frees its slot for the next row at once, so one hanging SMTP session delays only its
+//! own message.
 
-use std::{sync::Arc, time::Duration};
+use std::{
+    any::Any,
+    collections::VecDeque,
+    panic::AssertUnwindSafe,
+    sync::{
+        Arc, Mutex,
+        atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering},
+    },
+    time::Duration,
+};
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};
-use futures_util::StreamExt;
+use futures_util::FutureExt;
 use rand::Rng;
 use sea_orm::{
     ColumnTrait, Condition, DatabaseBackend, DatabaseConnection, EntityTrait, QueryFilter,
     QuerySelect, Statement, sea_query::Expr,
 };
-use tokio::{sync::Notify, task::JoinHandle, time::Instant};
+use tokio::{
+    sync::{Notify, watch},
+    task::{JoinHandle, JoinSet},
+    time::Instant,
+};
 use uuid::Uuid;
 
 use super::{
-    outbox::OutboxStatus,
+    outbox::{Backlog, OutboxStatus},
     transport::{Transport, build_message},
 };
 use crate::{config::Settings, entities::outbox, repo::now};
 
-/// Sends in flight at once per worker: also the most emails a crash can cause to be
-/// delivered twice.
+/// Sends in flight at once per worker by default (`MUSUBI_MAIL_CONCURRENCY`): also the
+/// most emails a crash can cause to be delivered twice.
 pub const CONCURRENCY: usize = 4;
 
 /// The longest `last_error` kept.
 const MAX_ERROR_CHARS: usize = 1_000;
+
+/// The supervisor's pause before restarting a worker that ended, doubling up to the
+/// longest while it keeps ending.
+const RESTART_PAUSE: Duration = Duration::from_secs(1);
+const LONGEST_RESTART_PAUSE: Duration = Duration::from_secs(30);
+
+/// The longest pause between two tries to record an outcome while the database is away.
+const LONGEST_RECORD_PAUSE: Duration = Duration::from_secs(5);
 
 static WAKE: Notify = Notify::const_new();
 
@@ -45,24 +92,146 @@ pub fn wake() {
     WAKE.notify_one();
 }
 
-/// Starts a worker that delivers until `shutdown` turns true (or its sender is dropped).
-/// On shutdown it finishes the sends in flight and hands back the rows it had claimed but
-/// not started. Fails at once if the transport cannot be set up (a bad `MUSUBI_SMTP_URL`,
-/// an unwritable `MUSUBI_MAIL_DIR`).
+/// Whether this process's worker is running, and how often its supervisor restarted it.
+#[derive(Debug, Default)]
+pub struct Health {
+    running: AtomicBool,
+    restarts: AtomicU64,
+    /// Unix milliseconds of the worker loop's last turn.
+    last_turn: AtomicI64,
+}
+
+impl Health {
+    fn turn(&self) {
+        self.last_turn
+            .store(Utc::now().timestamp_millis(), Ordering::Relaxed);
+    }
+
+    /// Whether a worker task is alive and its loop turned within `stale_after`.
+    pub fn is_running(&self, stale_after: Duration) -> bool {
+        let since = Utc::now().timestamp_millis() - self.last_turn.load(Ordering::Relaxed);
+        self.running.load(Ordering::Relaxed)
+            && u128::try_from(since).unwrap_or_default() <= stale_after.as_millis()
+    }
+
+    /// How many times the supervisor restarted the worker.
+    pub fn restarts(&self) -> u64 {
+        self.restarts.load(Ordering::Relaxed)
+    }
+
+    /// The worker's metrics in the Prometheus text format, with the outbox backlog when
+    /// the database could count it.
+    pub fn render(&self, backlog: Option<Backlog>) -> String {
+        let mut out = String::new();
+        out.push_str("# HELP musubi_mail_worker_up Whether this process's outbox worker is running.\n# TYPE musubi_mail_worker_up gauge\n");
+        out.push_str(&format!(
+            "musubi_mail_worker_up {}\n",
+            u8::from(self.running.load(Ordering::Relaxed))
+        ));
+        out.push_str("# HELP musubi_mail_worker_restarts_total Times the supervisor restarted an outbox worker that ended.\n# TYPE musubi_mail_worker_restarts_total counter\n");
+        out.push_str(&format!(
+            "musubi_mail_worker_restarts_total {}\n",
+            self.restarts()
+        ));
+        if let Some(backlog) = backlog {
+            out.push_str("# HELP musubi_outbox_emails Emails not yet finished, by state: queued (never tried), sending, retrying (failed at least once), dead.\n# TYPE musubi_outbox_emails gauge\n");
+            for (state, count) in [
+                ("queued", backlog.queued),
+                ("sending", backlog.sending),
+                ("retrying", backlog.retrying),
+                ("dead", backlog.dead),
+            ] {
+                out.push_str(&format!(
+                    "musubi_outbox_emails{{state=\"{state}\"}} {count}\n"
+                ));
+            }
+        }
+        out
+    }
+}
+
+/// Starts a supervised worker that delivers until `shutdown` turns true (or its sender
+/// is dropped). On shutdown it finishes the sends in flight and hands back the rows it
+/// had claimed but not started. Fails at once if the transport cannot be set up (a bad
+/// `MUSUBI_SMTP_URL`, an unwritable `MUSUBI_MAIL_DIR`).
 pub fn spawn(
     db: DatabaseConnection,
     settings: Arc<Settings>,
-    shutdown: tokio::sync::watch::Receiver<bool>,
+    shutdown: watch::Receiver<bool>,
+) -> anyhow::Result<JoinHandle<()>> {
+    spawn_supervised(db, settings, shutdown, Arc::new(Health::default()))
+}
+
+/// [`spawn`], reporting to `health`.
+pub fn spawn_supervised(
+    db: DatabaseConnection,
+    settings: Arc<Settings>,
+    shutdown: watch::Receiver<bool>,
+    health: Arc<Health>,
 ) -> anyhow::Result<JoinHandle<()>> {
     let transport = Transport::from_settings(&settings)?;
-    let worker = Worker {
-        db,
-        settings,
-        transport,
-        id: worker_id(),
-        shutdown,
-    };
-    Ok(tokio::spawn(worker.run()))
+    Ok(tokio::spawn(supervise(
+        db, settings, transport, shutdown, health,
+    )))
+}
+
+fn stopping(shutdown: &watch::Receiver<bool>) -> bool {
+    *shutdown.borrow() || shutdown.has_changed().is_err()
+}
+
+/// Runs workers one after the other: whenever one ends other than by shutdown (a panic
+/// outside any row, a bug), logs it, counts it and starts a fresh one (with a new id, so
+/// the rows the old one held are taken over once their lease has ended).
+async fn supervise(
+    db: DatabaseConnection,
+    settings: Arc<Settings>,
+    transport: Transport,
+    mut shutdown: watch::Receiver<bool>,
+    health: Arc<Health>,
+) {
+    let mut pause = RESTART_PAUSE;
+    loop {
+        let worker = Worker {
+            db: db.clone(),
+            settings: settings.clone(),
+            transport: transport.clone(),
+            id: worker_id(),
+            shutdown: shutdown.clone(),
+            renewed_until: Mutex::new(None),
+        };
+        let id = worker.id.clone();
+        let started = Instant::now();
+        health.running.store(true, Ordering::Relaxed);
+        health.turn();
+        let ended = tokio::spawn(run(Arc::new(worker), health.clone())).await;
+        health.running.store(false, Ordering::Relaxed);
+        if stopping(&shutdown) {
+            return;
+        }
+        let restarts = health.restarts.fetch_add(1, Ordering::Relaxed) + 1;
+        if started.elapsed() > LONGEST_RESTART_PAUSE * 2 {
+            pause = RESTART_PAUSE;
+        }
+        let cause = match ended {
+            Ok(()) => "it returned".to_owned(),
+            Err(error) if error.is_panic() => {
+                format!("it panicked: {}", panic_text(error.into_panic().as_ref()))
+            }
+            Err(error) => error.to_string(),
+        };
+        tracing::error!(
+            worker = %id,
+            restarts,
+            restart_in_ms = u64::try_from(pause.as_millis()).unwrap_or(u64::MAX),
+            cause,
+            "the outbox worker ended; restarting it"
+        );
+        tokio::select! {
+            () = tokio::time::sleep(pause) => {}
+            changed = shutdown.changed() => if changed.is_err() || *shutdown.borrow() { return },
+        }
+        pause = (pause * 2).min(LONGEST_RESTART_PAUSE);
+    }
 }
 
 /// `pid1234-1a2b3c4d`: which process, and which worker in it, holds a lease.
@@ -80,108 +249,266 @@ struct Worker {
     settings: Arc<Settings>,
     transport: Transport,
     id: String,
-    shutdown: tokio::sync::watch::Receiver<bool>,
+    shutdown: watch::Receiver<bool>,
+    /// Until when the last lease renewal holds every row this worker held when it began.
+    renewed_until: Mutex<Option<Instant>>,
+}
+
+/// A claimed row and when its lease, as claimed, ends (on the monotonic clock, measured
+/// from before the claim, so never late).
+struct Claimed {
+    row: outbox::Model,
+    deadline: Instant,
 }
 
 /// How a send ended.
 enum Outcome {
     Sent,
+    /// Failed (an SMTP error, a timeout, a message that cannot be built, a panic):
+    /// retried after a backoff until the budget is spent.
     Failed(anyhow::Error),
-    /// Will never work (a malformed address): no retries.
-    Hopeless(anyhow::Error),
     /// Not attempted (shutdown, or too little lease left): back to `pending` as it was.
     Released,
 }
 
-impl Worker {
-    async fn run(mut self) {
-        tracing::info!(worker = %self.id, transport = self.transport.kind(), "outbox worker started");
-        let mail = &self.settings.mail;
-        let (poll, batch) = (mail.poll_interval, mail.batch_size);
-        loop {
-            if self.stopping() {
-                break;
-            }
-            let pause = match self.claim().await {
-                Ok((rows, deadline)) => {
-                    let full = rows.len() >= batch as usize;
-                    if !rows.is_empty() {
-                        self.deliver_all(rows, deadline).await;
+/// The worker loop: keeps up to `concurrency` deliveries running, each in its own task,
+/// claims more as slots free up, and renews the lease on what it holds.
+async fn run(worker: Arc<Worker>, health: Arc<Health>) {
+    let mail = &worker.settings.mail;
+    tracing::info!(worker = %worker.id, transport = worker.transport.kind(), concurrency = mail.concurrency, "outbox worker started");
+    let (poll, lease) = (mail.poll_interval, mail.lease);
+    let renew_every = lease / 4;
+    // While renewals fail (the database is away), try again soon: the sooner a lease is
+    // renewed once the database answers, the safer the rows this worker holds.
+    let renew_retry = renew_every.min(Duration::from_secs(1));
+    let mut shutdown = worker.shutdown.clone();
+    let mut deliveries: JoinSet<()> = JoinSet::new();
+    let mut queue: VecDeque<Claimed> = VecDeque::new();
+    let mut next_claim = Instant::now();
+    let mut next_renewal = Instant::now() + renew_every;
+    // Since when every query of this worker has succeeded (see the module docs).
+    let mut healthy_since: Option<Instant> = None;
+    loop {
+        health.turn();
+        if mail.faults.take_worker_panic() {
+            panic!("injected fault: the outbox worker panics outside any row");
+        }
+        if worker.stopping() {
+            break;
+        }
+        while deliveries.len() < mail.concurrency
+            && let Some(claimed) = queue.pop_front()
+        {
+            deliveries.spawn(worker.clone().deliver(claimed));
+        }
+        let started = Instant::now();
+        if started >= next_renewal {
+            if deliveries.is_empty() && queue.is_empty() {
+                next_renewal = started + renew_every;
+            } else {
+                match worker.renew().await {
+                    Ok(()) => {
+                        healthy_since.get_or_insert(started);
+                        next_renewal = started + renew_every;
                     }
-                    // A full batch suggests more is due: go straight on.
-                    if full { None } else { Some(poll) }
-                }
-                Err(error) => {
-                    tracing::warn!(worker = %self.id, error = format!("{error:#}"), "cannot claim outbox rows; will retry");
-                    Some(poll.saturating_mul(10).min(Duration::from_secs(10)))
-                }
-            };
-            if let Some(pause) = pause {
-                tokio::select! {
-                    () = tokio::time::sleep(pause) => {}
-                    () = WAKE.notified() => {}
-                    changed = self.shutdown.changed() => if changed.is_err() { break },
+                    Err(error) => {
+                        healthy_since = None;
+                        tracing::warn!(worker = %worker.id, error = format!("{error:#}"), "cannot extend the lease on claimed email; will retry");
+                        next_renewal = Instant::now() + renew_retry;
+                    }
                 }
             }
         }
-        tracing::info!(worker = %self.id, "outbox worker stopped");
+        if queue.len() < mail.concurrency && Instant::now() >= next_claim {
+            let started = Instant::now();
+            let take_over = healthy_since.is_some_and(|since| since.elapsed() >= lease);
+            match worker.claim(take_over).await {
+                Ok(rows) => {
+                    healthy_since.get_or_insert(started);
+                    // A full batch suggests more is due: go straight on.
+                    let full = rows.len() >= mail.batch_size as usize;
+                    let deadline = started + lease;
+                    queue.extend(rows.into_iter().map(|row| Claimed { row, deadline }));
+                    next_claim = if full { started } else { started + poll };
+                }
+                Err(error) => {
+                    healthy_since = None;
+                    tracing::warn!(worker = %worker.id, error = format!("{error:#}"), "cannot claim outbox rows; will retry");
+                    next_claim =
+                        Instant::now() + poll.saturating_mul(10).min(Duration::from_secs(10));
+                }
+            }
+            if !queue.is_empty() && deliveries.len() < mail.concurrency {
+                continue;
+            }
+        }
+        let wake_at = if queue.len() < mail.concurrency {
+            next_claim.min(next_renewal)
+        } else {
+            next_renewal
+        };
+        tokio::select! {
+            Some(joined) = deliveries.join_next(), if !deliveries.is_empty() => {
+                if let Err(error) = joined {
+                    // Only recording could panic here (sending is caught): the row stays
+                    // `sending` and is taken over after its lease.
+                    tracing::error!(worker = %worker.id, error = %error, "an email delivery task failed");
+                }
+            }
+            () = tokio::time::sleep_until(wake_at) => {}
+            () = WAKE.notified() => next_claim = Instant::now(),
+            changed = shutdown.changed() => if changed.is_err() { break },
+        }
     }
+    // Hand back what was claimed but not started, and let the sends in flight finish.
+    for claimed in queue.drain(..) {
+        deliveries.spawn(worker.clone().release(claimed));
+    }
+    while deliveries.join_next().await.is_some() {}
+    tracing::info!(worker = %worker.id, "outbox worker stopped");
+}
 
+impl Worker {
     fn stopping(&self) -> bool {
-        *self.shutdown.borrow() || self.shutdown.has_changed().is_err()
+        stopping(&self.shutdown)
     }
 
-    /// Claims up to a batch of due rows. The deadline is when this worker's lease on them
-    /// ends, measured on the monotonic clock from before the claim (so never late).
-    async fn claim(&self) -> anyhow::Result<(Vec<outbox::Model>, Instant)> {
-        let deadline = Instant::now() + self.settings.mail.lease;
+    /// How long one database call may take before it counts as failed: the pool's own
+    /// wait for a connection, and as long again for the query.
+    fn db_bound(&self) -> Duration {
+        self.settings
+            .db_timeout
+            .saturating_mul(2)
+            .max(Duration::from_secs(1))
+    }
+
+    /// Claims up to a batch of due rows: pending ones, and when `take_over`, `sending`
+    /// ones of other workers whose lease has ended.
+    async fn claim(&self, take_over: bool) -> anyhow::Result<Vec<outbox::Model>> {
+        tokio::time::timeout(self.db_bound(), self.claim_now(take_over))
+            .await
+            .context("claiming due email took too long")?
+    }
+
+    async fn claim_now(&self, take_over: bool) -> anyhow::Result<Vec<outbox::Model>> {
         let at = now();
         // A cheap read first: an idle worker must not take SQLite's write lock every poll.
+        let mut due = Condition::any().add(
+            Condition::all()
+                .add(outbox::Column::Status.eq(OutboxStatus::Pending.as_str()))
+                .add(outbox::Column::NextAttemptAt.lte(at)),
+        );
+        if take_over {
+            due = due.add(
+                Condition::all()
+                    .add(outbox::Column::Status.eq(OutboxStatus::Sending.as_str()))
+                    .add(outbox::Column::LockedUntil.lt(at))
+                    .add(outbox::Column::LockedBy.ne(self.id.as_str())),
+            );
+        }
         let any_due = outbox::Entity::find()
             .select_only()
             .column(outbox::Column::Id)
-            .filter(due(at))
+            .filter(due)
             .limit(1)
             .into_tuple::<Uuid>()
             .one(&self.db)
             .await
             .context("looking for due email")?;
         if any_due.is_none() {
-            return Ok((Vec::new(), deadline));
+            return Ok(Vec::new());
         }
-        let statement =
-            claim_statement(self.db.get_database_backend(), &self.id, at, &self.settings);
-        let rows = outbox::Entity::find()
+        let statement = claim_statement(
+            self.db.get_database_backend(),
+            &self.id,
+            at,
+            take_over,
+            &self.settings,
+        );
+        outbox::Entity::find()
             .from_raw_sql(statement)
             .all(&self.db)
             .await
-            .context("claiming due email")?;
-        Ok((rows, deadline))
+            .context("claiming due email")
     }
 
-    async fn deliver_all(&self, rows: Vec<outbox::Model>, deadline: Instant) {
-        futures_util::stream::iter(rows)
-            .for_each_concurrent(CONCURRENCY, |row| async move {
-                let outcome = self.deliver(&row, deadline).await;
-                if let Err(error) = self.record(&row, outcome).await {
-                    // The row stays `sending` and is taken over when its lease ends.
-                    tracing::warn!(worker = %self.id, outbox_id = %row.id, error = format!("{error:#}"), "cannot record a delivery outcome");
-                }
-            })
+    /// Extends the lease on every row this worker holds.
+    async fn renew(&self) -> anyhow::Result<()> {
+        let started = Instant::now();
+        let lease = self.settings.mail.lease;
+        let until = now() + chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::MAX);
+        let update = outbox::Entity::update_many()
+            .col_expr(outbox::Column::LockedUntil, Expr::value(Some(until)))
+            .filter(outbox::Column::LockedBy.eq(self.id.as_str()))
+            .filter(outbox::Column::Status.eq(OutboxStatus::Sending.as_str()))
+            .exec(&self.db);
+        tokio::time::timeout(self.db_bound(), update)
+            .await
+            .context("extending the lease took too long")?
+            .context("extending the lease")?;
+        *self
+            .renewed_until
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(started + lease);
+        Ok(())
+    }
+
+    /// When this worker's hold on a row claimed with `deadline` ends: the later of the
+    /// claim's lease and the last renewal's.
+    fn lease_ends(&self, deadline: Instant) -> Instant {
+        let renewed = *self
+            .renewed_until
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        renewed.map_or(deadline, |renewed| renewed.max(deadline))
+    }
+
+    /// One row, start to end: a panic while building or sending fails the row like any
+    /// other error, then the outcome is recorded, however long the database takes.
+    async fn deliver(self: Arc<Self>, claimed: Claimed) {
+        let outcome = AssertUnwindSafe(self.attempt(&claimed))
+            .catch_unwind()
+            .await
+            .unwrap_or_else(|panic| {
+                Outcome::Failed(anyhow::anyhow!(
+                    "panicked while building or sending the message: {}",
+                    panic_text(panic.as_ref())
+                ))
+            });
+        self.record_until_done(&claimed.row, outcome).await;
+    }
+
+    async fn release(self: Arc<Self>, claimed: Claimed) {
+        self.record_until_done(&claimed.row, Outcome::Released)
             .await;
     }
 
-    async fn deliver(&self, row: &outbox::Model, deadline: Instant) -> Outcome {
+    async fn attempt(&self, claimed: &Claimed) -> Outcome {
+        let row = &claimed.row;
         let timeout = self.settings.mail.send_timeout;
         // Start only a send that ends, timeout and all, well inside the lease.
-        if self.stopping() || Instant::now() + timeout + timeout / 2 > deadline {
+        if self.stopping()
+            || Instant::now() + timeout + timeout / 2 > self.lease_ends(claimed.deadline)
+        {
             return Outcome::Released;
+        }
+        if self
+            .settings
+            .mail
+            .faults
+            .panics_building_for(&row.to_address)
+        {
+            panic!(
+                "injected fault: building the message to {} panics",
+                row.to_address
+            );
         }
         let message = match build_message(row, &self.settings.mail_from) {
             Ok(message) => message,
-            Err(error) => return Outcome::Hopeless(error),
+            Err(error) => return Outcome::Failed(error.context("cannot build the message")),
         };
         let started = Instant::now();
+        // A send cut off here drops its SMTP connection with it (see `transport`).
         match tokio::time::timeout(timeout, self.transport.send(row.id, message)).await {
             Ok(Ok(())) => {
                 tracing::info!(
@@ -196,14 +523,47 @@ impl Worker {
             }
             Ok(Err(error)) => Outcome::Failed(error),
             Err(_) => Outcome::Failed(anyhow::anyhow!(
-                "the send did not finish within {} ms",
+                "the send did not finish within {} ms (it may have been delivered; a retry carries the same Message-ID)",
                 timeout.as_millis()
             )),
         }
     }
 
+    /// Records an outcome, retrying until the database takes it: an outcome that is known
+    /// must never be lost (a lost `sent` would send the email again). The lease renewals
+    /// keep the row this worker's meanwhile.
+    async fn record_until_done(&self, row: &outbox::Model, outcome: Outcome) {
+        let mut pause = Duration::from_millis(100);
+        let mut failures = 0u32;
+        loop {
+            let recorded = tokio::time::timeout(self.db_bound(), self.record(row, &outcome))
+                .await
+                .unwrap_or_else(|_| {
+                    Err(anyhow::anyhow!(
+                        "recording a delivery outcome took too long"
+                    ))
+                });
+            match recorded {
+                Ok(()) => {
+                    if failures > 0 {
+                        tracing::info!(worker = %self.id, outbox_id = %row.id, tries = failures + 1, "recorded a delivery outcome once the database answered again");
+                    }
+                    return;
+                }
+                Err(error) => {
+                    failures += 1;
+                    if failures == 1 || failures.is_multiple_of(20) {
+                        tracing::warn!(worker = %self.id, outbox_id = %row.id, failures, error = format!("{error:#}"), "cannot record a delivery outcome; will retry until the database answers");
+                    }
+                }
+            }
+            tokio::time::sleep(pause).await;
+            pause = (pause * 2).min(LONGEST_RECORD_PAUSE);
+        }
+    }
+
     /// Writes the outcome, only while this worker still holds the row.
-    async fn record(&self, row: &outbox::Model, outcome: Outcome) -> anyhow::Result<()> {
+    async fn record(&self, row: &outbox::Model, outcome: &Outcome) -> anyhow::Result<()> {
         let at = now();
         let mail = &self.settings.mail;
         let update = outbox::Entity::update_many()
@@ -234,7 +594,14 @@ impl Worker {
                 ),
             Outcome::Failed(error) => {
                 let attempts = row.attempts.saturating_add(1);
-                let give_up = attempts >= row.max_attempts;
+                let budget =
+                    chrono::Duration::from_std(mail.retry_budget).unwrap_or(chrono::Duration::MAX);
+                // The budget runs from the first failure.
+                let retry_until = row
+                    .retry_until
+                    .unwrap_or_else(|| at.checked_add_signed(budget).unwrap_or(at));
+                let capped = row.max_attempts > 0 && attempts >= row.max_attempts;
+                let give_up = capped || at >= retry_until;
                 let failures = u32::try_from(attempts).unwrap_or(u32::MAX);
                 let delay = retry_delay(
                     failures,
@@ -242,14 +609,17 @@ impl Worker {
                     mail.retry_cap,
                     &mut rand::thread_rng(),
                 );
-                let next = at + chrono::Duration::from_std(delay).unwrap_or(chrono::Duration::MAX);
+                // The last try falls at the end of the budget, not after it.
+                let next = (at
+                    + chrono::Duration::from_std(delay).unwrap_or(chrono::Duration::MAX))
+                .min(retry_until);
                 tracing::warn!(
                     worker = %self.id,
                     outbox_id = %row.id,
                     kind = %row.kind,
                     attempts,
-                    max_attempts = row.max_attempts,
-                    retry_in_ms = if give_up { 0 } else { u64::try_from(delay.as_millis()).unwrap_or(u64::MAX) },
+                    retry_until = %retry_until,
+                    retry_in_ms = if give_up { 0 } else { u64::try_from((next - at).num_milliseconds()).unwrap_or_default() },
                     error = format!("{error:#}"),
                     "email delivery failed{}",
                     if give_up { "; giving up" } else { "; will retry" }
@@ -260,6 +630,7 @@ impl Worker {
                         Expr::value(Option::<String>::None),
                     )
                     .col_expr(outbox::Column::Attempts, Expr::value(attempts))
+                    .col_expr(outbox::Column::RetryUntil, Expr::value(Some(retry_until)))
                     .col_expr(
                         outbox::Column::LastError,
                         Expr::value(Some(truncate(&format!("{error:#}")))),
@@ -278,26 +649,6 @@ impl Worker {
                         .col_expr(outbox::Column::NextAttemptAt, Expr::value(next))
                 }
             }
-            Outcome::Hopeless(error) => {
-                tracing::warn!(worker = %self.id, outbox_id = %row.id, kind = %row.kind, error = format!("{error:#}"), "email cannot be built; giving up");
-                update
-                    .col_expr(
-                        outbox::Column::Status,
-                        Expr::value(OutboxStatus::Dead.as_str()),
-                    )
-                    .col_expr(
-                        outbox::Column::LockedBy,
-                        Expr::value(Option::<String>::None),
-                    )
-                    .col_expr(
-                        outbox::Column::Attempts,
-                        Expr::value(row.attempts.saturating_add(1)),
-                    )
-                    .col_expr(
-                        outbox::Column::LastError,
-                        Expr::value(Some(truncate(&format!("{error:#}")))),
-                    )
-            }
         };
         let result = update
             .exec(&self.db)
@@ -310,19 +661,13 @@ impl Worker {
     }
 }
 
-/// Rows a worker may claim: pending and due, or `sending` under a lease that has ended.
-fn due(at: DateTime<Utc>) -> Condition {
-    Condition::any()
-        .add(
-            Condition::all()
-                .add(outbox::Column::Status.eq(OutboxStatus::Pending.as_str()))
-                .add(outbox::Column::NextAttemptAt.lte(at)),
-        )
-        .add(
-            Condition::all()
-                .add(outbox::Column::Status.eq(OutboxStatus::Sending.as_str()))
-                .add(outbox::Column::LockedUntil.lt(at)),
-        )
+/// What a panic said, when it said it with a string.
+fn panic_text(panic: &(dyn Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|text| (*text).to_owned())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic without a message".to_owned())
 }
 
 /// The claim: one statement that marks a batch of due rows as this worker's and returns
@@ -330,24 +675,37 @@ fn due(at: DateTime<Utc>) -> Condition {
 /// so concurrent workers skip each other's rows instead of waiting or double-claiming,
 /// and which SQLite (one writer at a time) neither has nor needs. Timestamps are bound
 /// from here, never taken from the database clock, so both backends compare them alike.
+/// With `take_over`, `sending` rows of other workers whose lease has ended are due too.
 fn claim_statement(
     backend: DatabaseBackend,
     worker: &str,
     at: DateTime<Utc>,
+    take_over: bool,
     settings: &Settings,
 ) -> Statement {
     let mail = &settings.mail;
     let locked_until = at + chrono::Duration::from_std(mail.lease).unwrap_or(chrono::Duration::MAX);
-    let max_attempts = i32::try_from(mail.max_attempts).unwrap_or(i32::MAX);
+    // 0: no attempt cap, only the time budget.
+    let max_attempts = mail
+        .max_attempts
+        .map_or(0, |cap| i32::try_from(cap).unwrap_or(i32::MAX));
     let limit = i64::from(mail.batch_size);
+    let abandoned = if take_over {
+        " OR (status = 'sending' AND locked_until < $4 AND locked_by <> $1)"
+    } else {
+        ""
+    };
+    let postgres = format!(
+        "UPDATE outbox SET status = 'sending', locked_by = $1, locked_until = $2, max_attempts = $3, updated_at = $4 \
+         WHERE id IN (SELECT id FROM outbox \
+             WHERE (status = 'pending' AND next_attempt_at <= $4){abandoned} \
+             ORDER BY next_attempt_at LIMIT $5 FOR UPDATE SKIP LOCKED) \
+         RETURNING *"
+    );
     match backend {
         DatabaseBackend::Postgres => Statement::from_sql_and_values(
             backend,
-            "UPDATE outbox SET status = 'sending', locked_by = $1, locked_until = $2, max_attempts = $3, updated_at = $4 \
-             WHERE id IN (SELECT id FROM outbox \
-                 WHERE (status = 'pending' AND next_attempt_at <= $4) OR (status = 'sending' AND locked_until < $4) \
-                 ORDER BY next_attempt_at LIMIT $5 FOR UPDATE SKIP LOCKED) \
-             RETURNING *",
+            postgres,
             [
                 worker.into(),
                 locked_until.into(),
@@ -356,19 +714,16 @@ fn claim_statement(
                 limit.into(),
             ],
         ),
+        // SQLite numbers its parameters the same way (`?NNN`), and has no row locks to skip.
         _ => Statement::from_sql_and_values(
             backend,
-            "UPDATE outbox SET status = 'sending', locked_by = ?, locked_until = ?, max_attempts = ?, updated_at = ? \
-             WHERE id IN (SELECT id FROM outbox \
-                 WHERE (status = 'pending' AND next_attempt_at <= ?) OR (status = 'sending' AND locked_until < ?) \
-                 ORDER BY next_attempt_at LIMIT ?) \
-             RETURNING *",
+            postgres
+                .replace(" FOR UPDATE SKIP LOCKED", "")
+                .replace('$', "?"),
             [
                 worker.into(),
                 locked_until.into(),
                 max_attempts.into(),
-                at.into(),
-                at.into(),
                 at.into(),
                 limit.into(),
             ],

@@ -1,7 +1,7 @@
 //! The outbox as coordinators see it: what was sent in their region, what is still
-//! retrying, and what is `dead` and needs a human.
+//! retrying, and what is `dead` and needs a human, who can send it again.
 
-use actix_web::{get, web};
+use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -11,7 +11,10 @@ use uuid::Uuid;
 use super::{Page, PageQuery};
 use crate::{
     auth::{AccountRole, AuthUser},
-    email::outbox::{self, OutboxStatus},
+    email::{
+        outbox::{self, OutboxStatus, RequeueError},
+        worker,
+    },
     entities,
     error::{ApiError, ApiResult},
     state::AppState,
@@ -19,7 +22,7 @@ use crate::{
 
 /// Registers the outbox routes.
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(list_outbox);
+    cfg.service(list_outbox).service(retry_outbox_item);
 }
 
 /// One email, without its bodies or address.
@@ -37,10 +40,14 @@ pub struct OutboxItemView {
     pub to_name: String,
     /// Subject.
     pub subject: String,
-    /// Failed attempts so far.
+    /// Failed attempts so far (since it was last re-queued).
     pub attempts: i32,
-    /// The retry budget.
-    pub max_attempts: i32,
+    /// The attempt cap, when one is configured (`MUSUBI_MAIL_MAX_ATTEMPTS`); `null` when
+    /// only the time budget (`retry_until`) applies.
+    pub max_attempts: Option<i32>,
+    /// When it is given up (`dead`) if it keeps failing: the first failure plus the
+    /// retry budget (48 hours by default); `null` until it first fails.
+    pub retry_until: Option<DateTime<Utc>>,
     /// The last failure, if any.
     pub last_error: Option<String>,
     /// When the next attempt is due (for `pending` rows).
@@ -68,7 +75,8 @@ impl OutboxItemView {
             to_name: row.to_name,
             subject: row.subject,
             attempts: row.attempts,
-            max_attempts: row.max_attempts,
+            max_attempts: (row.max_attempts > 0).then_some(row.max_attempts),
+            retry_until: row.retry_until,
             last_error: row.last_error,
             next_attempt_at: row.next_attempt_at,
             sent_at: row.sent_at,
@@ -119,4 +127,44 @@ pub async fn list_outbox(
         items,
         next_cursor: page.next_cursor,
     }))
+}
+
+/// Sends a `dead` email again (coordinators of its region): it goes back to `pending`,
+/// due now, with a fresh retry budget, and is delivered once. Its last error is kept.
+#[utoipa::path(tag = "email", security(("bearer" = [])), params(("id" = Uuid, Path, description = "the email's id")), responses(
+    (status = 202, description = "re-queued; the worker sends it shortly", body = OutboxItemView),
+    (status = 401, body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 403, description = "not a coordinator", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 404, description = "no such email in the caller's region", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 409, description = "`outbox_not_dead`: the email is not dead (still being delivered, sent or cancelled)", body = crate::error::Problem, content_type = "application/problem+json"),
+))]
+#[post("/outbox/{id}/retry")]
+pub async fn retry_outbox_item(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    caller.require(AccountRole::Coordinator)?;
+    let region_id = caller
+        .region_id
+        .ok_or(ApiError::Forbidden("this coordinator has no region"))?;
+    let id = id.into_inner();
+    // The same rows as `GET /outbox`: only the caller's region's, others do not exist.
+    let visible = outbox::by_id(&state.db, id)
+        .await?
+        .is_some_and(|row| row.region_id == Some(region_id));
+    if !visible {
+        return Err(ApiError::NotFound);
+    }
+    match outbox::requeue_dead(&state.db, id).await? {
+        Ok(row) => {
+            worker::wake();
+            Ok(HttpResponse::Accepted().json(OutboxItemView::from_model(row)?))
+        }
+        Err(RequeueError::NotFound) => Err(ApiError::NotFound),
+        Err(RequeueError::NotDead) => Err(ApiError::ConflictCode(
+            "outbox_not_dead",
+            "only a dead email can be retried; this one is still being delivered, was sent, or was cancelled".to_owned(),
+        )),
+    }
 }

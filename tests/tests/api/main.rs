@@ -17,6 +17,7 @@ mod errors;
 mod headers;
 mod idempotent_creates;
 mod input_rules;
+mod mail_delivery;
 mod matches;
 mod needs;
 mod old_data_mail;
