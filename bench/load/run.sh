@@ -185,7 +185,7 @@ LUA
 # ---------------------------------------------------------------- load
 # wrk prints "99%  1.23ms" and "Latency  avg  stdev  max  +/-"; in microseconds.
 wrk_us() { # file p99|max
-  awk -v what="$2" '(what == "p99" && $1 == "99%") || (what == "max" && $1 == "Latency") {
+  awk -v what="$2" '(what == "p99" && $1 == "99%") || (what == "max" && $1 == "Latency" && $2 ~ /^[0-9]/) {
     v = (what == "p99") ? $2 : $4; unit = v; sub(/^[0-9.]+/, "", unit); sub(/[a-z]+$/, "", v);
     if (unit == "us") f = 1; else if (unit == "ms") f = 1000; else if (unit == "s") f = 1000000; else f = 60000000;
     printf "%.0f\n", v * f }' "$1"
@@ -234,7 +234,7 @@ if $open_loop; then
     rate=$((capacity * share / 100))
     say "open loop: $rate req/s ($share% of $capacity) for ${OPEN_SECONDS}s"
     printf '%s%% of capacity: ' "$share"
-    OPENLOOP_BEARER=$token "$openloop" "${mix[@]}" --seconds "$OPEN_SECONDS" rate --rate "$rate"
+    OPENLOOP_BEARER=$token "$openloop" "${mix[@]}" --seconds "$OPEN_SECONDS" rate --rate "$rate" --connections "$CONNECTIONS"
   done
 fi
 

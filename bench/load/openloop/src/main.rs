@@ -4,11 +4,12 @@
 //! soon as the last is answered, asking the `--path`s in turn, for `--seconds`; prints
 //! the requests answered per second: the capacity of that mix.
 //!
-//! `rate`: open loop. Request `i` is due at `start + i / rate`, asks path `i mod n`,
-//! and is sent at its time whether or not earlier ones were answered (on an idle
-//! connection, or a new one, up to `--max-connections`). Its latency runs from the
-//! time it was *due*, not from when it was sent, so a server that stalls is charged
-//! for every request that should have been sent meanwhile (no coordinated omission).
+//! `rate`: open loop. Request `i` is due at `start + i / rate` and asks path `i mod n`,
+//! whether or not earlier ones were answered: it goes out at once on an idle connection
+//! (opened on first use, up to `--connections`, as wrk2 keeps a fixed set), or waits
+//! for the first connection to come free. Its latency runs from the time it was
+//! *due*, not from when it was sent, so a server that stalls is charged for every
+//! request that should have been sent meanwhile (no coordinated omission).
 //! Due times are kept with tokio's timer (1 ms): a request can be sent up to 1 ms
 //! late, and that is counted in its latency.
 //!
@@ -72,10 +73,10 @@ enum Mode {
         /// Requests a second, all paths together.
         #[arg(long)]
         rate: f64,
-        /// Most connections open at once (a request due while all are busy waits,
-        /// and the wait counts in its latency).
-        #[arg(long, default_value_t = 1024)]
-        max_connections: usize,
+        /// Connections (a request due while all are busy waits for one, and the wait
+        /// counts in its latency).
+        #[arg(long, default_value_t = 64)]
+        connections: usize,
     },
 }
 
@@ -137,8 +138,9 @@ impl Target {
         Ok(sender)
     }
 
-    /// Sends one request on `sender` and reads the whole answer: whether it was a 2xx.
-    async fn ask(&self, sender: &mut SendRequest<Empty<Bytes>>, path: usize) -> bool {
+    /// Sends one request on `sender` and reads the whole answer: whether it was a 2xx,
+    /// or `None` when the connection failed (or the answer took over [`TIMEOUT`]).
+    async fn try_ask(&self, sender: &mut SendRequest<Empty<Bytes>>, path: usize) -> Option<bool> {
         let answer = async {
             sender.ready().await?;
             let response = sender.send_request(self.request(path)).await?;
@@ -146,7 +148,12 @@ impl Target {
             response.into_body().collect().await?;
             anyhow::Ok(ok)
         };
-        matches!(tokio::time::timeout(TIMEOUT, answer).await, Ok(Ok(true)))
+        tokio::time::timeout(TIMEOUT, answer).await.ok()?.ok()
+    }
+
+    /// [`try_ask`](Self::try_ask), a failed connection counting as a failed request.
+    async fn ask(&self, sender: &mut SendRequest<Empty<Bytes>>, path: usize) -> bool {
+        self.try_ask(sender, path).await == Some(true)
     }
 }
 
@@ -186,14 +193,11 @@ fn main() -> anyhow::Result<()> {
                 outcomes.len() - answered,
             );
         }
-        Mode::Rate {
-            rate,
-            max_connections,
-        } => {
-            if !(rate.is_finite() && rate >= 1.0) || max_connections == 0 {
-                bail!("--rate must be at least 1 and --max-connections at least 1");
+        Mode::Rate { rate, connections } => {
+            if !(rate.is_finite() && rate >= 1.0) || connections == 0 {
+                bail!("--rate must be at least 1 and --connections at least 1");
             }
-            let run = runtime.block_on(open_loop(target, rate, seconds, max_connections))?;
+            let run = runtime.block_on(open_loop(target, rate, seconds, connections))?;
             let errors = run.outcomes.iter().filter(|o| !o.ok).count();
             println!(
                 "open loop {rate:.0} req/s for {} s: {} requests, {errors} errors, {} connections opened, sent up to {:.1} ms after due",
@@ -296,10 +300,10 @@ async fn open_loop(
     target: Arc<Target>,
     rate: f64,
     seconds: Duration,
-    max_connections: usize,
+    connections: usize,
 ) -> anyhow::Result<OpenRun> {
     let idle: Arc<Mutex<Vec<SendRequest<Empty<Bytes>>>>> = Arc::default();
-    let busy = Arc::new(Semaphore::new(max_connections));
+    let busy = Arc::new(Semaphore::new(connections));
     let opened = Arc::new(AtomicUsize::new(0));
     let total = (rate * seconds.as_secs_f64()).round() as u64;
     let start = Instant::now() + Duration::from_millis(100);
@@ -323,23 +327,23 @@ async fn open_loop(
                 };
             };
             let pooled = idle.lock().unwrap_or_else(PoisonError::into_inner).pop();
-            let sender = match pooled {
-                Some(sender) => Some(sender),
-                None => {
-                    opened.fetch_add(1, Ordering::Relaxed);
-                    target.connect().await.ok()
+            let mut sender = pooled.filter(|sender| !sender.is_closed());
+            let mut answered = None;
+            if let Some(pooled) = &mut sender {
+                answered = target.try_ask(pooled, path).await;
+            }
+            let mut ok = answered == Some(true);
+            // A new connection when there was none, or the pooled one failed (closed by
+            // the server, idle past its keep-alive, under the request).
+            if answered.is_none() {
+                opened.fetch_add(1, Ordering::Relaxed);
+                sender = target.connect().await.ok();
+                if let Some(fresh) = &mut sender {
+                    ok = target.ask(fresh, path).await;
                 }
-            };
-            let Some(mut sender) = sender else {
-                return Outcome {
-                    path,
-                    latency: due.elapsed(),
-                    ok: false,
-                };
-            };
-            let ok = target.ask(&mut sender, path).await;
+            }
             let latency = due.elapsed();
-            if ok {
+            if let Some(sender) = sender.filter(|_| ok) {
                 idle.lock()
                     .unwrap_or_else(PoisonError::into_inner)
                     .push(sender);
