@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Load test of the candidates endpoint against GET /health, in one run (issue 4).
+# Load test of the candidates endpoint against GET /health, in one run (issues 4, 15).
 #
-#   bench/load/run.sh
+#   bench/load/run.sh [--open-loop]
 #
 # Builds the release `musubi`, loads PROFILES (100,000) synthetic professionals, a
 # region, a coordinator, an SME, its need and APPLICATIONS (200) applications into a
@@ -9,7 +9,16 @@
 # CONNECTIONS (64) connections for DURATION (20s) against GET /health and against
 # GET /api/v1/needs/{id}/candidates?scope=all&limit=20 as the coordinator, half the
 # connections each, at the same time. Prints both p99 latencies and their ratio, and
-# exits non-zero when the ratio is over MAX_RATIO (3).
+# exits non-zero when the ratio is over MAX_RATIO (3) or the candidates' slowest answer
+# took MAX_CANDIDATES_MS (250) or more.
+#
+# --open-loop: then measures like an operator, with bench/load/openloop (built here):
+# the capacity of the mix (GET /health and the candidates in turn, closed loop,
+# CONNECTIONS connections, 10 s), then a fixed schedule of requests at 50% and 80% of it
+# for OPEN_SECONDS (20) each, with p50, p99 and max from each request's due time.
+#
+# MUSUBI_BIN: a release `musubi` to use instead of building one; SERVER_LOG: a file
+# to keep the server's log in.
 #
 # PostgreSQL: $DATABASE_URL (a server whose role may CREATE DATABASE; a fresh database
 # is made there and dropped afterwards), else a throw-away cluster in /tmp, as
@@ -22,6 +31,14 @@ APPLICATIONS=${APPLICATIONS:-200}
 CONNECTIONS=${CONNECTIONS:-64}
 DURATION=${DURATION:-20s}
 MAX_RATIO=${MAX_RATIO:-3}
+MAX_CANDIDATES_MS=${MAX_CANDIDATES_MS:-250}
+OPEN_SECONDS=${OPEN_SECONDS:-20}
+open_loop=false
+case "${1:-}" in
+  "") ;;
+  --open-loop) open_loop=true ;;
+  *) echo "usage: $0 [--open-loop]" >&2; exit 2 ;;
+esac
 TARGET_DIR=${CARGO_TARGET_DIR:-target}
 
 say() { printf '==> %s\n' "$*" >&2; }
@@ -53,6 +70,7 @@ cleanup() {
     "$(pg_bin psql)" "$admin_url" -XqAw -c "DROP DATABASE IF EXISTS $db_name WITH (FORCE)" >/dev/null 2>&1 || true
   fi
   pg_stop_throwaway
+  [[ -z "${SERVER_LOG:-}" || ! -f "$scratch/server.log" ]] || cp "$scratch/server.log" "$SERVER_LOG"
   [[ -z "$scratch" ]] || rm -rf "$scratch"
 }
 trap cleanup EXIT
@@ -61,9 +79,19 @@ trap 'exit 143' TERM
 scratch=$(mktemp -d /tmp/musubi-load.XXXXXX)
 
 # ---------------------------------------------------------------- build
-say "building the release musubi (CARGO_TARGET_DIR=$TARGET_DIR)"
-CARGO_TARGET_DIR=$TARGET_DIR cargo build --release --locked --bin musubi
-musubi="$TARGET_DIR/release/musubi"
+if [[ -n "${MUSUBI_BIN:-}" ]]; then
+  musubi=$MUSUBI_BIN
+  say "using $musubi (MUSUBI_BIN)"
+else
+  say "building the release musubi (CARGO_TARGET_DIR=$TARGET_DIR)"
+  CARGO_TARGET_DIR=$TARGET_DIR cargo build --release --locked --bin musubi
+  musubi="$TARGET_DIR/release/musubi"
+fi
+if $open_loop; then
+  say "building the open-loop load generator"
+  CARGO_TARGET_DIR=$TARGET_DIR cargo build --release --locked -p musubi-openloop
+  openloop="$TARGET_DIR/release/musubi-openloop"
+fi
 
 # ---------------------------------------------------------------- PostgreSQL
 if [[ -n "${DATABASE_URL:-}" ]] && pg_can_create_databases "$DATABASE_URL"; then
@@ -155,10 +183,10 @@ wrk.headers["Authorization"] = "Bearer $token"
 LUA
 
 # ---------------------------------------------------------------- load
-# wrk prints "99%  1.23ms"; convert to microseconds.
-p99_us() {
-  awk '$1 == "99%" {
-    v = $2; unit = v; sub(/^[0-9.]+/, "", unit); sub(/[a-z]+$/, "", v);
+# wrk prints "99%  1.23ms" and "Latency  avg  stdev  max  +/-"; in microseconds.
+wrk_us() { # file p99|max
+  awk -v what="$2" '(what == "p99" && $1 == "99%") || (what == "max" && $1 == "Latency" && $2 ~ /^[0-9]/) {
+    v = (what == "p99") ? $2 : $4; unit = v; sub(/^[0-9.]+/, "", unit); sub(/[a-z]+$/, "", v);
     if (unit == "us") f = 1; else if (unit == "ms") f = 1000; else if (unit == "s") f = 1000000; else f = 60000000;
     printf "%.0f\n", v * f }' "$1"
 }
@@ -180,18 +208,44 @@ wait "$health_wrk" "$candidates_wrk"
 cat "$scratch/health.txt" "$scratch/candidates.txt" >&2
 if grep -q "Non-2xx" "$scratch/candidates.txt"; then say "the candidates run had errors"; exit 1; fi
 
-health=$(p99_us "$scratch/health.txt")
-cand=$(p99_us "$scratch/candidates.txt")
+health=$(wrk_us "$scratch/health.txt" p99)
+cand=$(wrk_us "$scratch/candidates.txt" p99)
+health_max=$(wrk_us "$scratch/health.txt" max)
+cand_max=$(wrk_us "$scratch/candidates.txt" max)
 rps_health=$(awk '/Requests\/sec/ {print $2}' "$scratch/health.txt")
 rps_cand=$(awk '/Requests\/sec/ {print $2}' "$scratch/candidates.txt")
 ratio=$(echo "scale=2; $cand / $health" | bc)
 printf '\nprofiles %s, applications %s, %s connections (half on each endpoint, at once) for %s, on %s cores\n' \
   "$PROFILES" "$APPLICATIONS" "$CONNECTIONS" "$DURATION" "$(nproc)"
-printf 'GET /health                 p99 %8.2f ms  (%s req/s)\n' "$(echo "$health / 1000" | bc -l)" "$rps_health"
-printf 'GET /needs/{id}/candidates  p99 %8.2f ms  (%s req/s)\n' "$(echo "$cand / 1000" | bc -l)" "$rps_cand"
+ms() { echo "$1 / 1000" | bc -l; }
+printf 'GET /health                 p99 %8.2f ms  max %8.2f ms  (%s req/s)\n' "$(ms "$health")" "$(ms "$health_max")" "$rps_health"
+printf 'GET /needs/{id}/candidates  p99 %8.2f ms  max %8.2f ms  (%s req/s)\n' "$(ms "$cand")" "$(ms "$cand_max")" "$rps_cand"
 printf 'ratio candidates/health p99: %s (target <= %s)\n' "$ratio" "$MAX_RATIO"
+printf 'candidates max: %.2f ms (target < %s ms)\n' "$(ms "$cand_max")" "$MAX_CANDIDATES_MS"
+
+if $open_loop; then
+  # The mix asked in turn: one /health, one candidate list, on every connection.
+  mix=(--addr "127.0.0.1:$port" --path /health --path "$candidates")
+  say "open loop: the capacity of the mix (closed loop, $CONNECTIONS connections, 10 s)"
+  OPENLOOP_BEARER=$token "$openloop" "${mix[@]}" --seconds 10 capacity --connections "$CONNECTIONS" | tee "$scratch/capacity.txt"
+  capacity=$(awk '/^capacity/ {print $2}' "$scratch/capacity.txt")
+  printf '\nopen loop (latency from each request'"'"'s due time), capacity of the mix %s req/s\n' "$capacity"
+  for share in 50 80; do
+    rate=$((capacity * share / 100))
+    say "open loop: $rate req/s ($share% of $capacity) for ${OPEN_SECONDS}s"
+    printf '%s%% of capacity: ' "$share"
+    OPENLOOP_BEARER=$token "$openloop" "${mix[@]}" --seconds "$OPEN_SECONDS" rate --rate "$rate" --connections "$CONNECTIONS"
+  done
+fi
+
+failed=false
 if (($(echo "$ratio > $MAX_RATIO" | bc))); then
   say "FAILED: the candidates p99 is more than ${MAX_RATIO}x the health p99"
-  exit 1
+  failed=true
 fi
+if (($(echo "$cand_max >= $MAX_CANDIDATES_MS * 1000" | bc))); then
+  say "FAILED: a candidate list took $(printf '%.0f' "$(ms "$cand_max")") ms (target < $MAX_CANDIDATES_MS ms)"
+  failed=true
+fi
+if $failed; then exit 1; fi
 say "OK"

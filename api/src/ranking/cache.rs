@@ -15,11 +15,21 @@
 //!   another process's need, weight or application writes (profiles arrive through
 //!   the feed, which bumps the generation).
 //!
-//! When a list only outlived [`FRESH`], the first caller to ask recomputes it and,
-//! meanwhile, everyone else is served the previous list, up to [`MAX_STALE`] after it
-//! was computed: a busy screen (or 64 connections of a load test) never makes every
-//! request recompute the same list at the same moment. So another process's write
-//! shows within `FRESH` plus one recomputation, never later than `MAX_STALE`.
+//! At most one computation of a list is in flight at a time (per list and state):
+//!
+//! - when a list only outlived [`FRESH`], the first caller to ask takes a [`Claim`]
+//!   and recomputes it while everyone else is served the previous list, up to
+//!   [`MAX_STALE`] after it was computed;
+//! - when there is no list that may be served (none yet, one that may be wrong after
+//!   a change, or one past `MAX_STALE`), the first caller computes it and the others
+//!   wait for that one computation instead of each starting their own. A caller waits
+//!   for one computation at most; if it failed, the caller computes the list itself.
+//!
+//! A claim that ends without a list (an error, a panic, a dropped request) is handed
+//! back at once and wakes its waiters. So a busy screen (or 32 connections of a load
+//! test) never makes every request recompute the same list at the same moment, and
+//! another process's write shows within `FRESH` plus one recomputation; a previous list
+//! is never served past `MAX_STALE`.
 //!
 //! Authorization is never cached: a hit is served only to a caller who manages the
 //! list's need (its owner SME, or a coordinator of its region — both fixed for a
@@ -28,8 +38,8 @@
 use std::{
     collections::HashMap,
     sync::{
-        Arc, Mutex, PoisonError,
-        atomic::{AtomicBool, AtomicU64, Ordering},
+        Arc, Mutex, MutexGuard, PoisonError,
+        atomic::{AtomicU64, Ordering},
     },
     time::{Duration, Instant},
 };
@@ -43,6 +53,7 @@ use actix_web::{
     web::{self, Bytes},
 };
 use chrono::NaiveDate;
+use tokio::sync::watch;
 use uuid::Uuid;
 
 use crate::{
@@ -83,8 +94,6 @@ pub struct CachedList {
     pub region_id: Uuid,
     /// When the list was computed under.
     pub stamp: Stamp,
-    /// Whether a caller has taken on recomputing this list.
-    refreshing: AtomicBool,
 }
 
 /// The state a list was computed under; read *before* computing it, so a change that
@@ -97,6 +106,15 @@ pub struct Stamp {
     at: Instant,
 }
 
+impl Stamp {
+    /// Whether nothing a list depends on changed between the two (only time passed).
+    fn same_state(&self, other: &Self) -> bool {
+        self.generation == other.generation
+            && self.writes == other.writes
+            && self.today == other.today
+    }
+}
+
 impl CachedList {
     /// A list just computed under `stamp`.
     pub fn new(body: Bytes, owner_id: Uuid, region_id: Uuid, stamp: Stamp) -> Self {
@@ -105,7 +123,6 @@ impl CachedList {
             owner_id,
             region_id,
             stamp,
-            refreshing: AtomicBool::new(false),
         }
     }
 
@@ -122,11 +139,110 @@ impl CachedList {
 /// The lists of one process.
 #[derive(Debug, Default)]
 pub struct ListCache {
-    lists: Mutex<HashMap<ListKey, Arc<CachedList>>>,
+    entries: Mutex<HashMap<ListKey, Entry>>,
     writes: AtomicU64,
+    /// Numbers the computations, so a claim only ever clears its own.
+    flights: AtomicU64,
+}
+
+/// A list, and the computation of its next version if one is under way.
+#[derive(Debug, Default)]
+struct Entry {
+    list: Option<Arc<CachedList>>,
+    flight: Option<Flight>,
+}
+
+/// A computation under way: what it is computed under, and how to wait for its list.
+#[derive(Debug)]
+struct Flight {
+    id: u64,
+    stamp: Stamp,
+    done: watch::Receiver<Option<Arc<CachedList>>>,
+}
+
+/// What a caller does for a list (see [`ListCache::lookup`]).
+#[derive(Debug)]
+pub enum Lookup<'a> {
+    /// Serve this list.
+    Hit(Arc<CachedList>),
+    /// Compute the list and keep it with [`Claim::store`].
+    Compute(Claim<'a>),
+    /// Another caller is computing the list: wait for it.
+    Wait(Pending),
+}
+
+/// The duty to compute a list. Dropped without [`store`](Self::store) — an error, a
+/// panic, a request dropped half-way — it is handed back at once, and the callers
+/// waiting on it wake up without a list.
+#[derive(Debug)]
+pub struct Claim<'a> {
+    cache: &'a ListCache,
+    key: ListKey,
+    /// The computation others wait on; `None` for a caller computing for itself.
+    flight: Option<(u64, watch::Sender<Option<Arc<CachedList>>>)>,
+}
+
+impl Claim<'_> {
+    /// Keeps the computed list (unless a newer one was kept meanwhile) and hands it to
+    /// the callers waiting for it.
+    pub fn store(self, list: CachedList) {
+        let list = Arc::new(list);
+        {
+            let mut entries = self.cache.lock();
+            let entry = entries.entry(self.key).or_default();
+            if entry
+                .list
+                .as_ref()
+                .is_none_or(|kept| kept.stamp.at <= list.stamp.at)
+            {
+                entry.list = Some(list.clone());
+            }
+        }
+        if let Some((_, waiters)) = &self.flight {
+            waiters.send_replace(Some(list));
+        }
+        // Dropping `self` ends the flight.
+    }
+}
+
+impl Drop for Claim<'_> {
+    fn drop(&mut self) {
+        let Some((id, _)) = &self.flight else {
+            return;
+        };
+        let mut entries = self.cache.lock();
+        if let Some(entry) = entries.get_mut(&self.key) {
+            if entry.flight.as_ref().is_some_and(|flight| flight.id == *id) {
+                entry.flight = None;
+            }
+            if entry.list.is_none() && entry.flight.is_none() {
+                entries.remove(&self.key);
+            }
+        }
+        // The sender is dropped after this body: waiters who were not handed a list
+        // wake up without one.
+    }
+}
+
+/// A computation to wait for.
+#[derive(Debug)]
+pub struct Pending(watch::Receiver<Option<Arc<CachedList>>>);
+
+impl Pending {
+    /// The list it computed, once it is done; `None` when it ended without one.
+    pub async fn finished(mut self) -> Option<Arc<CachedList>> {
+        // A list is sent once, before the sender is dropped; a sender dropped without
+        // sending is an error here.
+        self.0.changed().await.ok()?;
+        self.0.borrow().clone()
+    }
 }
 
 impl ListCache {
+    fn lock(&self) -> MutexGuard<'_, HashMap<ListKey, Entry>> {
+        self.entries.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
     /// The stamp of now, given the index generation.
     pub fn stamp(&self, generation: u64, today: NaiveDate) -> Stamp {
         Stamp {
@@ -137,34 +253,71 @@ impl ListCache {
         }
     }
 
-    /// The list for `key` to serve `caller` at `now` (a stamp taken just before), or
-    /// `None` when the caller must compute it: there is none, it may be wrong, the
-    /// caller may not see it, or it is past [`FRESH`] and this caller is the one who
-    /// recomputes it (others are served it meanwhile, up to [`MAX_STALE`]).
-    pub fn fresh(&self, key: &ListKey, now: &Stamp, caller: &AuthUser) -> Option<Arc<CachedList>> {
-        let lists = self.lists.lock().unwrap_or_else(PoisonError::into_inner);
-        let list = lists.get(key)?;
-        let stamp = &list.stamp;
-        let valid = stamp.generation == now.generation
-            && stamp.writes == now.writes
-            && stamp.today == now.today
-            && list.visible_to(caller, key);
-        let age = now.at.saturating_duration_since(stamp.at);
-        if !valid || age >= MAX_STALE {
-            return None;
+    /// What `caller` does for the list `key` at `now` (a stamp taken just before):
+    ///
+    /// - [`Lookup::Hit`]: the kept list, computed under the same state less than
+    ///   [`FRESH`] ago, or less than [`MAX_STALE`] ago while another caller recomputes it;
+    /// - [`Lookup::Compute`] with a shared claim: nobody is computing it and it has to
+    ///   be (there is no list to serve, or it is past `FRESH`);
+    /// - [`Lookup::Wait`]: another caller is computing it under the same state, and
+    ///   there is no list to serve meanwhile (unless `may_wait` is false: a caller
+    ///   whose wait ended without a list computes it instead of waiting again);
+    /// - [`Lookup::Compute`] with a claim of its own: the caller may not see the kept
+    ///   list (authorization takes the full path), or was told not to wait.
+    pub fn lookup(
+        &self,
+        key: &ListKey,
+        now: &Stamp,
+        caller: &AuthUser,
+        may_wait: bool,
+    ) -> Lookup<'_> {
+        let alone = || {
+            Lookup::Compute(Claim {
+                cache: self,
+                key: *key,
+                flight: None,
+            })
+        };
+        let mut entries = self.lock();
+        if entries.len() >= CAPACITY && !entries.contains_key(key) {
+            // Claims of the dropped entries still wake their waiters when they end.
+            entries.clear();
         }
-        // Past FRESH, the first caller here recomputes; the rest are served this one.
-        let served = age < FRESH || list.refreshing.swap(true, Ordering::AcqRel);
-        served.then(|| list.clone())
-    }
-
-    /// Keeps a computed list.
-    pub fn store(&self, key: ListKey, list: CachedList) {
-        let mut lists = self.lists.lock().unwrap_or_else(PoisonError::into_inner);
-        if lists.len() >= CAPACITY && !lists.contains_key(&key) {
-            lists.clear();
+        let entry = entries.entry(*key).or_default();
+        if let Some(list) = &entry.list {
+            if !list.visible_to(caller, key) {
+                return alone();
+            }
+            if list.stamp.same_state(now) {
+                let age = now.at.saturating_duration_since(list.stamp.at);
+                if age < FRESH || (age < MAX_STALE && entry.flight.is_some()) {
+                    return Lookup::Hit(list.clone());
+                }
+            }
         }
-        lists.insert(key, Arc::new(list));
+        if let Some(flight) = &entry.flight
+            && flight.stamp.same_state(now)
+        {
+            return if may_wait {
+                Lookup::Wait(Pending(flight.done.clone()))
+            } else {
+                alone()
+            };
+        }
+        // Nobody computes it under this state (a flight under an older one would bring
+        // back a list that may be wrong): this caller does, and takes the flight over.
+        let id = self.flights.fetch_add(1, Ordering::Relaxed);
+        let (sender, done) = watch::channel(None);
+        entry.flight = Some(Flight {
+            id,
+            stamp: *now,
+            done,
+        });
+        Lookup::Compute(Claim {
+            cache: self,
+            key: *key,
+            flight: Some((id, sender)),
+        })
     }
 
     /// Notes that a write request finished: every kept list is stale.
@@ -230,35 +383,63 @@ mod tests {
         NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()
     }
 
+    /// What a lookup said, without its payload.
+    #[derive(Debug, PartialEq, Eq)]
+    enum Said {
+        Hit,
+        /// Compute, others relying on it.
+        Shared,
+        /// Compute, for oneself only.
+        Alone,
+        Wait,
+    }
+
+    fn said(lookup: &Lookup<'_>) -> Said {
+        match lookup {
+            Lookup::Hit(_) => Said::Hit,
+            Lookup::Compute(claim) if claim.flight.is_some() => Said::Shared,
+            Lookup::Compute(_) => Said::Alone,
+            Lookup::Wait(_) => Said::Wait,
+        }
+    }
+
+    /// A list computed at `stamp` and kept, as a first caller would.
+    fn computed(cache: &ListCache, stamp: Stamp) {
+        match cache.lookup(&key(), &stamp, &coordinator(), true) {
+            Lookup::Compute(claim) => claim.store(list(stamp)),
+            other => panic!("expected to compute, got {:?}", said(&other)),
+        }
+    }
+
+    fn ask(cache: &ListCache, now: &Stamp) -> Said {
+        said(&cache.lookup(&key(), now, &coordinator(), true))
+    }
+
     #[test]
     fn a_list_is_fresh_until_anything_it_depends_on_moves() {
         let cache = ListCache::default();
-        let computed = cache.stamp(7, today());
-        cache.store(key(), list(computed));
-        let who = coordinator();
-        assert!(
-            cache
-                .fresh(&key(), &cache.stamp(7, today()), &who)
-                .is_some()
-        );
-        assert!(
-            cache
-                .fresh(&key(), &cache.stamp(8, today()), &who)
-                .is_none(),
+        let computed_at = cache.stamp(7, today());
+        computed(&cache, computed_at);
+        assert_eq!(ask(&cache, &cache.stamp(7, today())), Said::Hit);
+        assert_eq!(
+            ask(&cache, &cache.stamp(8, today())),
+            Said::Shared,
             "a profile changed"
         );
+        let cache = ListCache::default();
+        computed(&cache, cache.stamp(7, today()));
         let tomorrow = today().succ_opt().unwrap();
-        assert!(
-            cache
-                .fresh(&key(), &cache.stamp(7, tomorrow), &who)
-                .is_none(),
+        assert_eq!(
+            ask(&cache, &cache.stamp(7, tomorrow)),
+            Said::Shared,
             "a new day"
         );
+        let cache = ListCache::default();
+        computed(&cache, cache.stamp(7, today()));
         cache.note_write();
-        assert!(
-            cache
-                .fresh(&key(), &cache.stamp(7, today()), &who)
-                .is_none(),
+        assert_eq!(
+            ask(&cache, &cache.stamp(7, today())),
+            Said::Shared,
             "a write"
         );
     }
@@ -266,41 +447,174 @@ mod tests {
     #[test]
     fn past_fresh_one_caller_recomputes_while_the_others_are_served_the_old_list() {
         let cache = ListCache::default();
-        let computed = cache.stamp(7, today());
-        cache.store(key(), list(computed));
+        let computed_at = cache.stamp(7, today());
+        computed(&cache, computed_at);
         let who = coordinator();
         let at = |after| Stamp {
-            at: computed.at + after,
-            ..computed
+            at: computed_at.at + after,
+            ..computed_at
         };
-        assert!(
-            cache.fresh(&key(), &at(FRESH), &who).is_none(),
-            "the first caller past FRESH recomputes"
-        );
+        let Lookup::Compute(claim) = cache.lookup(&key(), &at(FRESH), &who, true) else {
+            panic!("the first caller past FRESH recomputes");
+        };
+        assert!(claim.flight.is_some());
         for _ in 0..3 {
-            assert!(
-                cache.fresh(&key(), &at(FRESH), &who).is_some(),
+            assert_eq!(
+                ask(&cache, &at(FRESH)),
+                Said::Hit,
                 "the rest wait on nothing"
             );
         }
-        assert!(
-            cache.fresh(&key(), &at(MAX_STALE), &who).is_none(),
-            "never older than MAX_STALE"
+        assert_eq!(
+            ask(&cache, &at(MAX_STALE)),
+            Said::Wait,
+            "never older than MAX_STALE: the others wait for the one recomputation"
         );
-        cache.store(key(), list(at(FRESH)));
-        assert!(
-            cache.fresh(&key(), &at(FRESH), &who).is_some(),
+        claim.store(list(at(FRESH)));
+        assert_eq!(
+            ask(&cache, &at(FRESH)),
+            Said::Hit,
             "the recomputed list is fresh again"
         );
     }
 
     #[test]
+    fn a_claim_ended_without_a_list_is_handed_back_at_once() {
+        let cache = ListCache::default();
+        let computed_at = cache.stamp(7, today());
+        computed(&cache, computed_at);
+        let at = |after| Stamp {
+            at: computed_at.at + after,
+            ..computed_at
+        };
+        let failed = cache.lookup(&key(), &at(FRESH), &coordinator(), true);
+        assert_eq!(said(&failed), Said::Shared);
+        drop(failed);
+        assert_eq!(
+            ask(&cache, &at(FRESH)),
+            Said::Shared,
+            "the next caller recomputes at once, not when the list turns MAX_STALE old"
+        );
+    }
+
+    #[tokio::test]
+    async fn after_a_change_the_callers_wait_for_one_computation() {
+        let cache = ListCache::default();
+        computed(&cache, cache.stamp(7, today()));
+        cache.note_write();
+        let now = cache.stamp(7, today());
+        let Lookup::Compute(claim) = cache.lookup(&key(), &now, &coordinator(), true) else {
+            panic!("the first caller after the write computes");
+        };
+        let waiting: Vec<Pending> = (0..31)
+            .map(|_| match cache.lookup(&key(), &now, &coordinator(), true) {
+                Lookup::Wait(pending) => pending,
+                other => panic!("expected to wait, got {:?}", said(&other)),
+            })
+            .collect();
+        claim.store(list(now));
+        for pending in waiting {
+            let served = pending.finished().await.expect("handed the computed list");
+            assert_eq!(served.stamp, now, "the one computation's list");
+        }
+        assert_eq!(ask(&cache, &now), Said::Hit);
+    }
+
+    #[tokio::test]
+    async fn a_failed_computation_wakes_its_waiters_and_they_do_not_wait_twice() {
+        let cache = ListCache::default();
+        let now = cache.stamp(1, today());
+        let first = cache.lookup(&key(), &now, &coordinator(), true);
+        assert_eq!(said(&first), Said::Shared, "nothing kept yet");
+        let Lookup::Wait(pending) = cache.lookup(&key(), &now, &coordinator(), true) else {
+            panic!("a second caller waits");
+        };
+        drop(first);
+        assert!(pending.finished().await.is_none(), "woken, without a list");
+        let retry = cache.lookup(&key(), &now, &coordinator(), false);
+        assert_eq!(said(&retry), Said::Shared, "the flight was handed back");
+        assert_eq!(
+            said(&cache.lookup(&key(), &now, &coordinator(), false)),
+            Said::Alone,
+            "a caller who waited once computes rather than waiting again"
+        );
+        drop(retry);
+        assert!(
+            cache.lock().is_empty(),
+            "nothing is left behind for a list that was never computed"
+        );
+    }
+
+    /// 32 callers asking every millisecond for 5 s, for computations shorter than
+    /// FRESH, between FRESH and MAX_STALE, and longer than MAX_STALE: never two
+    /// computations of the list at once, nobody computing for themselves, no list
+    /// older than MAX_STALE served from memory, and waiting only when there is none.
+    #[test]
+    fn one_computation_at_a_time_under_steady_load() {
+        for takes in [100, 400, MAX_STALE.as_millis() as u64 + 300] {
+            let cache = ListCache::default();
+            let start = cache.stamp(3, today());
+            let at = |ms: u64| Stamp {
+                at: start.at + Duration::from_millis(ms),
+                ..start
+            };
+            let mut running: Vec<(u64, Claim<'_>, Stamp)> = Vec::new();
+            let mut waiting: Vec<Pending> = Vec::new();
+            let (mut computations, mut waits) = (0, 0);
+            for ms in 0..5_000 {
+                if let Some(i) = running.iter().position(|(done, ..)| *done == ms) {
+                    let (_, claim, stamp) = running.swap_remove(i);
+                    claim.store(list(stamp));
+                    for pending in waiting.drain(..) {
+                        let handed = pending.0.borrow().clone();
+                        assert!(handed.is_some_and(|list| list.stamp == stamp));
+                    }
+                }
+                for _caller in 0..32 {
+                    match cache.lookup(&key(), &at(ms), &coordinator(), true) {
+                        Lookup::Hit(list) => {
+                            let age = at(ms).at.saturating_duration_since(list.stamp.at);
+                            assert!(age < MAX_STALE, "served a list {age:?} old");
+                        }
+                        Lookup::Compute(claim) => {
+                            assert!(claim.flight.is_some(), "computed alone");
+                            computations += 1;
+                            running.push((ms + takes, claim, at(ms)));
+                        }
+                        Lookup::Wait(pending) => {
+                            waits += 1;
+                            waiting.push(pending);
+                        }
+                    }
+                    assert!(running.len() <= 1, "two computations of one list at once");
+                }
+            }
+            let period = takes.max(FRESH.as_millis() as u64);
+            assert!(
+                computations <= 5_000 / period + 1,
+                "{computations} computations of {takes} ms"
+            );
+            if takes < MAX_STALE.as_millis() as u64 {
+                assert_eq!(
+                    waits,
+                    31 + 32 * (takes - 1),
+                    "only while there was no list at all"
+                );
+            } else {
+                assert!(waits > 32 * takes, "past MAX_STALE, waiting, not computing");
+            }
+        }
+    }
+
+    #[test]
     fn only_those_who_manage_the_need_are_served_from_memory() {
         let cache = ListCache::default();
-        cache.store(key(), list(cache.stamp(1, today())));
-        let list = cache
-            .fresh(&key(), &cache.stamp(1, today()), &coordinator())
-            .unwrap();
+        computed(&cache, cache.stamp(1, today()));
+        let Lookup::Hit(list) =
+            cache.lookup(&key(), &cache.stamp(1, today()), &coordinator(), true)
+        else {
+            panic!("the coordinator is served the kept list");
+        };
         let caller = |id: u128, role, region_id: Option<u128>| AuthUser {
             id: Uuid::from_u128(id),
             role,
@@ -319,5 +633,12 @@ mod tests {
         assert!(list.visible_to(&caller(1, AccountRole::Sme, None), &applicants));
         assert!(!list.visible_to(&caller(4, AccountRole::Sme, None), &applicants));
         assert!(!list.visible_to(&caller(1, AccountRole::Professional, None), &applicants));
+        let stranger = caller(9, AccountRole::Coordinator, Some(3));
+        let now = cache.stamp(1, today());
+        assert_eq!(
+            said(&cache.lookup(&key(), &now, &stranger, true)),
+            Said::Alone,
+            "anyone else takes the full path, and holds nobody up"
+        );
     }
 }

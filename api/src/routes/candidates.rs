@@ -26,7 +26,7 @@ use crate::{
     error::{ApiError, ApiResult},
     ranking::{
         self, Pool,
-        cache::{CachedList, ListKey},
+        cache::{CachedList, ListKey, Lookup},
         view::{self, AspectView, ExclusionView, FactorView},
     },
     repo, scoring,
@@ -141,13 +141,28 @@ pub async fn need_candidates(
         include_excluded: query.include_excluded.unwrap_or(false),
         limit: k,
     };
-    // Taken before anything is read: a change while this list is computed leaves it
-    // stale in the cache rather than wrongly fresh.
-    let today = scoring::today();
-    let stamp = state.ranking.lists.stamp(state.ranking.generation(), today);
-    if let Some(list) = state.ranking.lists.fresh(&key, &stamp, &caller) {
-        return Ok(json_body(list.body.clone()));
-    }
+    // One computation per list at a time: a caller is served the kept list, or
+    // computes it, or waits for the caller computing it and is served that list.
+    let mut may_wait = true;
+    let (claim, stamp, today) = loop {
+        // Taken before anything is read: a change while this list is computed leaves it
+        // stale in the cache rather than wrongly fresh.
+        let today = scoring::today();
+        let stamp = state.ranking.lists.stamp(state.ranking.generation(), today);
+        match state.ranking.lists.lookup(&key, &stamp, &caller, may_wait) {
+            Lookup::Hit(list) => return Ok(json_body(list.body.clone())),
+            Lookup::Compute(claim) => break (claim, stamp, today),
+            Lookup::Wait(pending) => {
+                if let Some(list) = pending.finished().await
+                    && list.visible_to(&caller, &key)
+                {
+                    return Ok(json_body(list.body.clone()));
+                }
+                // It ended without a list: compute it rather than wait again.
+                may_wait = false;
+            }
+        }
+    };
 
     let (need, organization) = super::needs::managed_need(&state, &caller, key.need_id).await?;
     let region = repo::regions::by_id(&state.db, need.region_id)
@@ -166,10 +181,12 @@ pub async fn need_candidates(
     .await
     .map_err(|error| ApiError::Internal(error.into()))?
     .map_err(|error| ApiError::Internal(error.into()))?;
-    state.ranking.lists.store(
-        key,
-        CachedList::new(body.clone(), organization.owner_id, need.region_id, stamp),
-    );
+    claim.store(CachedList::new(
+        body.clone(),
+        organization.owner_id,
+        need.region_id,
+        stamp,
+    ));
     Ok(json_body(body))
 }
 
