@@ -445,6 +445,25 @@ mod tests {
     }
 
     #[test]
+    fn the_smtp_url_is_read_as_lettre_reads_it() {
+        let plain = SmtpServer::parse("smtp://127.0.0.1:2525").unwrap();
+        assert_eq!((plain.host.as_str(), plain.port), ("127.0.0.1", 2525));
+        assert!(matches!(plain.tls, Tls::None) && plain.credentials.is_none());
+        let wrapped = SmtpServer::parse("smtps://user%40x:p%C3%A4ss@mail.example.jp").unwrap();
+        assert_eq!(wrapped.port, 465);
+        assert!(matches!(wrapped.tls, Tls::Wrapper(_)));
+        assert_eq!(
+            wrapped.credentials,
+            Some(Credentials::new("user@x".to_owned(), "päss".to_owned()))
+        );
+        let starttls = SmtpServer::parse("smtp://mail.example.jp?tls=required").unwrap();
+        assert_eq!(starttls.port, 587);
+        assert!(matches!(starttls.tls, Tls::Required(_)));
+        assert!(SmtpServer::parse("http://mail.example.jp").is_err());
+        assert!(SmtpServer::parse("smtp://").is_err());
+    }
+
+    #[test]
     fn a_malformed_recipient_or_sender_is_an_error() {
         let mut bad = row(None);
         bad.to_address = "not an address".to_owned();
