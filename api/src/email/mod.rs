@@ -6,8 +6,10 @@
 //! - [`outbox`] is the table's API: [`outbox::enqueue`] inside the caller's transaction,
 //!   cancellation (erasure, a reschedule) and the coordinators' list;
 //! - [`transport`] turns a row into an RFC 5322 message and hands it to SMTP or a file;
-//! - [`worker`] claims due rows under a lease, sends each with a timeout, and retries
-//!   with capped exponential backoff until the row is `sent` or `dead`.
+//! - [`worker`] claims due rows under a lease, sends several at once with a timeout
+//!   each, and retries with capped exponential backoff until the row is `sent` or
+//!   `dead`;
+//! - [`supervisor`] restarts a worker that ended and tells `/ready` whether one runs.
 //!
 //! Delivery is at least once, and twice only when the first attempt's outcome is
 //! unknown: a send cut off by its timeout after the message was written, or a worker
@@ -20,6 +22,7 @@
 
 pub mod ics;
 pub mod outbox;
+pub mod supervisor;
 pub mod templates;
 pub mod transport;
 pub mod worker;

@@ -132,15 +132,36 @@ impl SmtpConnections {
             Tls::Wrapper(parameters) => Some(parameters.clone()),
             _ => None,
         };
-        let mut connection = AsyncSmtpConnection::connect_tokio1(
-            (server.host.as_str(), server.port),
-            Some(self.timeout),
-            &server.hello,
-            wrapped,
-            None,
-        )
-        .await
-        .context("cannot connect to the SMTP server")?;
+        let mut connection = match wrapped {
+            // lettre writes a message's body and its final `.` in two writes: with Nagle's
+            // algorithm the second waits for the server's delayed ACK, 40 ms a message.
+            // Our own socket, with TCP_NODELAY, is handed to lettre as it is.
+            None => {
+                let stream = tokio::time::timeout(
+                    self.timeout,
+                    tokio::net::TcpStream::connect((server.host.as_str(), server.port)),
+                )
+                .await
+                .context("connecting to the SMTP server timed out")?
+                .context("cannot connect to the SMTP server")?;
+                stream
+                    .set_nodelay(true)
+                    .context("setting TCP_NODELAY on the SMTP connection")?;
+                AsyncSmtpConnection::connect_with_transport(Box::new(stream), &server.hello)
+                    .await
+                    .context("the SMTP server did not greet")?
+            }
+            // Implicit TLS must wrap the socket before the greeting: lettre connects.
+            Some(parameters) => AsyncSmtpConnection::connect_tokio1(
+                (server.host.as_str(), server.port),
+                Some(self.timeout),
+                &server.hello,
+                Some(parameters),
+                None,
+            )
+            .await
+            .context("cannot connect to the SMTP server")?,
+        };
         match &server.tls {
             Tls::Required(parameters) => connection
                 .starttls(parameters.clone(), &server.hello)
@@ -461,6 +482,25 @@ mod tests {
                 "{address}"
             );
         }
+    }
+
+    #[test]
+    fn the_smtp_url_is_read_as_lettre_reads_it() {
+        let plain = SmtpServer::parse("smtp://127.0.0.1:2525").unwrap();
+        assert_eq!((plain.host.as_str(), plain.port), ("127.0.0.1", 2525));
+        assert!(matches!(plain.tls, Tls::None) && plain.credentials.is_none());
+        let wrapped = SmtpServer::parse("smtps://user%40x:p%C3%A4ss@mail.example.jp").unwrap();
+        assert_eq!(wrapped.port, 465);
+        assert!(matches!(wrapped.tls, Tls::Wrapper(_)));
+        assert_eq!(
+            wrapped.credentials,
+            Some(Credentials::new("user@x".to_owned(), "päss".to_owned()))
+        );
+        let starttls = SmtpServer::parse("smtp://mail.example.jp?tls=required").unwrap();
+        assert_eq!(starttls.port, 587);
+        assert!(matches!(starttls.tls, Tls::Required(_)));
+        assert!(SmtpServer::parse("http://mail.example.jp").is_err());
+        assert!(SmtpServer::parse("smtp://").is_err());
     }
 
     #[test]

@@ -41,10 +41,7 @@ use std::{
     any::Any,
     collections::VecDeque,
     panic::AssertUnwindSafe,
-    sync::{
-        Arc, Mutex,
-        atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering},
-    },
+    sync::{Arc, Mutex},
     time::Duration,
 };
 
@@ -58,13 +55,13 @@ use sea_orm::{
 };
 use tokio::{
     sync::{Notify, watch},
-    task::{JoinHandle, JoinSet},
+    task::JoinSet,
     time::Instant,
 };
 use uuid::Uuid;
 
 use super::{
-    outbox::{Backlog, OutboxStatus},
+    outbox::OutboxStatus,
     transport::{Transport, build_message},
 };
 use crate::{config::Settings, entities::outbox, repo::now};
@@ -75,11 +72,6 @@ pub const CONCURRENCY: usize = 4;
 
 /// The longest `last_error` kept.
 const MAX_ERROR_CHARS: usize = 1_000;
-
-/// The supervisor's pause before restarting a worker that ended, doubling up to the
-/// longest while it keeps ending.
-const RESTART_PAUSE: Duration = Duration::from_secs(1);
-const LONGEST_RESTART_PAUSE: Duration = Duration::from_secs(30);
 
 /// The longest pause between two tries to record an outcome while the database is away.
 const LONGEST_RECORD_PAUSE: Duration = Duration::from_secs(5);
@@ -92,146 +84,8 @@ pub fn wake() {
     WAKE.notify_one();
 }
 
-/// Whether this process's worker is running, and how often its supervisor restarted it.
-#[derive(Debug, Default)]
-pub struct Health {
-    running: AtomicBool,
-    restarts: AtomicU64,
-    /// Unix milliseconds of the worker loop's last turn.
-    last_turn: AtomicI64,
-}
-
-impl Health {
-    fn turn(&self) {
-        self.last_turn
-            .store(Utc::now().timestamp_millis(), Ordering::Relaxed);
-    }
-
-    /// Whether a worker task is alive and its loop turned within `stale_after`.
-    pub fn is_running(&self, stale_after: Duration) -> bool {
-        let since = Utc::now().timestamp_millis() - self.last_turn.load(Ordering::Relaxed);
-        self.running.load(Ordering::Relaxed)
-            && u128::try_from(since).unwrap_or_default() <= stale_after.as_millis()
-    }
-
-    /// How many times the supervisor restarted the worker.
-    pub fn restarts(&self) -> u64 {
-        self.restarts.load(Ordering::Relaxed)
-    }
-
-    /// The worker's metrics in the Prometheus text format, with the outbox backlog when
-    /// the database could count it.
-    pub fn render(&self, backlog: Option<Backlog>) -> String {
-        let mut out = String::new();
-        out.push_str("# HELP musubi_mail_worker_up Whether this process's outbox worker is running.\n# TYPE musubi_mail_worker_up gauge\n");
-        out.push_str(&format!(
-            "musubi_mail_worker_up {}\n",
-            u8::from(self.running.load(Ordering::Relaxed))
-        ));
-        out.push_str("# HELP musubi_mail_worker_restarts_total Times the supervisor restarted an outbox worker that ended.\n# TYPE musubi_mail_worker_restarts_total counter\n");
-        out.push_str(&format!(
-            "musubi_mail_worker_restarts_total {}\n",
-            self.restarts()
-        ));
-        if let Some(backlog) = backlog {
-            out.push_str("# HELP musubi_outbox_emails Emails not yet finished, by state: queued (never tried), sending, retrying (failed at least once), dead.\n# TYPE musubi_outbox_emails gauge\n");
-            for (state, count) in [
-                ("queued", backlog.queued),
-                ("sending", backlog.sending),
-                ("retrying", backlog.retrying),
-                ("dead", backlog.dead),
-            ] {
-                out.push_str(&format!(
-                    "musubi_outbox_emails{{state=\"{state}\"}} {count}\n"
-                ));
-            }
-        }
-        out
-    }
-}
-
-/// Starts a supervised worker that delivers until `shutdown` turns true (or its sender
-/// is dropped). On shutdown it finishes the sends in flight and hands back the rows it
-/// had claimed but not started. Fails at once if the transport cannot be set up (a bad
-/// `MUSUBI_SMTP_URL`, an unwritable `MUSUBI_MAIL_DIR`).
-pub fn spawn(
-    db: DatabaseConnection,
-    settings: Arc<Settings>,
-    shutdown: watch::Receiver<bool>,
-) -> anyhow::Result<JoinHandle<()>> {
-    spawn_supervised(db, settings, shutdown, Arc::new(Health::default()))
-}
-
-/// [`spawn`], reporting to `health`.
-pub fn spawn_supervised(
-    db: DatabaseConnection,
-    settings: Arc<Settings>,
-    shutdown: watch::Receiver<bool>,
-    health: Arc<Health>,
-) -> anyhow::Result<JoinHandle<()>> {
-    let transport = Transport::from_settings(&settings)?;
-    Ok(tokio::spawn(supervise(
-        db, settings, transport, shutdown, health,
-    )))
-}
-
-fn stopping(shutdown: &watch::Receiver<bool>) -> bool {
+pub(super) fn stopping(shutdown: &watch::Receiver<bool>) -> bool {
     *shutdown.borrow() || shutdown.has_changed().is_err()
-}
-
-/// Runs workers one after the other: whenever one ends other than by shutdown (a panic
-/// outside any row, a bug), logs it, counts it and starts a fresh one (with a new id, so
-/// the rows the old one held are taken over once their lease has ended).
-async fn supervise(
-    db: DatabaseConnection,
-    settings: Arc<Settings>,
-    transport: Transport,
-    mut shutdown: watch::Receiver<bool>,
-    health: Arc<Health>,
-) {
-    let mut pause = RESTART_PAUSE;
-    loop {
-        let worker = Worker {
-            db: db.clone(),
-            settings: settings.clone(),
-            transport: transport.clone(),
-            id: worker_id(),
-            shutdown: shutdown.clone(),
-            renewed_until: Mutex::new(None),
-        };
-        let id = worker.id.clone();
-        let started = Instant::now();
-        health.running.store(true, Ordering::Relaxed);
-        health.turn();
-        let ended = tokio::spawn(run(Arc::new(worker), health.clone())).await;
-        health.running.store(false, Ordering::Relaxed);
-        if stopping(&shutdown) {
-            return;
-        }
-        let restarts = health.restarts.fetch_add(1, Ordering::Relaxed) + 1;
-        if started.elapsed() > LONGEST_RESTART_PAUSE * 2 {
-            pause = RESTART_PAUSE;
-        }
-        let cause = match ended {
-            Ok(()) => "it returned".to_owned(),
-            Err(error) if error.is_panic() => {
-                format!("it panicked: {}", panic_text(error.into_panic().as_ref()))
-            }
-            Err(error) => error.to_string(),
-        };
-        tracing::error!(
-            worker = %id,
-            restarts,
-            restart_in_ms = u64::try_from(pause.as_millis()).unwrap_or(u64::MAX),
-            cause,
-            "the outbox worker ended; restarting it"
-        );
-        tokio::select! {
-            () = tokio::time::sleep(pause) => {}
-            changed = shutdown.changed() => if changed.is_err() || *shutdown.borrow() { return },
-        }
-        pause = (pause * 2).min(LONGEST_RESTART_PAUSE);
-    }
 }
 
 /// `pid1234-1a2b3c4d`: which process, and which worker in it, holds a lease.
@@ -244,7 +98,9 @@ fn worker_id() -> String {
     )
 }
 
-struct Worker {
+pub use super::supervisor::{Health, spawn, spawn_supervised};
+
+pub(super) struct Worker {
     db: DatabaseConnection,
     settings: Arc<Settings>,
     transport: Transport,
@@ -273,7 +129,7 @@ enum Outcome {
 
 /// The worker loop: keeps up to `concurrency` deliveries running, each in its own task,
 /// claims more as slots free up, and renews the lease on what it holds.
-async fn run(worker: Arc<Worker>, health: Arc<Health>) {
+pub(super) async fn run(worker: Arc<Worker>, health: Arc<Health>) {
     let mail = &worker.settings.mail;
     tracing::info!(worker = %worker.id, transport = worker.transport.kind(), concurrency = mail.concurrency, "outbox worker started");
     let (poll, lease) = (mail.poll_interval, mail.lease);
@@ -369,6 +225,28 @@ async fn run(worker: Arc<Worker>, health: Arc<Health>) {
 }
 
 impl Worker {
+    /// A worker with a fresh id: rows an earlier run held are not its own.
+    pub(super) fn new(
+        db: DatabaseConnection,
+        settings: Arc<Settings>,
+        transport: Transport,
+        shutdown: watch::Receiver<bool>,
+    ) -> Self {
+        Self {
+            db,
+            settings,
+            transport,
+            id: worker_id(),
+            shutdown,
+            renewed_until: Mutex::new(None),
+        }
+    }
+
+    /// Its id, for logs.
+    pub(super) fn id(&self) -> &str {
+        &self.id
+    }
+
     fn stopping(&self) -> bool {
         stopping(&self.shutdown)
     }
@@ -662,7 +540,7 @@ impl Worker {
 }
 
 /// What a panic said, when it said it with a string.
-fn panic_text(panic: &(dyn Any + Send)) -> String {
+pub(super) fn panic_text(panic: &(dyn Any + Send)) -> String {
     panic
         .downcast_ref::<&str>()
         .map(|text| (*text).to_owned())

@@ -592,3 +592,46 @@ async fn outcomes_that_cannot_be_recorded_while_the_database_is_away_are_recorde
         .expect("the second worker stops")
         .unwrap();
 }
+
+#[tokio::test]
+async fn a_stored_name_with_a_line_break_never_stops_the_others_mail() {
+    let smtp = SmtpServer::start().await;
+    let app = app_with(&smtp, &[]).await;
+    // Old data, as issue 15 found it: a display name carrying CR LF and a header.
+    let mut eve = email_to("eve@example.jp", 0);
+    eve.to_name = "Eve\r\nBcc: x@evil.test".to_owned();
+    let eve = enqueue(&app, eve).await;
+    let mut others = HashSet::new();
+    for n in 1..=10 {
+        others.insert(format!(
+            "{}@musubi",
+            enqueue(&app, email_to(&format!("other{n}@example.jp"), n)).await
+        ));
+    }
+    smtp.wait_for(10, Duration::from_secs(20)).await;
+    // Eve's row is either sent (its name neutralised) or failing with its error
+    // recorded; never stuck in `sending`, and nobody's mail waits for it.
+    let settled = wait_for_row(&app, eve, Duration::from_secs(20), |r| {
+        r.status == "sent" || (r.attempts >= 1 && r.last_error.is_some())
+    })
+    .await;
+    let counts = count_by_id(&smtp);
+    assert!(
+        others.iter().all(|id| counts.get(id) == Some(&1)),
+        "{counts:?}"
+    );
+    for message in smtp.messages() {
+        assert!(
+            message.rcpt_to.iter().all(|to| to != "x@evil.test"),
+            "no header was injected"
+        );
+    }
+    let later = enqueue(&app, email_to("later@example.jp", 11)).await;
+    wait_for_row(&app, later, Duration::from_secs(20), |r| r.status == "sent").await;
+    assert!(
+        metrics(&app)
+            .await
+            .contains("musubi_mail_worker_restarts_total 0\n")
+    );
+    assert_eq!(status_of(&app, "/ready").await, 200, "{}", settled.status);
+}
