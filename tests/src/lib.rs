@@ -122,25 +122,20 @@ impl TestApp {
             Backend::Postgres => {
                 let admin_url = std::env::var("MUSUBI_TEST_PG_URL")
                     .expect("MUSUBI_TEST_PG_URL must name a PostgreSQL server for MUSUBI_TEST_BACKEND=postgres (scripts/test.sh sets it)");
-                let name = format!("musubi_test_{}", Uuid::new_v4().simple());
-                let admin = Database::connect(&admin_url)
-                    .await
-                    .expect("connecting to MUSUBI_TEST_PG_URL");
-                admin
-                    .execute_unprepared(&format!("CREATE DATABASE {name}"))
-                    .await
-                    .expect("creating a test database");
-                admin.close().await.expect("closing the admin connection");
-                (
-                    with_database(&admin_url, &name),
-                    Cleanup::Postgres {
-                        admin_url,
-                        name,
-                        dir: scratch.clone(),
-                    },
-                )
+                new_postgres_database(&admin_url, &scratch).await
             }
         };
+        Self::start_on(backend, database_url, cleanup, &scratch, overrides).await
+    }
+
+    /// Starts the server on `database_url` with the test settings and `overrides`.
+    async fn start_on(
+        backend: Backend,
+        database_url: String,
+        cleanup: Cleanup,
+        scratch: &std::path::Path,
+        overrides: &[(&str, &str)],
+    ) -> Self {
         let mail_dir = scratch.join("mail");
         let mut vars = vec![
             ("DATABASE_URL", database_url.clone()),
@@ -537,66 +532,15 @@ impl TestApp {
     pub async fn spawn_on_postgres(admin_url: &str, overrides: &[(&str, &str)]) -> Self {
         let scratch = std::env::temp_dir().join(format!("musubi-test-{}", Uuid::new_v4()));
         std::fs::create_dir_all(&scratch).expect("creating a scratch directory");
-        let name = format!("musubi_test_{}", Uuid::new_v4().simple());
-        let admin = Database::connect(admin_url)
-            .await
-            .expect("connecting to the PostgreSQL server");
-        admin
-            .execute_unprepared(&format!("CREATE DATABASE {name}"))
-            .await
-            .expect("creating a test database");
-        admin.close().await.expect("closing the admin connection");
-        let database_url = with_database(admin_url, &name);
-        let mail_dir = scratch.join("mail");
-        let mut vars = vec![
-            ("DATABASE_URL", database_url.clone()),
-            ("MUSUBI_BIND", "127.0.0.1:0".to_owned()),
-            ("MUSUBI_JWT_SECRET", JWT_SECRET.to_owned()),
-            ("MUSUBI_MAIL_DIR", mail_dir.display().to_string()),
-            ("MUSUBI_DB_TIMEOUT_SECONDS", "5".to_owned()),
-        ];
-        vars.extend(
-            UNTHROTTLED
-                .iter()
-                .map(|(name, value)| (*name, (*value).to_owned())),
-        );
-        for (name, value) in overrides {
-            vars.retain(|(key, _)| key != name);
-            vars.push((*name, (*value).to_owned()));
-        }
-        let settings = Settings::from_lookup(|name| {
-            vars.iter()
-                .find(|(key, _)| *key == name)
-                .map(|(_, value)| value.clone())
-        })
-        .expect("test settings");
-        let application = Application::build(settings)
-            .await
-            .expect("building the application");
-        let address = format!("http://127.0.0.1:{}", application.port());
-        let db = application.state().db.clone();
-        let settings = application.state().settings.clone();
-        tokio::spawn(application.run_until_stopped());
-        let client = conformance::Client::new(
-            reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .expect("building the HTTP client"),
-        );
-        Self {
-            address,
-            client,
-            db,
+        let (database_url, cleanup) = new_postgres_database(admin_url, &scratch).await;
+        Self::start_on(
+            Backend::Postgres,
             database_url,
-            mail_dir,
-            backend: Backend::Postgres,
-            settings,
-            cleanup: Cleanup::Postgres {
-                admin_url: admin_url.to_owned(),
-                name,
-                dir: scratch,
-            },
-        }
+            cleanup,
+            &scratch,
+            overrides,
+        )
+        .await
     }
 
     /// The name of this server's database.
@@ -604,4 +548,26 @@ impl TestApp {
         let path = self.database_url.split('?').next().unwrap_or_default();
         path.rsplit('/').next().unwrap_or_default().to_owned()
     }
+}
+
+/// Creates a fresh database on the PostgreSQL server at `admin_url`: its URL, and how to
+/// drop it (with `scratch`) afterwards.
+async fn new_postgres_database(admin_url: &str, scratch: &std::path::Path) -> (String, Cleanup) {
+    let name = format!("musubi_test_{}", Uuid::new_v4().simple());
+    let admin = Database::connect(admin_url)
+        .await
+        .expect("connecting to the PostgreSQL server");
+    admin
+        .execute_unprepared(&format!("CREATE DATABASE {name}"))
+        .await
+        .expect("creating a test database");
+    admin.close().await.expect("closing the admin connection");
+    (
+        with_database(admin_url, &name),
+        Cleanup::Postgres {
+            admin_url: admin_url.to_owned(),
+            name,
+            dir: scratch.to_path_buf(),
+        },
+    )
 }
