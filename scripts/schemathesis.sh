@@ -175,11 +175,14 @@ run_on() {
   started=$(date +%s)
   status=0
   # From the scratch directory: schemathesis keeps a cache in its working directory.
+  # Logout is left out: it would revoke the one token every other operation runs with
+  # (the end-to-end suite covers it, checked against the same document).
   (cd "$dir" && timeout --signal=INT --kill-after=30 "$hard_stop" "$st" --config-file "$dir/schemathesis.toml" run \
     "http://127.0.0.1:$port/api/v1/openapi.json" \
     --url "http://127.0.0.1:$port" \
     --checks not_a_server_error,status_code_conformance,response_schema_conformance \
     --header "Authorization: Bearer $token" \
+    --exclude-path /api/v1/auth/logout \
     --max-examples "$max_examples" \
     --seed 16 \
     --workers 2 \
