@@ -371,6 +371,30 @@ impl TestApp {
         user
     }
 
+    /// `count` professionals (「応募者 n」, the marketer profile) who each apply to `need`,
+    /// `in_flight` at a time; returned in the order of n.
+    pub async fn applicants(&self, need: Uuid, count: usize, in_flight: usize) -> Vec<User> {
+        use futures_util::{StreamExt, stream};
+        stream::iter(0..count)
+            .map(|n| async move {
+                let user = self
+                    .professional_with_profile(&format!("応募者 {n}"), &marketer_profile())
+                    .await;
+                let applied = self
+                    .post(
+                        &format!("/needs/{need}/applications"),
+                        &user.token,
+                        &json!({"message": "塩尻の力になりたいです"}),
+                    )
+                    .await;
+                assert_eq!(applied.status(), 201, "applying to {need}");
+                user
+            })
+            .buffered(in_flight)
+            .collect()
+            .await
+    }
+
     /// Posts a need and returns its id.
     pub async fn post_need(&self, sme: &User, need: &Value) -> Uuid {
         let response = self.post("/needs", &sme.token, need).await;

@@ -18,11 +18,9 @@ use std::{
     time::Duration,
 };
 
-use futures_util::{StreamExt, stream};
 use musubi_api::entities::outbox as row;
 use musubi_tests::{
-    Backend, FAST_MAIL, TestApp, User, cmo_need, marketer_profile, pg_cluster::PgCluster,
-    smtp::SmtpServer,
+    Backend, FAST_MAIL, TestApp, cmo_need, pg_cluster::PgCluster, smtp::SmtpServer,
 };
 use sea_orm::{ColumnTrait, ConnectionTrait, Database, EntityTrait, QueryFilter};
 use serde_json::json;
@@ -227,27 +225,7 @@ async fn restarting_the_database_while_introductions_are_approved_loses_and_doub
     let coordinator = app.coordinator(region).await;
     let sme = app.sme(region, "丸山漆器").await;
     let need = app.post_need(&sme, &cmo_need()).await;
-    let applicants: Vec<User> = stream::iter(0..32)
-        .map(|n| {
-            let app = &app;
-            async move {
-                let user = app
-                    .professional_with_profile(&format!("応募者 {n}"), &marketer_profile())
-                    .await;
-                let applied = app
-                    .post(
-                        &format!("/needs/{need}/applications"),
-                        &user.token,
-                        &json!({"message": "塩尻の力になりたいです"}),
-                    )
-                    .await;
-                assert_eq!(applied.status(), 201);
-                user
-            }
-        })
-        .buffer_unordered(4)
-        .collect()
-        .await;
+    let applicants = app.applicants(need, 32, 4).await;
 
     let tally = Mutex::new(Tally::default());
     let introduced: Mutex<HashMap<Uuid, Uuid>> = Mutex::new(HashMap::new());

@@ -24,7 +24,7 @@ use musubi_api::{
     entities::outbox as row,
 };
 use musubi_tests::{
-    FAST_MAIL, TestApp, User, cmo_need, marketer_profile,
+    FAST_MAIL, TestApp, cmo_need,
     smtp::{Mode, SmtpServer},
 };
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait, sea_query::Expr};
@@ -241,27 +241,7 @@ async fn with_the_smtp_server_down_200_approved_introductions_all_arrive_once_it
     let coordinator = app.coordinator(region).await;
     let sme = app.sme(region, "丸山漆器").await;
     let need = app.post_need(&sme, &cmo_need()).await;
-    let applicants: Vec<User> = stream::iter(0..200)
-        .map(|n| {
-            let app = &app;
-            async move {
-                let user = app
-                    .professional_with_profile(&format!("応募者 {n}"), &marketer_profile())
-                    .await;
-                let applied = app
-                    .post(
-                        &format!("/needs/{need}/applications"),
-                        &user.token,
-                        &json!({"message": "塩尻の力になりたいです"}),
-                    )
-                    .await;
-                assert_eq!(applied.status(), 201);
-                user
-            }
-        })
-        .buffer_unordered(IN_FLIGHT)
-        .collect()
-        .await;
+    let applicants = app.applicants(need, 200, IN_FLIGHT).await;
 
     // The coordinator approves 200 introductions over HTTP while no mail can leave.
     stream::iter(&applicants)

@@ -73,14 +73,7 @@ async fn a_stored_name_with_cr_lf_is_neutralised_and_every_introduction_email_ar
         .exec(&app.db)
         .await
         .unwrap();
-    let mut others = Vec::new();
-    for n in 0..10 {
-        let user = app
-            .professional_with_profile(&format!("応募者 {n}"), &marketer_profile())
-            .await;
-        apply(&app, need, &user).await;
-        others.push(user);
-    }
+    let others = app.applicants(need, 10, 1).await;
 
     // The odd one is introduced first, so its email is the first the worker builds.
     for professional in std::iter::once(&eve).chain(&others) {
