@@ -167,9 +167,58 @@ fn mentions_a_lost_connection(message: &str) -> bool {
 
 /// Whether an error is a unique-constraint violation (mapped to 409 by callers).
 pub fn is_unique_violation(error: &DbErr) -> bool {
-    matches!(
-        error.sql_err(),
-        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+    unique_violation(error).is_some()
+}
+
+/// The unique rules of the schema a write can break.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UniqueRule {
+    /// `users_email_key`: one account per email.
+    UserEmail,
+    /// `regions_name_key`: one region per name.
+    RegionName,
+    /// `organizations_owner_id_key`: one organization per SME account.
+    OrganizationOwner,
+    /// `applications_need_professional_key`: one application per need and professional.
+    ApplicationPair,
+    /// `matches_pair_key`: one match per need and professional.
+    MatchPair,
+    /// Any other unique index or primary key.
+    Other,
+}
+
+/// Which unique rule an error broke, if it is a unique violation. PostgreSQL names the
+/// constraint; SQLite names the table and columns, so both are recognised.
+pub fn unique_violation(error: &DbErr) -> Option<UniqueRule> {
+    let Some(sea_orm::SqlErr::UniqueConstraintViolation(message)) = error.sql_err() else {
+        return None;
+    };
+    const RULES: [(UniqueRule, &str, &str); 5] = [
+        (UniqueRule::UserEmail, "users_email_key", "users.email"),
+        (UniqueRule::RegionName, "regions_name_key", "regions.name"),
+        (
+            UniqueRule::OrganizationOwner,
+            "organizations_owner_id_key",
+            "organizations.owner_id",
+        ),
+        (
+            UniqueRule::ApplicationPair,
+            "applications_need_professional_key",
+            "applications.need_id, applications.professional_id",
+        ),
+        (
+            UniqueRule::MatchPair,
+            "matches_pair_key",
+            "matches.need_id, matches.professional_id",
+        ),
+    ];
+    Some(
+        RULES
+            .iter()
+            .find(|(_, constraint, columns)| {
+                message.contains(&format!("\"{constraint}\"")) || message.ends_with(columns)
+            })
+            .map_or(UniqueRule::Other, |(rule, ..)| *rule),
     )
 }
 

@@ -7,24 +7,7 @@ use actix_web::{HttpResponse, ResponseError, http::StatusCode, http::header};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-/// One invalid input field.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
-pub struct FieldError {
-    /// Dotted path of the field, e.g. `hours_per_month.min`.
-    pub field: String,
-    /// What is wrong with it.
-    pub message: String,
-}
-
-impl FieldError {
-    /// Makes a field error.
-    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self {
-            field: field.into(),
-            message: message.into(),
-        }
-    }
-}
+pub use crate::domain::error::{ConflictCode, FieldError};
 
 /// The problem+json body.
 #[derive(Debug, Serialize, ToSchema)]
@@ -66,12 +49,9 @@ pub enum ApiError {
     /// 405: the path exists but not with this method.
     #[error("method not allowed")]
     MethodNotAllowed,
-    /// 409: the request conflicts with the current state.
-    #[error("conflict: {0}")]
-    Conflict(String),
-    /// 409 with a code of its own (e.g. `outbox_not_dead`), for a conflict a client acts on.
-    #[error("conflict ({0}): {1}")]
-    ConflictCode(&'static str, String),
+    /// 409: the request conflicts with the current state; the code names the kind.
+    #[error("conflict ({code}): {1}", code = .0.as_str())]
+    Conflict(ConflictCode, String),
     /// 413: the body is over the limit.
     #[error("payload too large")]
     PayloadTooLarge,
@@ -113,8 +93,7 @@ impl ApiError {
             Self::NotFound => "not_found",
             Self::NoRoute => "no_route",
             Self::MethodNotAllowed => "method_not_allowed",
-            Self::Conflict(_) => "conflict",
-            Self::ConflictCode(code, _) => code,
+            Self::Conflict(code, _) => code.as_str(),
             Self::PayloadTooLarge => "payload_too_large",
             Self::UnsupportedMediaType => "unsupported_media_type",
             Self::Validation(_) => "validation_failed",
@@ -132,7 +111,7 @@ impl ApiError {
             Self::Forbidden(_) => "Forbidden",
             Self::NotFound | Self::NoRoute => "Not found",
             Self::MethodNotAllowed => "Method not allowed",
-            Self::Conflict(_) | Self::ConflictCode(..) => "Conflict",
+            Self::Conflict(..) => "Conflict",
             Self::PayloadTooLarge => "Payload too large",
             Self::UnsupportedMediaType => "Unsupported media type",
             Self::Validation(_) => "Validation failed",
@@ -145,9 +124,7 @@ impl ApiError {
 
     fn detail(&self) -> String {
         match self {
-            Self::BadRequest(detail) | Self::Conflict(detail) | Self::ConflictCode(_, detail) => {
-                detail.clone()
-            }
+            Self::BadRequest(detail) | Self::Conflict(_, detail) => detail.clone(),
             Self::Unauthorized => "a valid bearer token is required".to_owned(),
             Self::Forbidden(why) => (*why).to_owned(),
             Self::NotFound => "no such resource".to_owned(),
@@ -199,7 +176,7 @@ impl ResponseError for ApiError {
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::NotFound | Self::NoRoute => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            Self::Conflict(_) | Self::ConflictCode(..) => StatusCode::CONFLICT,
+            Self::Conflict(..) => StatusCode::CONFLICT,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -269,6 +246,28 @@ impl From<anyhow::Error> for ApiError {
     }
 }
 
+impl From<crate::services::Error> for ApiError {
+    fn from(error: crate::services::Error) -> Self {
+        use crate::services::Error;
+        match error {
+            Error::NotFound => Self::NotFound,
+            Error::Forbidden(why) => Self::Forbidden(why),
+            Error::Unauthorized => Self::Unauthorized,
+            Error::Conflict(code, detail) => Self::Conflict(code, detail),
+            Error::Invalid(errors) => Self::Validation(errors),
+            Error::InvalidResetToken(why) => Self::InvalidResetToken(why),
+            Error::TooManyRequests { retry_after } => Self::TooManyRequests { retry_after },
+            Error::Failed(cause) => cause.into(),
+        }
+    }
+}
+
+impl From<crate::access::Denied> for ApiError {
+    fn from(denied: crate::access::Denied) -> Self {
+        crate::services::Error::from(denied).into()
+    }
+}
+
 /// The result of a handler or service call.
 pub type ApiResult<T> = Result<T, ApiError>;
 
@@ -313,6 +312,41 @@ mod tests {
         assert_eq!(response.headers().get(header::RETRY_AFTER).unwrap(), "5");
         let wrong = ApiError::from(sea_orm::DbErr::RecordNotFound("need".to_owned()));
         assert_eq!(wrong.status_code(), StatusCode::INTERNAL_SERVER_ERROR);
+    }
+
+    #[test]
+    fn each_conflict_answers_409_with_its_own_code() {
+        for code in ConflictCode::ALL {
+            let error = ApiError::Conflict(code, "why".to_owned());
+            let body = serde_json::to_value(error.problem()).unwrap();
+            assert_eq!(body["status"], 409);
+            assert_eq!(body["code"], code.as_str());
+            assert_eq!(
+                body["type"],
+                format!("https://musubi.dev/problems/{}", code.as_str())
+            );
+            assert_eq!(body["title"], "Conflict");
+            assert_eq!(body["detail"], "why");
+            assert!(body.get("errors").is_none());
+        }
+        let codes: Vec<_> = ConflictCode::ALL.iter().map(|code| code.as_str()).collect();
+        assert_eq!(
+            codes,
+            [
+                "email_taken",
+                "no_organization",
+                "need_closed",
+                "profile_missing",
+                "already_applied",
+                "already_withdrawn",
+                "already_matched",
+                "illegal_transition",
+                "idempotency_key_in_use",
+                "account_gone",
+                "outbox_not_dead",
+                "duplicate"
+            ]
+        );
     }
 
     #[test]

@@ -209,6 +209,7 @@ pub async fn begin_or_stored(
         .await?
         .ok_or_else(|| {
             ApiError::Conflict(
+                crate::error::ConflictCode::IdempotencyKeyInUse,
                 "this Idempotency-Key is being used by another request; retry".to_owned(),
             )
         })?;
@@ -250,6 +251,7 @@ pub async fn begin_or_stored(
             }))
         }
         _ => Err(ApiError::Conflict(
+            crate::error::ConflictCode::IdempotencyKeyInUse,
             "a request with this Idempotency-Key is still being processed".to_owned(),
         )),
     }

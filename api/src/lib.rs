@@ -5,6 +5,7 @@
 //! `main.rs` is thin: everything lives here so the end-to-end tests can build the same
 //! [`startup::Application`] on port 0.
 
+pub mod access;
 pub mod auth;
 pub mod cli;
 pub mod config;
@@ -22,6 +23,7 @@ pub mod repo;
 pub mod routes;
 pub mod scoring;
 pub mod security_headers;
+pub mod services;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

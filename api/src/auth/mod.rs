@@ -11,76 +11,14 @@ pub mod throttle;
 use std::{future::Future, pin::Pin};
 
 use actix_web::{FromRequest, HttpRequest, dev::Payload, http::header, web};
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
-use uuid::Uuid;
 
-use crate::{error::ApiError, repo, state::AppState};
-
-/// What an account is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum AccountRole {
-    /// An SME or municipality that posts needs.
-    Sme,
-    /// A 複業 professional.
-    Professional,
-    /// A regional coordinator (created by the operator only).
-    Coordinator,
-}
-
-impl AccountRole {
-    /// The stored name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Sme => "sme",
-            Self::Professional => "professional",
-            Self::Coordinator => "coordinator",
-        }
-    }
-
-    /// Parses the stored name.
-    pub fn parse(text: &str) -> Option<Self> {
-        match text {
-            "sme" => Some(Self::Sme),
-            "professional" => Some(Self::Professional),
-            "coordinator" => Some(Self::Coordinator),
-            _ => None,
-        }
-    }
-}
+pub use crate::domain::account::AccountRole;
+use crate::{access::Actor, error::ApiError, repo, state::AppState};
 
 /// The authenticated caller, loaded fresh from the database on every request so an
-/// erased account, a changed role or a revoked token takes effect at once.
-#[derive(Debug, Clone)]
-pub struct AuthUser {
-    /// User id.
-    pub id: Uuid,
-    /// Role.
-    pub role: AccountRole,
-    /// For coordinators, the region they act in.
-    pub region_id: Option<Uuid>,
-}
-
-impl AuthUser {
-    /// Ok when the caller has this role, 403 otherwise.
-    pub fn require(&self, role: AccountRole) -> Result<(), ApiError> {
-        if self.role == role {
-            Ok(())
-        } else {
-            Err(ApiError::Forbidden(match role {
-                AccountRole::Sme => "only SME and municipality accounts may do this",
-                AccountRole::Professional => "only professionals may do this",
-                AccountRole::Coordinator => "only coordinators may do this",
-            }))
-        }
-    }
-
-    /// Whether the caller coordinates this region.
-    pub fn coordinates(&self, region_id: Uuid) -> bool {
-        self.role == AccountRole::Coordinator && self.region_id == Some(region_id)
-    }
-}
+/// erased account, a changed role or a revoked token takes effect at once. As a handler
+/// parameter it is the extractor; below the routes it is the policy's [`Actor`].
+pub type AuthUser = Actor;
 
 fn bearer_token(request: &HttpRequest) -> Option<Result<String, ApiError>> {
     let value = request.headers().get(header::AUTHORIZATION)?;

@@ -129,6 +129,13 @@ impl ApplicationStatus {
             Self::Withdrawn => "withdrawn",
         }
     }
+
+    /// Parses a stored name.
+    pub fn parse(text: &str) -> Option<Self> {
+        [Self::Submitted, Self::Withdrawn]
+            .into_iter()
+            .find(|status| status.as_str() == text)
+    }
 }
 
 impl NeedStatus {
@@ -138,6 +145,13 @@ impl NeedStatus {
             Self::Open => "open",
             Self::Closed => "closed",
         }
+    }
+
+    /// Parses a stored name.
+    pub fn parse(text: &str) -> Option<Self> {
+        [Self::Open, Self::Closed]
+            .into_iter()
+            .find(|status| status.as_str() == text)
     }
 }
 

@@ -3,7 +3,10 @@
 //! Handlers parse request DTOs into these types at the edge; a value of a domain type
 //! has passed every rule, so the code behind it never sees unchecked input.
 
+pub mod account;
 pub mod enums;
+pub mod error;
+pub mod ids;
 pub mod matching;
 pub mod need;
 pub mod profile;

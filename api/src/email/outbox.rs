@@ -18,8 +18,8 @@ use super::{ics, templates::Rendered};
 use crate::{
     domain::text::EmailAddress,
     entities::outbox,
+    repo::page::PageRequest,
     repo::{new_id, now},
-    routes::PageRequest,
 };
 
 /// The `kind` of each email Musubi sends.
@@ -327,7 +327,7 @@ pub async fn cancel_pending(
 }
 
 /// A region's emails, newest first, optionally of one status (`GET /outbox`). Returns up
-/// to `page.limit + 1` rows, for [`crate::routes::Page::from_rows`].
+/// to `page.limit + 1` rows, for [`crate::repo::page::Page::from_rows`].
 pub async fn list(
     db: &impl ConnectionTrait,
     region_id: Uuid,

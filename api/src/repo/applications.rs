@@ -8,7 +8,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::{new_id, now};
-use crate::{domain::enums::ApplicationStatus, entities::application, routes::PageRequest};
+use crate::{domain::enums::ApplicationStatus, entities::application, repo::page::PageRequest};
 
 /// Inserts an application; a second one for the same need and professional surfaces as a
 /// unique violation.
@@ -56,30 +56,21 @@ pub async fn withdraw(
     model.update(db).await.context("withdrawing an application")
 }
 
-/// Whose applications a list shows.
-#[derive(Debug, Clone, Copy)]
-pub enum Audience {
-    /// A professional's own.
-    Professional(Uuid),
-    /// Those to an SME owner's needs.
-    Owner(Uuid),
-    /// Those to needs of a region.
-    Region(Uuid),
-}
-
 /// Lists applications newest first, optionally for one need.
 pub async fn list(
     db: &impl ConnectionTrait,
-    audience: Audience,
+    audience: super::Audience,
     need_id: Option<Uuid>,
     page: PageRequest,
 ) -> anyhow::Result<Vec<application::Model>> {
     let mut query = application::Entity::find();
     query = match audience {
-        Audience::Professional(id) => query.filter(application::Column::ProfessionalId.eq(id)),
-        Audience::Owner(owner_id) => query
+        super::Audience::Professional(id) => {
+            query.filter(application::Column::ProfessionalId.eq(id))
+        }
+        super::Audience::Owner(owner_id) => query
             .filter(application::Column::NeedId.in_subquery(super::needs::ids_owned_by(owner_id))),
-        Audience::Region(region_id) => query.filter(
+        super::Audience::Region(region_id) => query.filter(
             application::Column::NeedId.in_subquery(super::needs::ids_in_region(region_id)),
         ),
     };

@@ -13,7 +13,7 @@ use crate::{
     auth::AccountRole,
     domain::matching::MatchStatus,
     entities::{disclosure, match_event, matches, meeting, need},
-    routes::PageRequest,
+    repo::page::PageRequest,
 };
 
 /// A match to create.
@@ -227,29 +227,18 @@ pub async fn set_meeting_status(
     model.update(db).await.context("updating a meeting")
 }
 
-/// Whose matches a list shows.
-#[derive(Debug, Clone, Copy)]
-pub enum Audience {
-    /// A professional's own.
-    Professional(Uuid),
-    /// Those on an SME owner's needs.
-    Owner(Uuid),
-    /// A region's.
-    Region(Uuid),
-}
-
 /// Lists matches newest first.
 pub async fn list(
     db: &impl ConnectionTrait,
-    audience: Audience,
+    audience: super::Audience,
     status: Option<MatchStatus>,
     page: PageRequest,
 ) -> anyhow::Result<Vec<matches::Model>> {
     let mut query = matches::Entity::find();
     query = match audience {
-        Audience::Professional(id) => query.filter(matches::Column::ProfessionalId.eq(id)),
-        Audience::Region(id) => query.filter(matches::Column::RegionId.eq(id)),
-        Audience::Owner(owner_id) => {
+        super::Audience::Professional(id) => query.filter(matches::Column::ProfessionalId.eq(id)),
+        super::Audience::Region(id) => query.filter(matches::Column::RegionId.eq(id)),
+        super::Audience::Owner(owner_id) => {
             query.filter(matches::Column::NeedId.in_subquery(super::needs::ids_owned_by(owner_id)))
         }
     };

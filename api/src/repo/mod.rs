@@ -2,8 +2,10 @@
 //! `&impl ConnectionTrait`, so it composes inside a transaction.
 
 pub mod applications;
+pub mod convert;
 pub mod matches;
 pub mod needs;
+pub mod page;
 pub mod profiles;
 pub mod regions;
 pub mod reports;
@@ -36,4 +38,15 @@ pub fn from_json<T: serde::de::DeserializeOwned>(
 /// Writes a value into a JSON column.
 pub fn to_json<T: serde::Serialize>(value: &T) -> anyhow::Result<serde_json::Value> {
     Ok(serde_json::to_value(value)?)
+}
+
+/// Whose rows a list shows (decided by [`crate::access::audience`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    /// A professional's own.
+    Professional(Uuid),
+    /// Those on an SME owner's needs.
+    Owner(Uuid),
+    /// Those of a region's needs.
+    Region(Uuid),
 }

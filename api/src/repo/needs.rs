@@ -15,7 +15,7 @@ use crate::{
         need::{HoursRange, MoneyRange, NeedInput},
     },
     entities::{need, need_skill, organization},
-    routes::PageRequest,
+    repo::page::PageRequest,
 };
 
 /// Filters of `GET /needs`.

@@ -20,7 +20,7 @@ use crate::{
     error::{ApiError, ApiResult},
     extract::Json,
     idempotency::{self, IdempotencyKey},
-    repo::{self, applications::Audience},
+    repo::{self, Audience},
     state::AppState,
 };
 
@@ -174,12 +174,16 @@ pub async fn apply(
         |claim| async move {
             let (need, _organization) = visible_need(state, Some(&caller), need_id).await?;
             if need.status != "open" {
-                return Err(ApiError::Conflict("this need is closed".to_owned()));
+                return Err(ApiError::Conflict(
+                    crate::error::ConflictCode::NeedClosed,
+                    "this need is closed".to_owned(),
+                ));
             }
             let profile = repo::profiles::by_user(&state.db, caller.id)
                 .await?
                 .ok_or_else(|| {
                     ApiError::Conflict(
+                        crate::error::ConflictCode::ProfileMissing,
                         "write your profile (PUT /api/v1/profiles/me) before applying".to_owned(),
                     )
                 })?;
@@ -201,6 +205,7 @@ pub async fn apply(
                         .map_err(|error| {
                             if db::is_unique_violation(&error) {
                                 ApiError::Conflict(
+                                    crate::error::ConflictCode::AlreadyApplied,
                                     "you have already applied to this need".to_owned(),
                                 )
                             } else {
@@ -305,6 +310,7 @@ pub async fn withdraw(
         .ok_or(ApiError::NotFound)?;
     if row.status == ApplicationStatus::Withdrawn.as_str() {
         return Err(ApiError::Conflict(
+            crate::error::ConflictCode::AlreadyWithdrawn,
             "this application is already withdrawn".to_owned(),
         ));
     }

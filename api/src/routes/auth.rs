@@ -268,6 +268,7 @@ async fn replay_registration(
         .filter(|user| user.erased_at.is_none())
         .ok_or_else(|| {
             ApiError::Conflict(
+                crate::error::ConflictCode::AccountGone,
                 "the account made with this Idempotency-Key no longer exists".to_owned(),
             )
         })?;
@@ -309,7 +310,10 @@ async fn create_account(
                 };
                 let user = repo::users::insert(txn, new).await.map_err(|error| {
                     if db::is_unique_violation(&error) {
-                        ApiError::Conflict("an account with this email already exists".to_owned())
+                        ApiError::Conflict(
+                            crate::error::ConflictCode::EmailTaken,
+                            "an account with this email already exists".to_owned(),
+                        )
                     } else {
                         error.into()
                     }

@@ -14,7 +14,7 @@ use crate::{
     error::{ApiError, ApiResult},
     extract::{Json, OptionalJson, Query},
     idempotency::{self, Begin, IdempotencyKey},
-    repo::{self, matches::Audience},
+    repo::{self, Audience},
     state::AppState,
     workflow::{
         matches::{self as flow, CreateMatch, Outcome, Reason},

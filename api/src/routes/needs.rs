@@ -177,7 +177,12 @@ pub async fn create_need(
         |claim| async move {
             let organization = repo::users::organization_of(&state.db, caller.id)
                 .await?
-                .ok_or_else(|| ApiError::Conflict("this account has no organization".to_owned()))?;
+                .ok_or_else(|| {
+                    ApiError::Conflict(
+                        crate::error::ConflictCode::NoOrganization,
+                        "this account has no organization".to_owned(),
+                    )
+                })?;
             // The need and its stored idempotent response commit together.
             state
                 .db

@@ -162,8 +162,8 @@ pub async fn retry_outbox_item(
             Ok(HttpResponse::Accepted().json(OutboxItemView::from_model(row)?))
         }
         Err(RequeueError::NotFound) => Err(ApiError::NotFound),
-        Err(RequeueError::NotDead) => Err(ApiError::ConflictCode(
-            "outbox_not_dead",
+        Err(RequeueError::NotDead) => Err(ApiError::Conflict(
+            crate::error::ConflictCode::OutboxNotDead,
             "only a dead email can be retried; this one is still being delivered, was sent, or was cancelled".to_owned(),
         )),
     }

@@ -73,7 +73,10 @@ pub struct Outcome {
 /// An illegal transition is a 409 that names the current state.
 impl From<IllegalTransition> for ApiError {
     fn from(error: IllegalTransition) -> Self {
-        ApiError::Conflict(error.to_string())
+        ApiError::Conflict(
+            crate::error::ConflictCode::IllegalTransition,
+            error.to_string(),
+        )
     }
 }
 
@@ -143,7 +146,10 @@ pub async fn create(
         .filter(|need| caller.coordinates(need.region_id))
         .ok_or_else(|| ApiError::invalid("need_id", "no such need in your region"))?;
     if need.status != "open" {
-        return Err(ApiError::Conflict("this need is closed".to_owned()));
+        return Err(ApiError::Conflict(
+            crate::error::ConflictCode::NeedClosed,
+            "this need is closed".to_owned(),
+        ));
     }
     let professional = repo::users::by_id(&state.db, request.professional_id)
         .await?
@@ -157,9 +163,9 @@ pub async fn create(
     })?;
     let application = repo::applications::list(
         &state.db,
-        repo::applications::Audience::Professional(request.professional_id),
+        repo::Audience::Professional(request.professional_id),
         Some(need.id),
-        crate::routes::PageRequest {
+        crate::repo::page::PageRequest {
             limit: 1,
             before: None,
         },
@@ -192,6 +198,7 @@ pub async fn create(
             let created = repo::matches::insert(txn, new).await.map_err(|error| {
                 if db::is_unique_violation(&error) {
                     ApiError::Conflict(
+                        crate::error::ConflictCode::AlreadyMatched,
                         "this professional has already been matched with this need".to_owned(),
                     )
                 } else {

@@ -53,7 +53,7 @@ async fn a_professional_applies_once_per_need() {
     );
     assert!(application.get("score").is_some(), "{application}");
     let body = problem(apply(&w, &w.pro, "もう一度").await, 409).await;
-    assert_eq!(body["code"], "conflict");
+    assert_eq!(body["code"], "already_applied");
 }
 
 #[tokio::test]

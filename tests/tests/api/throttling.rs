@@ -117,7 +117,7 @@ async fn registration_is_throttled_per_address_and_a_taken_email_stays_409_withi
         409,
     )
     .await;
-    assert_eq!(taken["code"], "conflict");
+    assert_eq!(taken["code"], "email_taken");
     for n in 0..2 {
         let response = app
             .try_register(&professional(&format!("more{n}@musubi.test")))

@@ -1,0 +1,11 @@
+//! The rules, once: one module per resource, called by both doors (the JSON routes and
+//! the web pages).
+//!
+//! A service takes what it uses (`&impl ConnectionTrait`, `&Ranking`, the clock, the
+//! outbox), asks [`crate::access`] before it acts, and returns a domain result or an
+//! [`Error`]; each door renders that error its own way (problem+json or a page). Nothing
+//! here names the application state, `HttpRequest`, `HttpResponse` or a view type.
+
+pub mod error;
+
+pub use error::{Error, Result};
