@@ -13,7 +13,10 @@
 )]
 
 #[path = "../../tests/src/smtp.rs"]
-#[allow(dead_code)]
+#[expect(
+    dead_code,
+    reason = "the benchmark uses only part of the test SMTP server"
+)]
 mod smtp;
 
 use std::{sync::Arc, time::Duration};

@@ -206,7 +206,10 @@ mod tests {
 
     #[derive(Debug, Deserialize)]
     #[serde(deny_unknown_fields)]
-    #[allow(dead_code)]
+    #[expect(
+        dead_code,
+        reason = "the fields are only deserialised, to see which fail"
+    )]
     struct Range {
         min: u16,
         max: u16,
@@ -214,14 +217,16 @@ mod tests {
 
     #[derive(Debug, Deserialize)]
     #[serde(deny_unknown_fields)]
-    #[allow(dead_code)]
+    #[expect(
+        dead_code,
+        reason = "the fields are only deserialised, to see which fail"
+    )]
     struct Body {
         title: String,
         hours_per_month: Range,
     }
 
     #[derive(Debug, Deserialize)]
-    #[allow(dead_code)]
     struct Filter {
         role: Option<musubi_matcher::Role>,
         limit: Option<u64>,

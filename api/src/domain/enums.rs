@@ -14,7 +14,7 @@ macro_rules! wire_enum {
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
         #[serde(rename_all = "snake_case")]
         pub enum $name {
-            $(#[allow(missing_docs)] $variant),+
+            $(#[doc = concat!("`", stringify!($variant), "`")] $variant),+
         }
 
         impl From<$name> for $engine {
