@@ -262,6 +262,12 @@ impl From<crate::services::Error> for ApiError {
     }
 }
 
+impl From<Vec<FieldError>> for ApiError {
+    fn from(errors: Vec<FieldError>) -> Self {
+        Self::Validation(errors)
+    }
+}
+
 impl From<crate::access::Denied> for ApiError {
     fn from(denied: crate::access::Denied) -> Self {
         crate::services::Error::from(denied).into()

@@ -18,7 +18,7 @@
 
 use std::{fmt, net::IpAddr};
 
-use crate::error::FieldError;
+use crate::domain::error::{FieldError, FieldErrors};
 
 /// Characters no stored text may hold besides the line breaks a [`MultiLine`] keeps:
 /// the Unicode controls (C0, DEL, C1), the line and paragraph separators, and the
@@ -250,11 +250,11 @@ impl Errors {
     }
 
     /// Ok when nothing was recorded.
-    pub fn finish(self) -> Result<(), crate::error::ApiError> {
+    pub fn finish(self) -> Result<(), FieldErrors> {
         if self.0.is_empty() {
             Ok(())
         } else {
-            Err(crate::error::ApiError::Validation(self.0))
+            Err(self.0)
         }
     }
 }

@@ -54,6 +54,12 @@ impl Error {
     }
 }
 
+impl From<FieldErrors> for Error {
+    fn from(errors: FieldErrors) -> Self {
+        Self::Invalid(errors)
+    }
+}
+
 impl From<Denied> for Error {
     fn from(denied: Denied) -> Self {
         match denied {
