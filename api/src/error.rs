@@ -262,6 +262,13 @@ impl From<crate::services::Error> for ApiError {
     }
 }
 
+impl From<crate::domain::error::FieldErrors> for ApiError {
+    /// Invalid fields found by a parse are a 422 naming each.
+    fn from(errors: crate::domain::error::FieldErrors) -> Self {
+        Self::Validation(errors)
+    }
+}
+
 impl From<crate::access::Denied> for ApiError {
     fn from(denied: crate::access::Denied) -> Self {
         crate::services::Error::from(denied).into()

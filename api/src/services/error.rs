@@ -63,6 +63,12 @@ impl From<Denied> for Error {
     }
 }
 
+impl From<FieldErrors> for Error {
+    fn from(errors: FieldErrors) -> Self {
+        Self::Invalid(errors)
+    }
+}
+
 impl From<anyhow::Error> for Error {
     /// A broken unique rule anywhere in the chain (under any context) is a conflict.
     fn from(error: anyhow::Error) -> Self {
