@@ -124,7 +124,7 @@ pub enum Action {
     CloseMatch(MatchFacts),
     /// Schedule, move or cancel the introduction meeting.
     ArrangeMeeting(MatchFacts),
-    /// Act on a region's desk: its report, weights, outbox.
+    /// Act on a region's desk: its report, weights, an email of its outbox.
     CoordinateRegion(Uuid),
 }
 
@@ -295,6 +295,16 @@ pub fn audience(actor: &Actor) -> Result<Audience, Denied> {
                 .ok_or(Denied::Forbidden("this coordinator has no region"))?,
         ),
     })
+}
+
+/// The region whose desk (its outbox) a coordinator works at: 403 for other roles and
+/// for a coordinator without a region. A row of another region is then
+/// [`Action::CoordinateRegion`]'s to judge.
+pub fn desk_region(actor: &Actor) -> Result<Uuid, Denied> {
+    actor.require(AccountRole::Coordinator)?;
+    actor
+        .region_id
+        .ok_or(Denied::Forbidden("this coordinator has no region"))
 }
 
 /// Whether the actor sees applicants under their real names (professionals see their

@@ -262,8 +262,9 @@ impl From<crate::services::Error> for ApiError {
     }
 }
 
-impl From<Vec<FieldError>> for ApiError {
-    fn from(errors: Vec<FieldError>) -> Self {
+impl From<crate::domain::error::FieldErrors> for ApiError {
+    /// Invalid fields found by a parse are a 422 naming each.
+    fn from(errors: crate::domain::error::FieldErrors) -> Self {
         Self::Validation(errors)
     }
 }

@@ -291,6 +291,16 @@ impl Claim {
         Ok(())
     }
 
+    /// Stores a `201 Created` response, inside the transaction of the change it answers
+    /// (for services, which know what they created but not HTTP statuses).
+    pub async fn complete_created(
+        &self,
+        txn: &impl ConnectionTrait,
+        body: &impl Serialize,
+    ) -> anyhow::Result<()> {
+        self.complete(txn, StatusCode::CREATED, body).await
+    }
+
     /// Releases the key after a failure, so the client may retry with it.
     pub async fn release(&self, db: &impl ConnectionTrait) {
         let Some((user_id, scope, key)) = &self.held else {

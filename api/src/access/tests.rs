@@ -106,6 +106,7 @@ fn the_policy_answers_the_authorization_table_of_the_api() {
         ("POST /matches/{id}/cancel, outcome",    Box::new(move |_| Action::CloseMatch(m)),                      "F F A H F F F"),
         ("POST /matches/{id}/meetings",           Box::new(move |_| Action::ArrangeMeeting(m)),                  "A H A H F F F"),
         ("GET /regions/{id}/report, weights",     Box::new(|_| Action::CoordinateRegion(id(REGION))),            "F F A H F F F"),
+        ("POST /outbox/{id}/retry (region's email)", Box::new(|_| Action::CoordinateRegion(id(REGION))),         "F F A H F F F"),
     ];
     let actors = actors();
     let mut wrong = Vec::new();
@@ -148,6 +149,25 @@ fn lists_show_each_role_its_own_rows() {
     };
     assert!(matches!(audience(&lost), Err(Denied::Forbidden(_))));
     assert!(!sees_applicants_by_name(&owner));
+}
+
+#[test]
+fn the_outbox_is_the_desk_of_a_coordinator_with_a_region() {
+    let [owner, _, coordinator, stranger, professional, _, _] = actors();
+    assert_eq!(desk_region(&coordinator.unwrap()), Ok(id(REGION)));
+    assert_eq!(desk_region(&stranger.unwrap()), Ok(id(OTHER_REGION)));
+    for actor in [owner.unwrap(), professional.unwrap()] {
+        assert!(matches!(desk_region(&actor), Err(Denied::Forbidden(_))));
+    }
+    let lost = Actor {
+        id: id(9),
+        role: AccountRole::Coordinator,
+        region_id: None,
+    };
+    assert_eq!(
+        desk_region(&lost),
+        Err(Denied::Forbidden("this coordinator has no region"))
+    );
 }
 
 #[test]

@@ -17,10 +17,7 @@ use std::{
 
 use actix_web::HttpRequest;
 
-use crate::{
-    config::{Limit, ThrottleSettings},
-    error::ApiError,
-};
+use crate::config::{Limit, ThrottleSettings};
 
 /// How many attempts pass between sweeps of idle keys.
 const SWEEP_EVERY: u32 = 1_024;
@@ -160,22 +157,24 @@ impl Throttles {
 }
 
 /// Records an attempt against an account key and an address key together: both must
-/// allow it, and a refusal by one takes back what the other recorded.
-pub fn attempt(account: (&Throttle, &str), address: (&Throttle, &str)) -> Result<(), ApiError> {
-    account.0.attempt(account.1).map_err(too_many)?;
+/// allow it, and a refusal by one takes back what the other recorded. A refusal is the
+/// time until an attempt is allowed again.
+pub fn attempt_both(
+    account: (&Throttle, &str),
+    address: (&Throttle, &str),
+) -> Result<(), Duration> {
+    account.0.attempt(account.1)?;
     if let Err(wait) = address.0.attempt(address.1) {
         account.0.refund(account.1);
-        return Err(too_many(wait));
+        return Err(wait);
     }
     Ok(())
 }
 
-/// The 429 for a refusal, its `Retry-After` rounded up to whole seconds.
-pub fn too_many(wait: Duration) -> ApiError {
+/// A refusal's wait in whole seconds for `Retry-After`: rounded up, at least one.
+pub fn retry_after(wait: Duration) -> u64 {
     let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-    ApiError::TooManyRequests {
-        retry_after: seconds.max(1),
-    }
+    seconds.max(1)
 }
 
 #[cfg(test)]
@@ -266,16 +265,23 @@ mod tests {
     }
 
     #[test]
+    fn a_refusal_by_the_address_takes_back_the_accounts_attempt() {
+        let account = throttle(1, 60, 100);
+        let address = throttle(1, 60, 100);
+        assert!(attempt_both((&account, "a@example.jp"), (&address, "10.0.0.1")).is_ok());
+        // The address is spent: the attempt for another account is refused and not counted.
+        assert!(attempt_both((&account, "b@example.jp"), (&address, "10.0.0.1")).is_err());
+        assert!(attempt_both((&account, "b@example.jp"), (&address, "10.0.0.2")).is_ok());
+    }
+
+    #[test]
     fn retry_after_rounds_up_and_is_at_least_one_second() {
         for (wait, expected) in [
             (Duration::from_millis(1), 1),
             (Duration::from_millis(1_001), 2),
             (Duration::from_secs(59), 59),
         ] {
-            match too_many(wait) {
-                ApiError::TooManyRequests { retry_after } => assert_eq!(retry_after, expected),
-                other => panic!("{other:?}"),
-            }
+            assert_eq!(retry_after(wait), expected);
         }
     }
 }

@@ -239,7 +239,7 @@ mod tests {
         let mut emails = std::collections::HashSet::new();
         for professional in &all {
             assert!(emails.insert(professional.email.clone()));
-            let validated = professional.profile.clone().validate();
+            let validated = professional.profile.clone().parse();
             assert!(
                 validated.is_ok(),
                 "{}: {:?}",

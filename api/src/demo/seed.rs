@@ -95,10 +95,9 @@ pub async fn base_data(db: &DatabaseConnection, password_hash: &str) -> anyhow::
     }
 
     for professional in professionals() {
-        let profile = professional
-            .profile
-            .validate()
-            .map_err(|error| invalid(&format!("profile of {}", professional.email), error))?;
+        let profile = professional.profile.parse().map_err(|errors| {
+            invalid(&format!("profile of {}", professional.email), errors.into())
+        })?;
         let user = repo::users::insert(
             &txn,
             repo::users::NewUser {

@@ -1,5 +1,5 @@
-//! Profiles (複業人材): the request DTO and its rules. (The pseudonymous display line is
-//! the matcher's `display`, through `crate::scoring::display`.)
+//! Profiles (複業人材): the request DTO, its rules, and the parsed [`ProfileSpec`]. (The
+//! pseudonymous display line is the matcher's `display`, through `crate::scoring::display`.)
 
 use chrono::NaiveDate;
 use musubi_matcher::taxonomy;
@@ -8,10 +8,10 @@ use utoipa::ToSchema;
 
 use super::{
     enums::{MeetingSlot, Role, Style, TieKind, WorkStyle},
+    error::FieldErrors,
     need::{MAX_HOURS_PER_MONTH, dedup, resolve_themes},
     text::Errors,
 };
-use crate::error::ApiError;
 
 /// A skill a professional has.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -156,9 +156,28 @@ fn resolve_prefecture(field: &str, name: &mut String, errors: &mut Errors) {
     }
 }
 
+/// A profile that passed every rule, its skill, industry and theme keys and prefecture
+/// names canonical. Only [`ProfileInput::parse`] makes one, so only a parsed profile can
+/// be stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProfileSpec(ProfileInput);
+
+impl ProfileSpec {
+    /// The profile's fields.
+    pub fn input(&self) -> &ProfileInput {
+        &self.0
+    }
+
+    /// The profile's fields, by value.
+    pub fn into_input(self) -> ProfileInput {
+        self.0
+    }
+}
+
 impl ProfileInput {
-    /// Checks every rule and canonicalises keys and prefecture names.
-    pub fn validate(mut self) -> Result<Self, ApiError> {
+    /// Checks every rule and canonicalises keys and prefecture names; every invalid
+    /// field is named.
+    pub fn parse(mut self) -> Result<ProfileSpec, FieldErrors> {
         let mut errors = Errors::default();
         errors.line("headline", &self.headline, 1, 200);
         errors.lines("bio", &self.bio, 0, 10_000);
@@ -225,7 +244,7 @@ impl ProfileInput {
         }
         dedup(&mut self.meeting_slots);
         errors.finish()?;
-        Ok(self)
+        Ok(ProfileSpec(self))
     }
 }
 
@@ -245,7 +264,7 @@ mod tests {
 
     #[test]
     fn prefectures_and_skills_are_canonicalised() {
-        let profile = profile().validate().unwrap();
+        let profile = profile().parse().unwrap().into_input();
         assert_eq!(profile.home.prefecture, "東京都");
         assert_eq!(profile.ties[0].prefecture, "長野県");
         assert_eq!(profile.skills[0].skill, "digital_marketing");
@@ -256,9 +275,7 @@ mod tests {
     fn an_unknown_prefecture_is_named() {
         let mut profile = profile();
         profile.ties[0].prefecture = "アトランティス".into();
-        match profile.validate().unwrap_err() {
-            ApiError::Validation(errors) => assert_eq!(errors[0].field, "ties[0].prefecture"),
-            other => panic!("{other:?}"),
-        }
+        let errors = profile.parse().unwrap_err();
+        assert_eq!(errors[0].field, "ties[0].prefecture");
     }
 }

@@ -18,7 +18,7 @@
 
 use std::{fmt, net::IpAddr};
 
-use crate::domain::error::{FieldError, FieldErrors};
+use super::error::{FieldError, FieldErrors};
 
 /// Characters no stored text may hold besides the line breaks a [`MultiLine`] keeps:
 /// the Unicode controls (C0, DEL, C1), the line and paragraph separators, and the
@@ -249,7 +249,8 @@ impl Errors {
         }
     }
 
-    /// Ok when nothing was recorded.
+    /// Ok when nothing was recorded; otherwise every error recorded (each door renders
+    /// them its own way: the JSON API as a 422).
     pub fn finish(self) -> Result<(), FieldErrors> {
         if self.0.is_empty() {
             Ok(())

@@ -6,10 +6,12 @@ use anyhow::anyhow;
 
 use crate::{
     domain::{
+        account::AccountRole,
         enums::{ApplicationStatus, NeedStatus, OrganizationKind},
         matching::MatchStatus,
     },
-    entities::{application, matches, need, organization},
+    email::outbox::OutboxStatus,
+    entities::{application, match_event, matches, need, organization, outbox, user},
 };
 
 fn parsed<T>(value: Option<T>, column: &str, stored: &str) -> anyhow::Result<T> {
@@ -61,6 +63,49 @@ impl organization::Model {
             OrganizationKind::parse(&self.kind),
             "organizations.kind",
             &self.kind,
+        )
+    }
+}
+
+impl user::Model {
+    /// SME, professional or coordinator.
+    pub fn role(&self) -> anyhow::Result<AccountRole> {
+        parsed(AccountRole::parse(&self.role), "users.role", &self.role)
+    }
+}
+
+impl outbox::Model {
+    /// Where the email is in delivery.
+    pub fn status(&self) -> anyhow::Result<OutboxStatus> {
+        parsed(
+            OutboxStatus::parse(&self.status),
+            "outbox.status",
+            &self.status,
+        )
+    }
+}
+
+impl match_event::Model {
+    /// The status the match left (`None` for its first event).
+    pub fn from_status(&self) -> anyhow::Result<Option<MatchStatus>> {
+        self.from_status
+            .as_deref()
+            .map(|stored| {
+                parsed(
+                    MatchStatus::parse(stored),
+                    "match_events.from_status",
+                    stored,
+                )
+            })
+            .transpose()
+    }
+
+    /// The status the match reached.
+    pub fn to_status(&self) -> anyhow::Result<MatchStatus> {
+        parsed(
+            MatchStatus::parse(&self.to_status),
+            "match_events.to_status",
+            &self.to_status,
         )
     }
 }

@@ -1,8 +1,11 @@
 //! Profiles, and erasure of a professional's personal data.
 
+use std::collections::{BTreeSet, HashMap};
+
 use anyhow::Context;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, sea_query::Expr,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set, sea_query::Expr,
 };
 use uuid::Uuid;
 
@@ -10,9 +13,9 @@ use super::{from_json, now, to_json};
 use crate::{
     domain::{
         enums::{ApplicationStatus, Style, WorkStyle},
-        profile::{Place, ProfileInput},
+        profile::{Place, ProfileInput, ProfileSpec},
     },
-    entities::{application, profile, profile_change, user},
+    entities::{application, need, profile, profile_change, user},
 };
 
 /// The profile of a professional.
@@ -30,8 +33,9 @@ pub async fn by_user(
 pub async fn upsert(
     db: &impl ConnectionTrait,
     user_id: Uuid,
-    input: &ProfileInput,
+    spec: &ProfileSpec,
 ) -> anyhow::Result<(profile::Model, bool)> {
+    let input = spec.input();
     let existing = by_user(db, user_id).await?;
     let created = existing.is_none();
     let mut model = match existing {
@@ -151,4 +155,37 @@ pub async fn erase(db: &impl ConnectionTrait, user_id: Uuid) -> anyhow::Result<(
         model.update(db).await.context("anonymising a user")?;
     }
     Ok(())
+}
+
+/// Every application of a professional with the title of its need (empty when the need
+/// is gone), oldest first, in two queries: for the export.
+pub async fn applications_with_titles(
+    db: &impl ConnectionTrait,
+    professional_id: Uuid,
+) -> anyhow::Result<Vec<(application::Model, String)>> {
+    let applications = application::Entity::find()
+        .filter(application::Column::ProfessionalId.eq(professional_id))
+        .order_by_asc(application::Column::Id)
+        .all(db)
+        .await
+        .context("listing a professional's applications")?;
+    let ids: BTreeSet<Uuid> = applications.iter().map(|row| row.need_id).collect();
+    let titles: HashMap<Uuid, String> = need::Entity::find()
+        .select_only()
+        .column(need::Column::Id)
+        .column(need::Column::Title)
+        .filter(need::Column::Id.is_in(ids))
+        .into_tuple::<(Uuid, String)>()
+        .all(db)
+        .await
+        .context("looking up the titles of needs")?
+        .into_iter()
+        .collect();
+    Ok(applications
+        .into_iter()
+        .map(|row| {
+            let title = titles.get(&row.need_id).cloned().unwrap_or_default();
+            (row, title)
+        })
+        .collect())
 }

@@ -8,7 +8,10 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, QueryTrait};
 use uuid::Uuid;
 
-use crate::entities::{application, match_event, matches, need};
+use crate::{
+    domain::matching::MatchStatus,
+    entities::{application, match_event, matches, need},
+};
 
 /// One month of the funnel.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
@@ -78,26 +81,20 @@ pub async fn funnel(
         .column(matches::Column::Id)
         .filter(matches::Column::RegionId.eq(region_id))
         .into_query();
-    let events: Vec<(Option<String>, String, DateTime<Utc>)> = match_event::Entity::find()
-        .select_only()
-        .column(match_event::Column::FromStatus)
-        .column(match_event::Column::ToStatus)
-        .column(match_event::Column::CreatedAt)
+    let events = match_event::Entity::find()
         .filter(match_event::Column::MatchId.in_subquery(region_matches))
-        .into_tuple()
         .all(db)
         .await
         .context("counting match events")?;
-    for (from, to, at) in events {
-        match to.as_str() {
-            "introduced" if from.as_deref() != Some("meeting_scheduled") => {
-                bump(at, |m| &mut m.introductions)
-            }
-            // A reschedule is meeting_scheduled → meeting_scheduled: not a new meeting.
-            "meeting_scheduled" if from.as_deref() != Some("meeting_scheduled") => {
-                bump(at, |m| &mut m.meetings)
-            }
-            "contracted" => bump(at, |m| &mut m.contracts),
+    for event in events {
+        let (from, to) = (event.from_status()?, event.to_status()?);
+        // A reschedule is meeting_scheduled → meeting_scheduled: not a new meeting, and
+        // a meeting called off goes back to introduced: not a new introduction.
+        let again = from == Some(MatchStatus::MeetingScheduled);
+        match to {
+            MatchStatus::Introduced if !again => bump(event.created_at, |m| &mut m.introductions),
+            MatchStatus::MeetingScheduled if !again => bump(event.created_at, |m| &mut m.meetings),
+            MatchStatus::Contracted => bump(event.created_at, |m| &mut m.contracts),
             _ => {}
         }
     }

@@ -1,12 +1,16 @@
 //! Users and organizations.
 
+use std::collections::{BTreeSet, HashMap};
+
 use anyhow::Context;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set,
+};
 use uuid::Uuid;
 
 use super::{new_id, now};
 use crate::{
-    auth::AccountRole,
+    domain::account::AccountRole,
     entities::{organization, user},
 };
 
@@ -119,4 +123,22 @@ pub async fn insert_organization(
     .insert(db)
     .await
     .context("inserting an organization")
+}
+
+/// The names of some organizations, by id, in one query.
+pub async fn organization_names(
+    db: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = Uuid>,
+) -> anyhow::Result<HashMap<Uuid, String>> {
+    let ids: BTreeSet<Uuid> = ids.into_iter().collect();
+    let rows = organization::Entity::find()
+        .select_only()
+        .column(organization::Column::Id)
+        .column(organization::Column::Name)
+        .filter(organization::Column::Id.is_in(ids))
+        .into_tuple::<(Uuid, String)>()
+        .all(db)
+        .await
+        .context("looking up the names of organizations")?;
+    Ok(rows.into_iter().collect())
 }

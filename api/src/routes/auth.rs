@@ -1,84 +1,27 @@
 //! Accounts: register, log in, and who am I.
 
-use actix_web::{HttpRequest, HttpResponse, get, http::StatusCode, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
-use sea_orm::TransactionTrait;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use crate::{
-    auth::{
-        AccountRole, AuthUser, password,
-        throttle::{self, Throttles},
-    },
+    auth::{AccountRole, AuthUser, jwt::JwtKeys, throttle::Throttles},
     config::Secret,
-    db,
-    domain::{
-        enums::OrganizationKind,
-        text::{Errors, parse_email},
-    },
-    entities::{organization, user},
-    error::{ApiError, ApiResult},
+    domain::account::RegisterRequest,
+    entities::user,
+    error::ApiResult,
     extract::Json,
-    idempotency::{self, Claim, Found, IdempotencyKey, Stored},
-    repo,
+    idempotency::{self, Found, IdempotencyKey},
+    services::accounts::{self, Account, LoggedIn},
     state::AppState,
 };
 
 /// Registers the account routes.
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(register).service(login).service(me);
-}
-
-/// The organization an SME registers with.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct OrganizationInput {
-    /// Name, e.g. `株式会社丸山漆器`.
-    pub name: String,
-    /// SME or municipality.
-    pub kind: OrganizationKind,
-    /// The region it belongs to (`GET /regions`).
-    pub region_id: Uuid,
-    /// Industry key (`GET /taxonomy`), or free text.
-    pub industry: String,
-    /// City, e.g. `塩尻市`.
-    pub city: String,
-    /// Employees.
-    #[serde(default)]
-    pub employees: Option<u32>,
-    /// What the organization does.
-    #[serde(default)]
-    pub description: Option<String>,
-}
-
-/// Who may self-register: coordinators are created by the operator.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum RegisterRole {
-    /// An SME or municipality.
-    Sme,
-    /// A professional.
-    Professional,
-}
-
-/// `POST /auth/register`.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RegisterRequest {
-    /// Email (case-insensitive, unique).
-    pub email: String,
-    /// 10–128 characters.
-    pub password: String,
-    /// Name shown to coordinators, and to an SME after an introduction.
-    pub display_name: String,
-    /// `sme` or `professional`.
-    pub role: RegisterRole,
-    /// Required for `sme`, refused otherwise.
-    #[serde(default)]
-    pub organization: Option<OrganizationInput>,
 }
 
 /// A user as shown to themselves.
@@ -132,38 +75,50 @@ pub struct TokenResponse {
     pub expires_in: u64,
 }
 
-fn validate_register(request: &RegisterRequest) -> Result<String, ApiError> {
-    let mut errors = Errors::default();
-    // The same rule the mail sender has: an account is someone Musubi can email.
-    let email = errors.email("email", &request.email);
-    let password_length = request.password.chars().count();
-    if !(10..=128).contains(&password_length) {
-        errors.add("password", "must be 10 to 128 characters");
+impl UserView {
+    /// The view of an account, with a professional's profile id.
+    pub fn of(account: Account, profile_id: Option<Uuid>) -> Self {
+        let Account {
+            user,
+            role,
+            organization,
+        } = account;
+        Self::new(user, role, organization.map(|org| org.id), profile_id)
     }
-    errors.line("display_name", &request.display_name, 1, 100);
-    match (request.role, &request.organization) {
-        (RegisterRole::Sme, None) => errors.add("organization", "required for an sme account"),
-        (RegisterRole::Professional, Some(_)) => {
-            errors.add("organization", "only sme accounts have an organization")
+
+    /// The view of a user row.
+    pub fn new(
+        user: user::Model,
+        role: AccountRole,
+        organization_id: Option<Uuid>,
+        profile_id: Option<Uuid>,
+    ) -> Self {
+        Self {
+            id: user.id,
+            role,
+            email: user.email,
+            display_name: user.display_name,
+            region_id: user.region_id,
+            organization_id,
+            profile_id,
+            created_at: user.created_at,
         }
-        (RegisterRole::Sme, Some(org)) => {
-            errors.line("organization.name", &org.name, 1, 200);
-            errors.line("organization.industry", &org.industry, 1, 100);
-            errors.line("organization.city", &org.city, 1, 100);
-            if let Some(description) = &org.description {
-                errors.lines("organization.description", description, 0, 4_000);
-            }
-            if org.employees.is_some_and(|count| count > 1_000_000) {
-                errors.add("organization.employees", "must be at most 1000000");
-            }
-        }
-        (RegisterRole::Professional, None) => {}
     }
-    errors.finish()?;
-    email
-        .map(String::from)
-        .ok_or_else(|| ApiError::invalid("email", "must be an email address"))
 }
+
+impl TokenResponse {
+    /// A fresh token for whoever logged in.
+    pub fn issue(jwt: &JwtKeys, logged_in: LoggedIn) -> ApiResult<Self> {
+        Ok(Self {
+            access_token: jwt.issue(logged_in.user_id, logged_in.token_version)?,
+            token_type: "Bearer",
+            expires_in: jwt.ttl().as_secs(),
+        })
+    }
+}
+
+/// The idempotency scope of registration.
+const REGISTER_SCOPE: &str = "POST /auth/register";
 
 /// Create an account (SME or professional) and get a token.
 ///
@@ -187,6 +142,7 @@ fn validate_register(request: &RegisterRequest) -> Result<String, ApiError> {
         headers(("Retry-After" = u64, description = "seconds until an attempt is allowed again"))),
 ))]
 #[post("/auth/register")]
+#[tracing::instrument(skip_all)]
 pub async fn register(
     http: HttpRequest,
     state: web::Data<AppState>,
@@ -194,27 +150,12 @@ pub async fn register(
     key: IdempotencyKey,
     Json(request): Json<RegisterRequest>,
 ) -> ApiResult<HttpResponse> {
-    let email = validate_register(&request)?;
-    // Every valid attempt counts, created or taken alike, so probing for accounts is
-    // as slow as registering.
-    throttle::attempt(
-        (&throttles.register_account, &email),
-        (&throttles.register_address, &throttles.client_key(&http)),
+    let registration = request.parse()?;
+    accounts::admit_registration(
+        &throttles,
+        &throttles.client_key(&http),
+        &registration.email,
     )?;
-    let role = match request.role {
-        RegisterRole::Sme => AccountRole::Sme,
-        RegisterRole::Professional => AccountRole::Professional,
-    };
-    if let Some(org) = &request.organization
-        && repo::regions::by_id(&state.db, org.region_id)
-            .await?
-            .is_none()
-    {
-        return Err(ApiError::invalid(
-            "organization.region_id",
-            "no such region; see GET /api/v1/regions",
-        ));
-    }
     // The body holds the password: its fingerprint is keyed with the server's secret.
     // Keys of anonymous callers share one namespace (the nil user).
     let fingerprint = idempotency::keyed_fingerprint(state.settings.jwt_secret.expose(), &request);
@@ -228,125 +169,33 @@ pub async fn register(
     .await?
     {
         Found::Done(stored) => {
-            return replay_registration(&state, stored, request.password).await;
+            // Answered as the first was, with a fresh token: as a login would, only
+            // while the password sent is still the account's.
+            let account = accounts::replay_registration(
+                &state.db,
+                &stored.body,
+                Secret::new(request.password),
+            )
+            .await?;
+            return Ok(HttpResponse::build(stored.status)
+                .insert_header(("Idempotent-Replayed", "true"))
+                .json(registered(&state.jwt, account)?));
         }
         Found::Fresh(claim) => claim,
     };
-    let created = create_account(&state, request, email, role, claim.clone()).await;
+    let created = accounts::register(&state.db, registration, &claim).await;
     if created.is_err() {
         claim.release(&state.db).await;
     }
-    let (user, organization) = created?;
-    let access_token = state.jwt.issue(user.id, user.token_version)?;
-    let view = user_view(user, organization.map(|org| org.id), None);
-    Ok(HttpResponse::Created().json(RegisterResponse {
-        user: view,
+    Ok(HttpResponse::Created().json(registered(&state.jwt, created?)?))
+}
+
+fn registered(jwt: &JwtKeys, account: Account) -> ApiResult<RegisterResponse> {
+    let access_token = jwt.issue(account.user.id, account.user.token_version)?;
+    Ok(RegisterResponse {
+        user: UserView::of(account, None),
         access_token,
-    }))
-}
-
-/// The idempotency scope of registration.
-const REGISTER_SCOPE: &str = "POST /auth/register";
-
-/// What a registration stores for its key: the account, not its token or personal data.
-#[derive(Debug, Serialize, Deserialize)]
-struct Registered {
-    user_id: Uuid,
-}
-
-/// Answers a repeated registration as the first was answered, with a fresh token: as a
-/// login would, only while the password sent is still the account's.
-async fn replay_registration(
-    state: &AppState,
-    stored: Stored,
-    password: String,
-) -> ApiResult<HttpResponse> {
-    let registered: Registered =
-        serde_json::from_str(&stored.body).map_err(|error| ApiError::Internal(error.into()))?;
-    let user = repo::users::by_id(&state.db, registered.user_id)
-        .await?
-        .filter(|user| user.erased_at.is_none())
-        .ok_or_else(|| {
-            ApiError::Conflict(
-                crate::error::ConflictCode::AccountGone,
-                "the account made with this Idempotency-Key no longer exists".to_owned(),
-            )
-        })?;
-    if !password::verify(Secret::new(password), Some(user.password_hash.clone())).await? {
-        return Err(ApiError::Unauthorized);
-    }
-    let organization = repo::users::organization_of(&state.db, user.id).await?;
-    let access_token = state.jwt.issue(user.id, user.token_version)?;
-    let view = user_view(user, organization.map(|org| org.id), None);
-    Ok(HttpResponse::build(stored.status)
-        .insert_header(("Idempotent-Replayed", "true"))
-        .json(RegisterResponse {
-            user: view,
-            access_token,
-        }))
-}
-
-/// Makes the user (and an SME's organization) and stores the key's answer, in one
-/// transaction.
-async fn create_account(
-    state: &AppState,
-    request: RegisterRequest,
-    email: String,
-    role: AccountRole,
-    claim: Claim,
-) -> ApiResult<(user::Model, Option<organization::Model>)> {
-    let password_hash = password::hash(Secret::new(request.password.clone())).await?;
-    let display_name = request.display_name.clone();
-    let (user, organization) = state
-        .db
-        .transaction::<_, (user::Model, Option<organization::Model>), ApiError>(move |txn| {
-            Box::pin(async move {
-                let new = repo::users::NewUser {
-                    email: &email,
-                    password_hash,
-                    display_name: &display_name,
-                    role,
-                    region_id: None,
-                };
-                let user = repo::users::insert(txn, new).await.map_err(|error| {
-                    if db::is_unique_violation(&error) {
-                        ApiError::Conflict(
-                            crate::error::ConflictCode::EmailTaken,
-                            "an account with this email already exists".to_owned(),
-                        )
-                    } else {
-                        error.into()
-                    }
-                })?;
-                let organization = match &request.organization {
-                    None => None,
-                    Some(org) => Some(
-                        repo::users::insert_organization(
-                            txn,
-                            repo::users::NewOrganization {
-                                owner_id: user.id,
-                                region_id: org.region_id,
-                                name: &org.name,
-                                kind: org.kind.as_str(),
-                                industry: &org.industry,
-                                city: &org.city,
-                                employees: org
-                                    .employees
-                                    .and_then(|count| i32::try_from(count).ok()),
-                                description: org.description.as_deref(),
-                            },
-                        )
-                        .await?,
-                    ),
-                };
-                claim
-                    .complete(txn, StatusCode::CREATED, &Registered { user_id: user.id })
-                    .await?;
-                Ok((user, organization))
-            })
-        })
-        .await?;
-    Ok((user, organization))
+    })
 }
 
 /// Exchange email and password for a token. A wrong email and a wrong password give the
@@ -365,39 +214,22 @@ async fn create_account(
         headers(("Retry-After" = u64, description = "seconds until an attempt is allowed again"))),
 ))]
 #[post("/auth/login")]
+#[tracing::instrument(skip_all)]
 pub async fn login(
     http: HttpRequest,
     state: web::Data<AppState>,
     throttles: web::Data<Throttles>,
     Json(request): Json<LoginRequest>,
 ) -> ApiResult<web::Json<TokenResponse>> {
-    let email = parse_email(&request.email);
-    let account = email
-        .clone()
-        .unwrap_or_else(|| request.email.trim().to_lowercase());
-    let address = throttles.client_key(&http);
-    throttle::attempt(
-        (&throttles.login_account, &account),
-        (&throttles.login_address, &address),
-    )?;
-    let user = match email {
-        Some(email) => repo::users::by_email(&state.db, &email).await?,
-        None => None,
-    };
-    let verified = password::verify(
+    let logged_in = accounts::login(
+        &state.db,
+        &throttles,
+        &throttles.client_key(&http),
+        &request.email,
         Secret::new(request.password),
-        user.as_ref().map(|user| user.password_hash.clone()),
     )
     .await?;
-    let user = user.filter(|_| verified).ok_or(ApiError::Unauthorized)?;
-    // Only failures count against the limits.
-    throttles.login_account.refund(&account);
-    throttles.login_address.refund(&address);
-    Ok(web::Json(TokenResponse {
-        access_token: state.jwt.issue(user.id, user.token_version)?,
-        token_type: "Bearer",
-        expires_in: state.jwt.ttl().as_secs(),
-    }))
+    Ok(web::Json(TokenResponse::issue(&state.jwt, logged_in)?))
 }
 
 /// The caller's account.
@@ -406,38 +238,8 @@ pub async fn login(
     (status = 401, body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 #[get("/me")]
+#[tracing::instrument(skip_all, fields(user_id = %caller.id))]
 pub async fn me(state: web::Data<AppState>, caller: AuthUser) -> ApiResult<web::Json<UserView>> {
-    let user = repo::users::by_id(&state.db, caller.id)
-        .await?
-        .ok_or(ApiError::Unauthorized)?;
-    let organization_id = match caller.role {
-        AccountRole::Sme => repo::users::organization_of(&state.db, caller.id)
-            .await?
-            .map(|org| org.id),
-        _ => None,
-    };
-    let profile_id = match caller.role {
-        AccountRole::Professional => repo::profiles::by_user(&state.db, caller.id)
-            .await?
-            .map(|profile| profile.user_id),
-        _ => None,
-    };
-    Ok(web::Json(user_view(user, organization_id, profile_id)))
-}
-
-fn user_view(
-    user: user::Model,
-    organization_id: Option<Uuid>,
-    profile_id: Option<Uuid>,
-) -> UserView {
-    UserView {
-        id: user.id,
-        role: AccountRole::parse(&user.role).unwrap_or(AccountRole::Professional),
-        email: user.email,
-        display_name: user.display_name,
-        region_id: user.region_id,
-        organization_id,
-        profile_id,
-        created_at: user.created_at,
-    }
+    let me = accounts::me(&state.db, &caller).await?;
+    Ok(web::Json(UserView::of(me.account, me.profile_id)))
 }

@@ -28,6 +28,7 @@ pub struct Health {
 /// Liveness: the process answers.
 #[utoipa::path(tag = "operations", responses((status = 200, body = Health)))]
 #[get("/health")]
+#[tracing::instrument(skip_all)]
 pub async fn health() -> web::Json<Health> {
     web::Json(Health { status: "ok" })
 }
@@ -38,6 +39,7 @@ pub async fn health() -> web::Json<Health> {
     (status = 503, description = "the database does not answer, or this process's mail worker (`MUSUBI_MAIL_WORKER`) is not running", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 #[get("/ready")]
+#[tracing::instrument(skip_all)]
 pub async fn ready(
     state: web::Data<AppState>,
     mail: web::Data<worker::Health>,
@@ -73,6 +75,7 @@ pub async fn ready(
 /// not answer).
 #[utoipa::path(tag = "operations", responses((status = 200, description = "Prometheus text format", body = String, content_type = "text/plain")))]
 #[get("/metrics")]
+#[tracing::instrument(skip_all)]
 pub async fn metrics(
     metrics: web::Data<Metrics>,
     state: web::Data<AppState>,

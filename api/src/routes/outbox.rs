@@ -10,13 +10,10 @@ use uuid::Uuid;
 
 use super::{Page, PageQuery};
 use crate::{
-    auth::{AccountRole, AuthUser},
-    email::{
-        outbox::{self, OutboxStatus, RequeueError},
-        worker,
-    },
-    entities,
-    error::{ApiError, ApiResult},
+    auth::AuthUser,
+    email::outbox::OutboxStatus,
+    error::ApiResult,
+    services::outbox::{self, Email},
     state::AppState,
 };
 
@@ -58,19 +55,13 @@ pub struct OutboxItemView {
     pub created_at: DateTime<Utc>,
 }
 
-impl OutboxItemView {
-    fn from_model(row: entities::outbox::Model) -> ApiResult<Self> {
-        let status = OutboxStatus::parse(&row.status).ok_or_else(|| {
-            ApiError::Internal(anyhow::anyhow!(
-                "outbox row {} has unknown status {:?}",
-                row.id,
-                row.status
-            ))
-        })?;
-        Ok(Self {
+impl From<Email> for OutboxItemView {
+    fn from(email: Email) -> Self {
+        let row = email.row;
+        Self {
             id: row.id,
             kind: row.kind,
-            status,
+            status: email.status,
             match_id: row.match_id,
             to_name: row.to_name,
             subject: row.subject,
@@ -81,7 +72,7 @@ impl OutboxItemView {
             next_attempt_at: row.next_attempt_at,
             sent_at: row.sent_at,
             created_at: row.created_at,
-        })
+        }
     }
 }
 
@@ -106,25 +97,21 @@ pub struct OutboxQuery {
     (status = 422, body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 #[get("/outbox")]
+#[tracing::instrument(skip_all, fields(user_id = %caller.id))]
 pub async fn list_outbox(
     state: web::Data<AppState>,
     caller: AuthUser,
     query: crate::extract::Query<OutboxQuery>,
 ) -> ApiResult<web::Json<Page<OutboxItemView>>> {
-    caller.require(AccountRole::Coordinator)?;
-    let region_id = caller
-        .region_id
-        .ok_or(ApiError::Forbidden("this coordinator has no region"))?;
+    let desk = outbox::desk(&caller)?;
     let page = PageQuery {
         limit: query.limit,
         cursor: query.cursor.clone(),
     }
     .parse()?;
-    let rows = outbox::list(&state.db, region_id, query.status, page).await?;
-    let page = Page::from_rows(rows, page, |row| row.id, OutboxItemView::from_model);
-    let items = page.items.into_iter().collect::<ApiResult<Vec<_>>>()?;
+    let page = outbox::list(&state.db, &desk, query.status, page).await?;
     Ok(web::Json(Page {
-        items,
+        items: page.items.into_iter().map(Into::into).collect(),
         next_cursor: page.next_cursor,
     }))
 }
@@ -139,32 +126,12 @@ pub async fn list_outbox(
     (status = 409, description = "`outbox_not_dead`: the email is not dead (still being delivered, sent or cancelled)", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 #[post("/outbox/{id}/retry")]
+#[tracing::instrument(skip_all, fields(user_id = %caller.id, outbox_id = %id))]
 pub async fn retry_outbox_item(
     state: web::Data<AppState>,
     caller: AuthUser,
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
-    caller.require(AccountRole::Coordinator)?;
-    let region_id = caller
-        .region_id
-        .ok_or(ApiError::Forbidden("this coordinator has no region"))?;
-    let id = id.into_inner();
-    // The same rows as `GET /outbox`: only the caller's region's, others do not exist.
-    let visible = outbox::by_id(&state.db, id)
-        .await?
-        .is_some_and(|row| row.region_id == Some(region_id));
-    if !visible {
-        return Err(ApiError::NotFound);
-    }
-    match outbox::requeue_dead(&state.db, id).await? {
-        Ok(row) => {
-            worker::wake();
-            Ok(HttpResponse::Accepted().json(OutboxItemView::from_model(row)?))
-        }
-        Err(RequeueError::NotFound) => Err(ApiError::NotFound),
-        Err(RequeueError::NotDead) => Err(ApiError::Conflict(
-            crate::error::ConflictCode::OutboxNotDead,
-            "only a dead email can be retried; this one is still being delivered, was sent, or was cancelled".to_owned(),
-        )),
-    }
+    let email = outbox::retry(&state.db, &caller, id.into_inner().into()).await?;
+    Ok(HttpResponse::Accepted().json(OutboxItemView::from(email)))
 }

@@ -3,19 +3,21 @@
 
 use actix_web::{HttpResponse, delete, get, put, web};
 use chrono::{DateTime, Utc};
-use sea_orm::TransactionTrait;
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
+use super::{
+    applications::{Applicant, ApplicationView},
+    auth::UserView,
+};
 use crate::{
     auth::{AccountRole, AuthUser},
     domain::profile::ProfileInput,
-    entities::profile,
-    error::{ApiError, ApiResult},
+    error::ApiResult,
     extract::Json,
-    repo,
+    services::profiles::{self, Disclosure, ExportedApplication, Profile},
     state::AppState,
 };
 
@@ -46,19 +48,17 @@ pub struct ProfileView {
     pub updated_at: DateTime<Utc>,
 }
 
-async fn profile_view(state: &AppState, profile: profile::Model) -> ApiResult<ProfileView> {
-    let user = repo::users::by_id(&state.db, profile.user_id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    let input = repo::profiles::to_input(&profile)?;
-    Ok(ProfileView {
-        professional_id: profile.user_id,
-        display_name: user.display_name,
-        display: crate::scoring::display(&profile)?,
-        profile: input,
-        created_at: profile.created_at,
-        updated_at: profile.updated_at,
-    })
+impl From<Profile> for ProfileView {
+    fn from(profile: Profile) -> Self {
+        Self {
+            professional_id: profile.professional_id,
+            display_name: profile.display_name,
+            display: profile.display,
+            profile: profile.input,
+            created_at: profile.created_at,
+            updated_at: profile.updated_at,
+        }
+    }
 }
 
 /// Create or replace the caller's profile: 201 when created, 200 when replaced.
@@ -69,34 +69,15 @@ async fn profile_view(state: &AppState, profile: profile::Model) -> ApiResult<Pr
     (status = 422, body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 #[put("/profiles/me")]
+#[tracing::instrument(skip_all, fields(user_id = %caller.id))]
 pub async fn put_my_profile(
     state: web::Data<AppState>,
     caller: AuthUser,
     Json(input): Json<ProfileInput>,
 ) -> ApiResult<HttpResponse> {
-    caller.require(AccountRole::Professional)?;
-    let input = input.validate()?;
-    let user_id = caller.id;
-    let (profile, created) = state
-        .db
-        .transaction::<_, _, ApiError>(move |txn| {
-            Box::pin(async move {
-                let saved = repo::profiles::upsert(txn, user_id, &input).await?;
-                repo::profiles::record_change(txn, user_id).await?;
-                Ok(saved)
-            })
-        })
-        .await?;
-    // This process ranks the new profile from the next request on; should this fail,
-    // the change feed catches up within a poll.
-    if let Err(error) = state.ranking.upsert_stored(&state.db, &profile).await {
-        tracing::warn!(
-            error = format!("{error:#}"),
-            "ranking index not updated in place"
-        );
-    }
-    let view = profile_view(&state, profile).await?;
-    Ok(if created {
+    let written = profiles::put(&state.db, &state.ranking, &caller, input).await?;
+    let view = ProfileView::from(written.profile);
+    Ok(if written.created {
         HttpResponse::Created().json(view)
     } else {
         HttpResponse::Ok().json(view)
@@ -110,15 +91,12 @@ pub async fn put_my_profile(
     (status = 404, description = "no profile yet", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 #[get("/profiles/me")]
+#[tracing::instrument(skip_all, fields(user_id = %caller.id))]
 pub async fn get_my_profile(
     state: web::Data<AppState>,
     caller: AuthUser,
 ) -> ApiResult<web::Json<ProfileView>> {
-    caller.require(AccountRole::Professional)?;
-    let profile = repo::profiles::by_user(&state.db, caller.id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    Ok(web::Json(profile_view(&state, profile).await?))
+    Ok(web::Json(profiles::mine(&state.db, &caller).await?.into()))
 }
 
 /// Erase the caller's personal data (APPI): the profile leaves every ranking, open
@@ -128,26 +106,18 @@ pub async fn get_my_profile(
     (status = 403, body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 #[delete("/profiles/me")]
+#[tracing::instrument(skip_all, fields(user_id = %caller.id))]
 pub async fn delete_my_profile(
     state: web::Data<AppState>,
     caller: AuthUser,
 ) -> ApiResult<HttpResponse> {
-    caller.require(AccountRole::Professional)?;
-    let user_id = caller.id;
-    let public_url = state.settings.public_url.clone();
-    state
-        .db
-        .transaction::<_, (), ApiError>(move |txn| {
-            Box::pin(async move {
-                crate::workflow::matches::end_for_erasure(txn, &public_url, user_id).await?;
-                repo::profiles::erase(txn, user_id).await?;
-                crate::email::outbox::cancel_for_recipient(txn, user_id).await?;
-                repo::profiles::record_change(txn, user_id).await?;
-                Ok(())
-            })
-        })
-        .await?;
-    state.ranking.remove(user_id);
+    profiles::erase(
+        &state.db,
+        &state.ranking,
+        &state.settings.public_url,
+        &caller,
+    )
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -155,11 +125,11 @@ pub async fn delete_my_profile(
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Export {
     /// The account.
-    pub account: crate::routes::auth::UserView,
+    pub account: UserView,
     /// The profile, if any.
     pub profile: Option<ProfileInput>,
     /// Every application, with its proposal and score snapshot.
-    pub applications: Vec<crate::routes::applications::ApplicationView>,
+    pub applications: Vec<ApplicationView>,
     /// Every time the caller's data was shown to an organization, and on what consent.
     pub disclosures: Vec<DisclosureView>,
     /// When this export was made.
@@ -187,25 +157,40 @@ pub struct DisclosureView {
     pub at: DateTime<Utc>,
 }
 
-async fn disclosure_views(
-    state: &AppState,
-    professional_id: Uuid,
-) -> ApiResult<Vec<DisclosureView>> {
-    let mut views = Vec::new();
-    for row in repo::matches::disclosures_of(&state.db, professional_id).await? {
-        let organization = repo::needs::organization(&state.db, row.organization_id).await?;
-        views.push(DisclosureView {
+impl From<Disclosure> for DisclosureView {
+    fn from(found: Disclosure) -> Self {
+        let row = found.disclosure;
+        Self {
             organization_id: row.organization_id,
-            organization_name: organization.map(|org| org.name).unwrap_or_default(),
+            organization_name: found.organization_name,
             need_id: row.need_id,
             match_id: row.match_id,
             fields: row.fields,
             consent: row.consent,
             channel: row.channel,
             at: row.created_at,
-        });
+        }
     }
-    Ok(views)
+}
+
+/// The caller's own application, as `GET /applications` shows it to them (in full).
+fn application_view(exported: ExportedApplication) -> ApplicationView {
+    let row = exported.application;
+    ApplicationView {
+        id: row.id,
+        need_id: row.need_id,
+        need_title: exported.need_title,
+        status: row.status,
+        message: row.message,
+        score: row.score,
+        applicant: Applicant {
+            professional_id: row.professional_id,
+            display: exported.display,
+            display_name: Some(exported.display_name),
+        },
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+    }
 }
 
 /// Export everything held about the caller, as JSON.
@@ -214,38 +199,23 @@ async fn disclosure_views(
     (status = 403, body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 #[get("/profiles/me/export")]
+#[tracing::instrument(skip_all, fields(user_id = %caller.id))]
 pub async fn export_my_data(
     state: web::Data<AppState>,
     caller: AuthUser,
 ) -> ApiResult<HttpResponse> {
-    caller.require(AccountRole::Professional)?;
-    let user = repo::users::by_id(&state.db, caller.id)
-        .await?
-        .ok_or(ApiError::Unauthorized)?;
-    let profile = repo::profiles::by_user(&state.db, caller.id).await?;
-    let profile = profile.as_ref().map(repo::profiles::to_input).transpose()?;
-    let applications = repo::applications::of_professional(&state.db, caller.id).await?;
-    let applications = crate::routes::applications::views(
-        &state,
-        applications,
-        crate::routes::applications::Viewer::Full,
-    )
-    .await?;
+    let export = profiles::export(&state.db, &caller).await?;
+    let profile_id = export.profile.as_ref().map(|_| caller.id);
     let export = Export {
-        account: crate::routes::auth::UserView {
-            id: user.id,
-            email: user.email,
-            display_name: user.display_name,
-            role: AccountRole::Professional,
-            region_id: None,
-            organization_id: None,
-            profile_id: profile.as_ref().map(|_| caller.id),
-            created_at: user.created_at,
-        },
-        profile,
-        applications,
-        disclosures: disclosure_views(&state, caller.id).await?,
-        exported_at: Utc::now(),
+        account: UserView::new(export.account, AccountRole::Professional, None, profile_id),
+        profile: export.profile,
+        applications: export
+            .applications
+            .into_iter()
+            .map(application_view)
+            .collect(),
+        disclosures: export.disclosures.into_iter().map(Into::into).collect(),
+        exported_at: export.exported_at,
     };
     Ok(HttpResponse::Ok()
         .insert_header((
@@ -262,48 +232,12 @@ pub async fn export_my_data(
     (status = 404, body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 #[get("/profiles/{id}")]
+#[tracing::instrument(skip_all, fields(user_id = %caller.id, professional_id = %id))]
 pub async fn get_profile(
     state: web::Data<AppState>,
     caller: AuthUser,
     id: web::Path<Uuid>,
 ) -> ApiResult<web::Json<ProfileView>> {
-    let id = id.into_inner();
-    let allowed = match caller.role {
-        AccountRole::Professional => caller.id == id,
-        AccountRole::Coordinator => match caller.region_id {
-            Some(region_id) => {
-                repo::applications::applied_in_region(&state.db, id, region_id).await?
-                    || repo::matches::proposed_in_region(&state.db, id, region_id).await?
-            }
-            None => false,
-        },
-        AccountRole::Sme => repo::matches::introduced_to_owner(&state.db, id, caller.id).await?,
-    };
-    if !allowed {
-        return Err(ApiError::NotFound);
-    }
-    let profile = repo::profiles::by_user(&state.db, id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    if caller.role == AccountRole::Sme
-        && let Some(organization) = repo::users::organization_of(&state.db, caller.id).await?
-    {
-        // An SME reading a profile is a disclosure: record it, on the consent the
-        // introduction was made on.
-        repo::matches::record_disclosure(
-            &state.db,
-            repo::matches::NewDisclosure {
-                professional_id: id,
-                organization_id: organization.id,
-                need_id: None,
-                match_id: None,
-                fields: &["profile"],
-                consent: "introduction",
-                channel: "profile_view",
-                actor_id: Some(caller.id),
-            },
-        )
-        .await?;
-    }
-    Ok(web::Json(profile_view(&state, profile).await?))
+    let profile = profiles::read(&state.db, &caller, id.into_inner().into()).await?;
+    Ok(web::Json(profile.into()))
 }

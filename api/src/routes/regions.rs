@@ -6,12 +6,7 @@ use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use crate::{
-    entities::region,
-    error::{ApiError, ApiResult},
-    repo,
-    state::AppState,
-};
+use crate::{entities::region, error::ApiResult, services::regions, state::AppState};
 
 /// Registers the region routes.
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -46,8 +41,9 @@ impl From<region::Model> for RegionView {
 /// All regions.
 #[utoipa::path(tag = "regions", responses((status = 200, body = Vec<RegionView>)))]
 #[get("/regions")]
+#[tracing::instrument(skip_all)]
 pub async fn list_regions(state: web::Data<AppState>) -> ApiResult<web::Json<Vec<RegionView>>> {
-    let regions = repo::regions::all(&state.db).await?;
+    let regions = regions::all(&state.db).await?;
     Ok(web::Json(
         regions.into_iter().map(RegionView::from).collect(),
     ))
@@ -59,12 +55,11 @@ pub async fn list_regions(state: web::Data<AppState>) -> ApiResult<web::Json<Vec
     (status = 404, body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 #[get("/regions/{id}")]
+#[tracing::instrument(skip_all, fields(region_id = %id))]
 pub async fn get_region(
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
 ) -> ApiResult<web::Json<RegionView>> {
-    let region = repo::regions::by_id(&state.db, id.into_inner())
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    let region = regions::get(&state.db, id.into_inner().into()).await?;
     Ok(web::Json(region.into()))
 }

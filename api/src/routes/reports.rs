@@ -7,9 +7,10 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use crate::{
-    auth::{AccountRole, AuthUser},
-    error::{ApiError, ApiResult},
-    repo::{self, reports::MonthCounts},
+    auth::AuthUser,
+    error::ApiResult,
+    repo::reports::MonthCounts,
+    services::reports::{self, RegionReport},
     state::AppState,
 };
 
@@ -37,34 +38,22 @@ pub struct Report {
     (status = 404, body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 #[get("/regions/{id}/report")]
+#[tracing::instrument(skip_all, fields(region_id = %id))]
 pub async fn region_report(
     state: web::Data<AppState>,
     caller: AuthUser,
     id: web::Path<Uuid>,
 ) -> ApiResult<web::Json<Report>> {
-    caller.require(AccountRole::Coordinator)?;
-    let region_id = id.into_inner();
-    if !caller.coordinates(region_id) {
-        return Err(ApiError::NotFound);
+    let report = reports::region(&state.db, &caller, id.into_inner().into()).await?;
+    Ok(web::Json(report.into()))
+}
+
+impl From<RegionReport> for Report {
+    fn from(report: RegionReport) -> Self {
+        Self {
+            region_id: report.region_id,
+            months: report.months,
+            total: report.total,
+        }
     }
-    let months = repo::reports::funnel(&state.db, region_id).await?;
-    let total = months.iter().fold(
-        MonthCounts {
-            month: "total".to_owned(),
-            ..Default::default()
-        },
-        |mut sum, month| {
-            sum.needs += month.needs;
-            sum.applications += month.applications;
-            sum.introductions += month.introductions;
-            sum.meetings += month.meetings;
-            sum.contracts += month.contracts;
-            sum
-        },
-    );
-    Ok(web::Json(Report {
-        region_id,
-        months,
-        total,
-    }))
 }

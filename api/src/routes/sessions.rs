@@ -5,26 +5,18 @@
 //! authentication checks them in the query that loads the caller.
 
 use actix_web::{HttpRequest, HttpResponse, post, web};
-use sea_orm::{DatabaseConnection, TransactionTrait};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::auth::TokenResponse;
 use crate::{
-    auth::{
-        AuthSession, AuthUser, password, reset,
-        throttle::{self, Throttles},
-    },
+    auth::{AuthSession, AuthUser, throttle::Throttles},
     config::Secret,
-    domain::text::{Errors, parse_email},
-    email::{
-        outbox::{self, NewEmail, kind},
-        templates,
-    },
+    domain::{account::NewPassword, text::parse_email},
     error::{ApiError, ApiResult},
     extract::Json,
-    repo,
+    services::accounts,
     state::AppState,
 };
 
@@ -73,18 +65,8 @@ pub struct ResetConfirmRequest {
     pub new_password: String,
 }
 
-fn check_new_password(errors: &mut Errors, password: &str) {
-    if !(10..=128).contains(&password.chars().count()) {
-        errors.add("new_password", "must be 10 to 128 characters");
-    }
-}
-
-fn token_response(state: &AppState, user_id: uuid::Uuid, version: i32) -> ApiResult<TokenResponse> {
-    Ok(TokenResponse {
-        access_token: state.jwt.issue(user_id, version)?,
-        token_type: "Bearer",
-        expires_in: state.jwt.ttl().as_secs(),
-    })
+fn new_password(password: String) -> Result<NewPassword, ApiError> {
+    NewPassword::parse(password).map_err(|message| ApiError::invalid("new_password", message))
 }
 
 /// Log out: the token sent with this request stops working at once. Other tokens of the
@@ -94,8 +76,9 @@ fn token_response(state: &AppState, user_id: uuid::Uuid, version: i32) -> ApiRes
     (status = 401, body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 #[post("/auth/logout")]
+#[tracing::instrument(skip_all, fields(user_id = %session.user.id))]
 pub async fn logout(state: web::Data<AppState>, session: AuthSession) -> ApiResult<HttpResponse> {
-    repo::sessions::revoke(&state.db, &session.claims).await?;
+    accounts::logout(&state.db, &session.claims).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -111,37 +94,23 @@ pub async fn logout(state: web::Data<AppState>, session: AuthSession) -> ApiResu
         headers(("Retry-After" = u64, description = "seconds until an attempt is allowed again"))),
 ))]
 #[post("/auth/password")]
+#[tracing::instrument(skip_all, fields(user_id = %caller.id))]
 pub async fn change_password(
     state: web::Data<AppState>,
     throttles: web::Data<Throttles>,
     caller: AuthUser,
     Json(request): Json<ChangePasswordRequest>,
 ) -> ApiResult<web::Json<TokenResponse>> {
-    let mut errors = Errors::default();
-    check_new_password(&mut errors, &request.new_password);
-    errors.finish()?;
-    let user = repo::users::by_id(&state.db, caller.id)
-        .await?
-        .ok_or(ApiError::Unauthorized)?;
-    throttles
-        .login_account
-        .attempt(&user.email)
-        .map_err(throttle::too_many)?;
-    let verified = password::verify(
+    let new = new_password(request.new_password)?;
+    let logged_in = accounts::change_password(
+        &state.db,
+        &throttles,
+        &caller,
         Secret::new(request.current_password),
-        Some(user.password_hash.clone()),
+        new,
     )
     .await?;
-    if !verified {
-        return Err(ApiError::invalid(
-            "current_password",
-            "is not the account's current password",
-        ));
-    }
-    throttles.login_account.refund(&user.email);
-    let hash = password::hash(Secret::new(request.new_password)).await?;
-    let version = repo::sessions::set_password(&state.db, user.id, hash).await?;
-    Ok(web::Json(token_response(&state, user.id, version)?))
+    Ok(web::Json(TokenResponse::issue(&state.jwt, logged_in)?))
 }
 
 /// Ask for a password-reset link. The answer is the same 202 whether or not the email
@@ -158,6 +127,7 @@ pub async fn change_password(
         headers(("Retry-After" = u64, description = "seconds until a request is allowed again"))),
 ))]
 #[post("/auth/password-reset")]
+#[tracing::instrument(skip_all)]
 pub async fn request_reset(
     http: HttpRequest,
     state: web::Data<AppState>,
@@ -166,60 +136,17 @@ pub async fn request_reset(
 ) -> ApiResult<HttpResponse> {
     let email = parse_email(&request.email)
         .ok_or_else(|| ApiError::invalid("email", "must be an email address"))?;
-    throttle::attempt(
-        (&throttles.reset_account, &email),
-        (&throttles.reset_address, &throttles.client_key(&http)),
+    accounts::request_password_reset(
+        &state.db,
+        &state.settings.public_url,
+        &throttles,
+        &throttles.client_key(&http),
+        email,
     )?;
-    // The lookup and the email happen after the answer, so a known email does not take
-    // measurably longer to answer than an unknown one.
-    let db = state.db.clone();
-    let public_url = state.settings.public_url.clone();
-    tokio::spawn(async move {
-        if let Err(error) = send_reset_link(&db, &public_url, &email).await {
-            tracing::error!(error.cause_chain = ?error, "could not write a password-reset email");
-        }
-    });
     Ok(HttpResponse::Accepted().json(ResetAccepted {
         status: "accepted",
         message: "このアドレスのアカウントがあれば、パスワード再設定用のリンクをお送りしました（30分有効）。 If an account uses this address, a link to reset its password is on its way; it works for 30 minutes.",
     }))
-}
-
-/// Stores a new link's hash and writes its email to the outbox in one transaction.
-async fn send_reset_link(
-    db: &DatabaseConnection,
-    public_url: &str,
-    email: &str,
-) -> anyhow::Result<()> {
-    let Some(user) = repo::users::by_email(db, email).await? else {
-        return Ok(());
-    };
-    let token = reset::new_token();
-    let rendered = templates::password_reset(&templates::PasswordReset {
-        recipient_name: &user.display_name,
-        link: &reset::link(public_url, &token),
-        valid_minutes: reset::VALID_FOR.as_secs() / 60,
-    });
-    let message = NewEmail::new(
-        kind::PASSWORD_RESET,
-        user.email.clone(),
-        user.display_name.clone(),
-        rendered,
-    )
-    .to_user(user.id);
-    let token_hash = reset::hash(&token);
-    db.transaction::<_, (), anyhow::Error>(move |txn| {
-        Box::pin(async move {
-            repo::sessions::insert_reset(txn, token_hash, user.id, reset::VALID_FOR).await?;
-            outbox::enqueue(txn, message).await?;
-            Ok(())
-        })
-    })
-    .await
-    .map_err(|error| match error {
-        sea_orm::TransactionError::Connection(error) => anyhow::Error::from(error),
-        sea_orm::TransactionError::Transaction(error) => error,
-    })
 }
 
 /// Set a new password with the token of an emailed link. The link then stops working,
@@ -231,41 +158,12 @@ async fn send_reset_link(
     (status = 422, body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 #[post("/auth/password-reset/confirm")]
+#[tracing::instrument(skip_all)]
 pub async fn confirm_reset(
     state: web::Data<AppState>,
     Json(request): Json<ResetConfirmRequest>,
 ) -> ApiResult<web::Json<TokenResponse>> {
-    let mut errors = Errors::default();
-    check_new_password(&mut errors, &request.new_password);
-    errors.finish()?;
-    let token_hash = reset::hash(&request.token);
-    // A cheap look first, so an invalid link costs no password hashing; the use below is
-    // what makes it single: of two concurrent uses only one claims the row.
-    repo::sessions::peek_reset(&state.db, &token_hash)
-        .await?
-        .map_err(|refusal| ApiError::InvalidResetToken(refusal.as_str()))?;
-    let hash = password::hash(Secret::new(request.new_password)).await?;
-    let (user_id, version) = state
-        .db
-        .transaction::<_, (uuid::Uuid, i32), ApiError>(move |txn| {
-            Box::pin(async move {
-                let user_id = repo::sessions::use_reset(txn, &token_hash)
-                    .await?
-                    .map_err(|refusal| ApiError::InvalidResetToken(refusal.as_str()))?;
-                // An account erased since the link was sent cannot come back through it.
-                let live = repo::users::by_id(txn, user_id)
-                    .await?
-                    .is_some_and(|user| user.erased_at.is_none());
-                if !live {
-                    return Err(ApiError::InvalidResetToken(
-                        repo::sessions::ResetRefusal::Unknown.as_str(),
-                    ));
-                }
-                let version = repo::sessions::set_password(txn, user_id, hash).await?;
-                repo::sessions::retire_resets(txn, user_id).await?;
-                Ok((user_id, version))
-            })
-        })
-        .await?;
-    Ok(web::Json(token_response(&state, user_id, version)?))
+    let new = new_password(request.new_password)?;
+    let logged_in = accounts::confirm_password_reset(&state.db, &request.token, new).await?;
+    Ok(web::Json(TokenResponse::issue(&state.jwt, logged_in)?))
 }

@@ -160,6 +160,7 @@ static BODY: LazyLock<String> =
 /// The vocabulary of needs and profiles.
 #[utoipa::path(tag = "taxonomy", responses((status = 200, body = Taxonomy)))]
 #[get("/taxonomy")]
+#[tracing::instrument(skip_all)]
 pub async fn get_taxonomy() -> HttpResponse {
     HttpResponse::Ok()
         .content_type("application/json")

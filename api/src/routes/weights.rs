@@ -6,35 +6,13 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use crate::{
-    auth::{AccountRole, AuthUser},
-    entities::region,
-    error::{ApiError, ApiResult},
-    extract::Json,
-    ranking::weights::{self, RegionWeights},
-    repo,
-    state::AppState,
+    auth::AuthUser, error::ApiResult, extract::Json, ranking::weights::RegionWeights,
+    services::regions, state::AppState,
 };
 
 /// Registers the weight routes.
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(get_weights).service(put_weights);
-}
-
-/// The caller's own region: other roles get 403, a coordinator of another region 404.
-async fn coordinated_region(
-    state: &AppState,
-    caller: &AuthUser,
-    id: Uuid,
-) -> ApiResult<region::Model> {
-    caller.require(AccountRole::Coordinator)?;
-    let region = repo::regions::by_id(&state.db, id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    if caller.coordinates(region.id) {
-        Ok(region)
-    } else {
-        Err(ApiError::NotFound)
-    }
 }
 
 /// The region's factor weights (the defaults of MATCHING.md until a coordinator sets
@@ -52,8 +30,8 @@ pub async fn get_weights(
     caller: AuthUser,
     id: web::Path<Uuid>,
 ) -> ApiResult<web::Json<RegionWeights>> {
-    let region = coordinated_region(&state, &caller, *id).await?;
-    Ok(web::Json(weights::of_region(&region)?.into()))
+    let weights = regions::weights(&state.db, &caller, id.into_inner().into()).await?;
+    Ok(web::Json(weights.into()))
 }
 
 /// Set the region's factor weights: all seven, each ≥ 0, not all zero. They are stored
@@ -74,8 +52,6 @@ pub async fn put_weights(
     id: web::Path<Uuid>,
     Json(body): Json<RegionWeights>,
 ) -> ApiResult<web::Json<RegionWeights>> {
-    let region = coordinated_region(&state, &caller, *id).await?;
-    let parsed = body.parse()?;
-    let region = weights::store(&state.db, region, parsed).await?;
-    Ok(web::Json(weights::of_region(&region)?.into()))
+    let weights = regions::set_weights(&state.db, &caller, id.into_inner().into(), &body).await?;
+    Ok(web::Json(weights.into()))
 }

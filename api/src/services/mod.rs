@@ -6,6 +6,11 @@
 //! [`Error`]; each door renders that error its own way (problem+json or a page). Nothing
 //! here names the application state, `HttpRequest`, `HttpResponse` or a view type.
 
+pub mod accounts;
 pub mod error;
+pub mod outbox;
+pub mod profiles;
+pub mod regions;
+pub mod reports;
 
 pub use error::{Error, Result};

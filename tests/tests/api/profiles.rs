@@ -165,3 +165,35 @@ async fn erasure_removes_personal_data_and_ends_the_account() {
     let text = applications.to_string();
     assert!(!text.contains("山田") && !text.contains("hanako"), "{text}");
 }
+
+#[tokio::test]
+async fn who_may_act_is_judged_before_what_they_sent() {
+    let app = TestApp::spawn().await;
+    let region = app.create_region("塩尻市", "長野県", "塩尻市").await;
+    let other_region = app.create_region("松本市", "長野県", "松本市").await;
+    let sme = app.sme(region, "丸山漆器").await;
+    let stranger = app.coordinator(other_region).await;
+    let bad_profile = json!({"headline": " ", "hours_per_month": 0, "work_style": "hybrid",
+        "home": {"prefecture": "アトランティス"}});
+    let bad_weights = json!({"skill_fit": -1.0, "motivation_fit": 0.0, "experience_fit": 0.0,
+        "availability_fit": 0.0, "regional_affinity": 0.0, "work_style_fit": 0.0,
+        "compensation_fit": 0.0});
+
+    // An SME has no profile and no outbox, whatever the body or the query says.
+    problem(app.put("/profiles/me", &sme.token, &bad_profile).await, 403).await;
+    problem(app.get("/outbox?limit=0", &sme.token).await, 403).await;
+    // Another region's weights are not there for this coordinator, valid or not.
+    let weights = format!("/regions/{region}/weights");
+    problem(app.put(&weights, &stranger.token, &bad_weights).await, 404).await;
+
+    // The owner of the desk hears what is wrong with what they sent.
+    let coordinator = app.coordinator(region).await;
+    let body = problem(
+        app.put(&weights, &coordinator.token, &bad_weights).await,
+        422,
+    )
+    .await;
+    assert_eq!(body["errors"][0]["field"], "skill_fit", "{body}");
+    let body = problem(app.get("/outbox?limit=0", &coordinator.token).await, 422).await;
+    assert_eq!(body["errors"][0]["field"], "limit", "{body}");
+}

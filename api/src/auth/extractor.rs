@@ -1,0 +1,100 @@
+//! The extractors: a bearer token becomes an [`AuthUser`], a [`MaybeAuthUser`] or an
+//! [`AuthSession`]. The one file of `auth` that reads the application state (the token
+//! keys and the pool).
+
+use std::{future::Future, pin::Pin};
+
+use actix_web::{FromRequest, HttpRequest, dev::Payload, http::header, web};
+
+use super::{AccountRole, AuthSession, AuthUser, MaybeAuthUser, jwt};
+use crate::{error::ApiError, repo, state::AppState};
+
+fn bearer_token(request: &HttpRequest) -> Option<Result<String, ApiError>> {
+    let value = request.headers().get(header::AUTHORIZATION)?;
+    let token = value
+        .to_str()
+        .ok()
+        .and_then(|value| {
+            value
+                .strip_prefix("Bearer ")
+                .or_else(|| value.strip_prefix("bearer "))
+        })
+        .map(|token| token.trim().to_owned())
+        .filter(|token| !token.is_empty());
+    Some(token.ok_or(ApiError::Unauthorized))
+}
+
+/// Verifies the token, then loads the caller and checks revocation in one query: the
+/// token's version must be the user's current one (a password change or reset bumps it)
+/// and its id must not be on the revocation list (logout).
+async fn authenticate(
+    state: web::Data<AppState>,
+    token: String,
+) -> Result<(AuthUser, jwt::Claims), ApiError> {
+    let claims = state.jwt.verify(&token).ok_or(ApiError::Unauthorized)?;
+    let caller = repo::sessions::caller(&state.db, claims.sub, claims.jti)
+        .await?
+        .filter(|caller| caller.is_valid_for(&claims))
+        .ok_or(ApiError::Unauthorized)?;
+    let role = AccountRole::parse(&caller.role).ok_or(ApiError::Unauthorized)?;
+    Ok((
+        AuthUser {
+            id: claims.sub,
+            role,
+            region_id: caller.region_id,
+        },
+        claims,
+    ))
+}
+
+fn state_of(request: &HttpRequest) -> Result<web::Data<AppState>, ApiError> {
+    request
+        .app_data::<web::Data<AppState>>()
+        .cloned()
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("application state is not registered")))
+}
+
+impl FromRequest for AuthUser {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(request: &HttpRequest, _payload: &mut Payload) -> Self::Future {
+        let token = bearer_token(request);
+        let state = state_of(request);
+        Box::pin(async move {
+            let token = token.ok_or(ApiError::Unauthorized)??;
+            Ok(authenticate(state?, token).await?.0)
+        })
+    }
+}
+
+impl FromRequest for MaybeAuthUser {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(request: &HttpRequest, _payload: &mut Payload) -> Self::Future {
+        let token = bearer_token(request);
+        let state = state_of(request);
+        Box::pin(async move {
+            match token {
+                None => Ok(Self(None)),
+                Some(token) => Ok(Self(Some(authenticate(state?, token?).await?.0))),
+            }
+        })
+    }
+}
+
+impl FromRequest for AuthSession {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(request: &HttpRequest, _payload: &mut Payload) -> Self::Future {
+        let token = bearer_token(request);
+        let state = state_of(request);
+        Box::pin(async move {
+            let token = token.ok_or(ApiError::Unauthorized)??;
+            let (user, claims) = authenticate(state?, token).await?;
+            Ok(Self { user, claims })
+        })
+    }
+}
