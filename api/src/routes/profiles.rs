@@ -139,7 +139,10 @@ pub async fn delete_my_profile(
         .db
         .transaction::<_, (), ApiError>(move |txn| {
             Box::pin(async move {
-                crate::workflow::matches::end_for_erasure(txn, &public_url, user_id).await?;
+                let mail = crate::services::matches::Mail {
+                    public_url: &public_url,
+                };
+                crate::services::matches::end_for_erasure(txn, mail, user_id.into()).await?;
                 repo::profiles::erase(txn, user_id).await?;
                 crate::email::outbox::cancel_for_recipient(txn, user_id).await?;
                 repo::profiles::record_change(txn, user_id).await?;

@@ -7,5 +7,8 @@
 //! here names the application state, `HttpRequest`, `HttpResponse` or a view type.
 
 pub mod error;
+pub mod matches;
+pub mod meetings;
+pub mod nudges;
 
 pub use error::{Error, Result};

@@ -476,7 +476,7 @@ async fn one_nudge_goes_to_whoever_has_not_answered_in_three_days() {
     .unwrap();
     let now = chrono::Utc::now();
     assert_eq!(
-        musubi_api::workflow::nudges::run_once(&r.app.db, &settings, now)
+        musubi_api::services::nudges::run_once(&r.app.db, &settings, now)
             .await
             .unwrap(),
         0,
@@ -484,13 +484,13 @@ async fn one_nudge_goes_to_whoever_has_not_answered_in_three_days() {
     );
     let later = now + chrono::Duration::days(4);
     assert_eq!(
-        musubi_api::workflow::nudges::run_once(&r.app.db, &settings, later)
+        musubi_api::services::nudges::run_once(&r.app.db, &settings, later)
             .await
             .unwrap(),
         1
     );
     assert_eq!(
-        musubi_api::workflow::nudges::run_once(&r.app.db, &settings, later)
+        musubi_api::services::nudges::run_once(&r.app.db, &settings, later)
             .await
             .unwrap(),
         0,
