@@ -116,14 +116,34 @@ where
     Ok(done)
 }
 
-/// The match `id` and its parties, when the actor may do `action` to it: 404 when they
-/// may not see it, 403 when their role may never do this.
+/// Facts of no match in particular, for [`gate`].
+const ANY_MATCH: MatchFacts = MatchFacts {
+    professional_id: Uuid::nil(),
+    owner_id: Uuid::nil(),
+    region_id: Uuid::nil(),
+};
+
+/// Refuses a role that may never do `action` (403) before anything else: before the
+/// request's body is judged and before the match is looked up, so a 403 never depends on
+/// the object and an invalid body is a 422 even for a match the actor cannot see, as the
+/// API has always answered. The policy's 403 depends on the role alone (the test below
+/// holds it to that), so facts of no match in particular give it.
+pub(super) fn gate(actor: &Actor, action: fn(MatchFacts) -> Action) -> Result<()> {
+    match access::decide(Some(actor), action(ANY_MATCH)) {
+        Decision::Forbidden(why) => Err(Error::Forbidden(why)),
+        Decision::Allow | Decision::Hidden => Ok(()),
+    }
+}
+
+/// The match `id` and its parties, when the actor may do `action` to it: 403 when their
+/// role may never do this, 404 when they may not see the match.
 pub(super) async fn allowed(
     db: &impl ConnectionTrait,
     actor: &Actor,
     id: MatchId,
     action: fn(MatchFacts) -> Action,
 ) -> Result<(matches::Model, Parties)> {
+    gate(actor, action)?;
     let found = repo::matches::by_id(db, id.0)
         .await?
         .ok_or(Error::NotFound)?;
@@ -201,9 +221,10 @@ pub async fn list(
     })
 }
 
-/// What the policy is asked about a need that does not exist: it is in no region and
-/// owned by nobody, so a coordinator is told there is no such need in their region and
-/// every other role that it may not introduce at all.
+/// What the policy is asked about a need that does not exist (and, before the body is
+/// read, about no need in particular): it is in no region and owned by nobody, so a
+/// coordinator is told there is no such need in their region and every other role that
+/// it may not introduce at all.
 const NO_NEED: NeedFacts = NeedFacts {
     owner_id: Uuid::nil(),
     region_id: Uuid::nil(),
@@ -238,18 +259,18 @@ pub async fn create(
     request: CreateMatch,
     before_commit: impl BeforeCommit<MatchRecord>,
 ) -> Result<MatchRecord> {
-    let need = repo::needs::by_id(db, request.need_id).await?;
+    // As for a match (see `gate`): a role that may never introduce is told so first.
+    if let Decision::Forbidden(why) = access::decide(Some(actor), Action::CreateMatch(NO_NEED)) {
+        return Err(Error::Forbidden(why));
+    }
+    let spec = request.parse().map_err(Error::Invalid)?;
+    let need = repo::needs::by_id(db, spec.need_id().0).await?;
     let facts = match &need {
         Some(need) => need_facts(db, need).await?,
         None => NO_NEED,
     };
-    let decision = access::decide(Some(actor), Action::CreateMatch(facts));
-    if let Decision::Forbidden(why) = decision {
-        return Err(Error::Forbidden(why));
-    }
-    let spec = request.parse().map_err(Error::Invalid)?;
     let need = need
-        .filter(|_| decision.allowed())
+        .filter(|_| access::decide(Some(actor), Action::CreateMatch(facts)).allowed())
         .ok_or_else(|| Error::invalid("need_id", "no such need in your region"))?;
     if !facts.open {
         return Err(Error::conflict(
@@ -373,8 +394,9 @@ async fn close(
     } else {
         Action::DeclineMatch
     };
-    let (found, parties) = allowed(db, actor, id, action).await?;
+    gate(actor, action)?;
     let reason = reason.parse().map_err(Error::Invalid)?;
+    let (found, parties) = allowed(db, actor, id, action).await?;
     let from = found.status()?;
     let to = from.apply(event)?;
     committed(db, async move |txn| {
@@ -415,8 +437,9 @@ pub async fn record_outcome(
     request: Outcome,
     before_commit: impl BeforeCommit<MatchRecord>,
 ) -> Result<MatchRecord> {
-    let (found, parties) = allowed(db, actor, id, Action::CloseMatch).await?;
+    gate(actor, Action::CloseMatch)?;
     let spec = request.parse().map_err(Error::Invalid)?;
+    let (found, parties) = allowed(db, actor, id, Action::CloseMatch).await?;
     let from = found.status()?;
     let to = from.apply(spec.result().event())?;
     committed(db, async move |txn| {
@@ -459,4 +482,70 @@ pub async fn end_for_erasure(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// [`gate`] asks the policy about no match in particular: that is sound only while
+    /// its 403 depends on the role alone, for every action on a match.
+    #[test]
+    fn the_policy_forbids_an_action_on_a_match_by_role_alone() {
+        let actions: [fn(MatchFacts) -> Action; 6] = [
+            Action::ReadMatch,
+            Action::AnswerScout,
+            Action::DeclineMatch,
+            Action::CloseMatch,
+            Action::ArrangeMeeting,
+            |facts| {
+                Action::CreateMatch(NeedFacts {
+                    owner_id: facts.owner_id,
+                    region_id: facts.region_id,
+                    open: true,
+                })
+            },
+        ];
+        let (owner, professional, region) =
+            (Uuid::from_u128(1), Uuid::from_u128(2), Uuid::from_u128(3));
+        let real = MatchFacts {
+            professional_id: professional,
+            owner_id: owner,
+            region_id: region,
+        };
+        let actors = [
+            (owner, AccountRole::Sme, None),
+            (Uuid::from_u128(4), AccountRole::Sme, None),
+            (professional, AccountRole::Professional, None),
+            (Uuid::from_u128(5), AccountRole::Professional, None),
+            (Uuid::from_u128(6), AccountRole::Coordinator, Some(region)),
+            (
+                Uuid::from_u128(7),
+                AccountRole::Coordinator,
+                Some(Uuid::from_u128(8)),
+            ),
+        ];
+        for (id, role, region_id) in actors {
+            let actor = Actor {
+                id,
+                role,
+                region_id,
+            };
+            for action in actions {
+                let forbidden = |facts| {
+                    matches!(
+                        access::decide(Some(&actor), action(facts)),
+                        Decision::Forbidden(_)
+                    )
+                };
+                assert_eq!(
+                    forbidden(real),
+                    forbidden(ANY_MATCH),
+                    "{actor:?} {:?}",
+                    action(real)
+                );
+                assert_eq!(forbidden(real), gate(&actor, action).is_err());
+            }
+        }
+    }
 }

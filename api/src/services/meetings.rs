@@ -8,7 +8,7 @@ use sea_orm::{ConnectionTrait, DatabaseConnection};
 
 use super::{
     Result,
-    matches::{BeforeCommit, Mail, MatchRecord, Parties, allowed, committed, record},
+    matches::{BeforeCommit, Mail, MatchRecord, Parties, allowed, committed, gate, record},
 };
 use crate::{
     access::{Action, Actor},
@@ -177,8 +177,9 @@ pub async fn schedule(
     request: ScheduleMeeting,
     before_commit: impl BeforeCommit<MatchRecord>,
 ) -> Result<MatchRecord> {
-    let (found, parties) = allowed(db, actor, id, Action::ArrangeMeeting).await?;
+    gate(actor, Action::ArrangeMeeting)?;
     let spec = request.parse(repo::now()).map_err(super::Error::Invalid)?;
+    let (found, parties) = allowed(db, actor, id, Action::ArrangeMeeting).await?;
     let from = found.status()?;
     let to = from.apply(Event::ScheduleMeeting)?;
     committed(db, async move |txn| {
