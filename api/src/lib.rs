@@ -27,4 +27,3 @@ pub mod services;
 pub mod startup;
 pub mod state;
 pub mod telemetry;
-pub mod workflow;

@@ -222,8 +222,45 @@ pub fn snapshot_of(
     profile: &engine::Profile,
     proposal: Option<&str>,
 ) -> view::Snapshot {
+    score_pair(&state.ranking, scored, profile, proposal)
+}
+
+/// [`snapshot`] for the services, which hold the database and the index rather than
+/// the application state.
+pub async fn pair_snapshot(
+    db: &impl sea_orm::ConnectionTrait,
+    ranking: &ranking::Ranking,
+    need: &need::Model,
+    profile: &profile::Model,
+    proposal: Option<&str>,
+) -> anyhow::Result<Option<serde_json::Value>> {
+    let organization = repo::needs::organization(db, need.organization_id)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("need {} has no organization", need.id))?;
+    let region = repo::regions::by_id(db, need.region_id)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("need {} has no region", need.id))?;
+    let scored = ScoredNeed {
+        need: engine_need(need, &organization, &region.prefecture)?,
+        weights: ranking::weights::of_region(&region)?,
+    };
+    let engagements = ranking::contracted_counts(db, &[profile.user_id]).await?;
+    let profile = engine_profile(
+        profile,
+        engagements.get(&profile.user_id).copied().unwrap_or(0),
+    )?;
+    let snapshot = score_pair(ranking, &scored, &profile, proposal);
+    Ok(Some(serde_json::to_value(snapshot)?))
+}
+
+fn score_pair(
+    ranking: &ranking::Ranking,
+    scored: &ScoredNeed,
+    profile: &engine::Profile,
+    proposal: Option<&str>,
+) -> view::Snapshot {
     let today = today();
-    let (explanation, preference) = state.ranking.with_corpus(|corpus| {
+    let (explanation, preference) = ranking.with_corpus(|corpus| {
         let mut ctx = engine::Context::new(today)
             .with_weights(scored.weights)
             .with_corpus(corpus);

@@ -98,7 +98,7 @@ impl Application {
         let mail_health = Arc::new(email::worker::Health::default());
         let mail_worker = if state.settings.mail.worker {
             let (shutdown, stop) = tokio::sync::watch::channel(false);
-            let nudges = crate::workflow::nudges::spawn(
+            let nudges = crate::services::nudges::spawn(
                 state.db.clone(),
                 state.settings.clone(),
                 NUDGE_CHECK_EVERY,

@@ -112,7 +112,7 @@ pub async fn load(db: &DatabaseConnection, settings: Arc<Settings>) -> anyhow::R
         seed::base_data(db, &password_hash).await?;
     }
 
-    // The workflow and the scoring take the service's state; its ranking index is
+    // The story and the scoring take the service's state; its ranking index is
     // built now, with every demo profile in it.
     let (ranking, _) = Ranking::load(db).await?;
     let state = AppState {

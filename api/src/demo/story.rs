@@ -1,11 +1,11 @@
 //! What happens in the demo after the data is there, through the service's own code:
 //! professionals apply with proposals (scored as `POST /needs/{id}/applications` scores
 //! them), the coordinator introduces two pairs and scouts one professional through
-//! [`workflow::matches::create`] (so the emails go to the outbox exactly as over HTTP),
+//! [`services::matches::create`] (so the emails go to the outbox exactly as over HTTP),
 //! and a need's candidates are ranked as `GET /needs/{id}/candidates?scope=all` ranks
 //! them. Every step checks first whether it was done, so a second run adds nothing.
 
-use anyhow::{Context, bail};
+use anyhow::Context;
 use musubi_matcher::{self as engine, Mode, RankRequest};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
@@ -14,12 +14,11 @@ use super::{featured::APPLICATIONS, people};
 use crate::{
     auth::{AccountRole, AuthUser},
     db,
+    domain::matching::{CreateMatch, MatchOrigin},
     entities::{application, matches, need},
-    idempotency::{self, Begin, IdempotencyKey},
     ranking::{self, Pool, view::FactorView},
-    repo, scoring,
+    repo, scoring, services,
     state::AppState,
-    workflow::matches::CreateMatch,
 };
 
 /// A ranked candidate, as the candidates endpoint would list it.
@@ -144,7 +143,7 @@ pub async fn apply(
     Ok(())
 }
 
-/// The coordinator of a need's region, as the workflow sees a logged-in caller.
+/// The coordinator of a need's region, as the services see a logged-in caller.
 async fn coordinator_of(state: &AppState, need: &need::Model) -> anyhow::Result<AuthUser> {
     let region = repo::regions::by_id(&state.db, need.region_id)
         .await?
@@ -169,7 +168,7 @@ async fn coordinator_of(state: &AppState, need: &need::Model) -> anyhow::Result<
 pub async fn scout_of(state: &AppState, need_id: Uuid) -> anyhow::Result<Option<matches::Model>> {
     matches::Entity::find()
         .filter(matches::Column::NeedId.eq(need_id))
-        .filter(matches::Column::Origin.eq("scout"))
+        .filter(matches::Column::Origin.eq(MatchOrigin::Scout.as_str()))
         .order_by_asc(matches::Column::CreatedAt)
         .one(&state.db)
         .await
@@ -190,7 +189,7 @@ async fn existing_match(
         .context("looking for a demo match")
 }
 
-/// Introduces (or scouts) a professional through the real workflow, unless they were
+/// Introduces (or scouts) a professional through the real service, unless they were
 /// already matched with the need. Returns the match id and whether it was made now.
 pub async fn introduce(
     state: &AppState,
@@ -202,24 +201,21 @@ pub async fn introduce(
         return Ok((found.id, false));
     }
     let coordinator = coordinator_of(state, need).await?;
-    // No Idempotency-Key: the check above is what makes a second run a no-op.
-    let claim = match idempotency::begin(
-        &state.db,
-        coordinator.id,
-        "demo",
-        &IdempotencyKey(None),
-        String::new(),
-    )
-    .await?
-    {
-        Begin::Fresh(claim) => claim,
-        Begin::Replay(_) => bail!("a request without a key cannot be a replay"),
-    };
     let request = CreateMatch {
         need_id: need.id,
         professional_id,
         note: note.to_owned(),
     };
-    let created = crate::workflow::matches::create(state, &coordinator, request, claim).await?;
-    Ok((created.id, true))
+    // Nothing to add to the transaction: the check above is what makes a second run a
+    // no-op.
+    let created = services::matches::create(
+        &state.db,
+        &state.ranking,
+        services::matches::Mail::from(&*state.settings),
+        &coordinator,
+        request,
+        (),
+    )
+    .await?;
+    Ok((created.row.id, true))
 }

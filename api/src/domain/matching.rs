@@ -10,6 +10,13 @@
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::{
+    error::FieldErrors,
+    ids::{NeedId, UserId},
+    text::{Errors, MultiLine},
+};
 
 /// Where a match stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
@@ -127,6 +134,170 @@ impl Event {
     }
 }
 
+/// How a match came about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MatchOrigin {
+    /// From a submitted application: the professional asked for it.
+    Application,
+    /// Scouted by the coordinator: the professional has to accept first.
+    Scout,
+}
+
+impl MatchOrigin {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Application => "application",
+            Self::Scout => "scout",
+        }
+    }
+}
+
+/// Notes and reasons are free text of up to this many characters.
+const NOTE_MAX: usize = 2_000;
+
+fn finish<T>(errors: Errors, value: Option<T>) -> Result<T, FieldErrors> {
+    match value {
+        Some(value) if errors.0.is_empty() => Ok(value),
+        _ => Err(errors.0),
+    }
+}
+
+/// `POST /matches`.
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateMatch {
+    /// The need.
+    pub need_id: Uuid,
+    /// The professional.
+    pub professional_id: Uuid,
+    /// The coordinator's note, sent with the introduction (up to 2000 characters).
+    #[serde(default)]
+    pub note: String,
+}
+
+/// A request to introduce a pair that passed every rule: only [`CreateMatch::parse`]
+/// makes one.
+#[derive(Debug, Clone)]
+pub struct MatchSpec {
+    need_id: NeedId,
+    professional_id: UserId,
+    note: MultiLine,
+}
+
+impl CreateMatch {
+    /// Checks the note.
+    pub fn parse(self) -> Result<MatchSpec, FieldErrors> {
+        let mut errors = Errors::default();
+        let note = errors.lines("note", &self.note, 0, NOTE_MAX);
+        finish(errors, note).map(|note| MatchSpec {
+            need_id: self.need_id.into(),
+            professional_id: self.professional_id.into(),
+            note,
+        })
+    }
+}
+
+impl MatchSpec {
+    /// The need.
+    pub fn need_id(&self) -> NeedId {
+        self.need_id
+    }
+
+    /// The professional.
+    pub fn professional_id(&self) -> UserId {
+        self.professional_id
+    }
+
+    /// The coordinator's note (may be empty).
+    pub fn note(&self) -> &str {
+        self.note.as_str()
+    }
+}
+
+/// `POST /matches/{id}/decline` (and `/cancel`).
+#[derive(Debug, Default, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Reason {
+    /// Why (optional, up to 2000 characters); shared with the other side.
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+impl Reason {
+    /// The reason's text, empty when none was given.
+    pub fn parse(self) -> Result<MultiLine, FieldErrors> {
+        let mut errors = Errors::default();
+        let reason = errors.lines("reason", &self.reason.unwrap_or_default(), 0, NOTE_MAX);
+        finish(errors, reason)
+    }
+}
+
+/// An outcome the coordinator records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum OutcomeResult {
+    /// They met.
+    Met,
+    /// They agreed to work together.
+    Contracted,
+    /// They decided not to.
+    Declined,
+}
+
+impl OutcomeResult {
+    /// The event that records it.
+    pub fn event(self) -> Event {
+        match self {
+            Self::Met => Event::OutcomeMet,
+            Self::Contracted => Event::OutcomeContracted,
+            Self::Declined => Event::OutcomeDeclined,
+        }
+    }
+}
+
+/// `POST /matches/{id}/outcome`.
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Outcome {
+    /// What happened.
+    pub result: OutcomeResult,
+    /// Note (up to 2000 characters).
+    #[serde(default)]
+    pub note: String,
+}
+
+/// A recorded outcome that passed every rule: only [`Outcome::parse`] makes one.
+#[derive(Debug, Clone)]
+pub struct OutcomeSpec {
+    result: OutcomeResult,
+    note: MultiLine,
+}
+
+impl Outcome {
+    /// Checks the note.
+    pub fn parse(self) -> Result<OutcomeSpec, FieldErrors> {
+        let mut errors = Errors::default();
+        let note = errors.lines("note", &self.note, 0, NOTE_MAX);
+        finish(errors, note).map(|note| OutcomeSpec {
+            result: self.result,
+            note,
+        })
+    }
+}
+
+impl OutcomeSpec {
+    /// What happened.
+    pub fn result(&self) -> OutcomeResult {
+        self.result
+    }
+
+    /// The note (may be empty).
+    pub fn note(&self) -> &str {
+        self.note.as_str()
+    }
+}
+
 /// A transition the state machine does not allow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[error("cannot {}: the match is {}", .event.describe(), .from.as_str())]
@@ -222,6 +393,33 @@ mod tests {
             error.to_string(),
             "cannot record a contract: the match is proposed"
         );
+    }
+
+    #[test]
+    fn notes_and_reasons_are_up_to_2000_characters_of_text() {
+        let long = "あ".repeat(2_001);
+        let create = |note: &str| CreateMatch {
+            need_id: Uuid::nil(),
+            professional_id: Uuid::nil(),
+            note: note.to_owned(),
+        };
+        assert_eq!(
+            create("よろしく\nお願いします").parse().unwrap().note(),
+            "よろしく\nお願いします"
+        );
+        assert_eq!(create(&long).parse().unwrap_err()[0].field, "note");
+        assert_eq!(create("bell\u{7}").parse().unwrap_err()[0].field, "note");
+        assert_eq!(Reason::default().parse().unwrap().as_str(), "");
+        let reason = Reason {
+            reason: Some(long.clone()),
+        };
+        assert_eq!(reason.parse().unwrap_err()[0].field, "reason");
+        let outcome = Outcome {
+            result: OutcomeResult::Contracted,
+            note: long,
+        };
+        assert_eq!(outcome.parse().unwrap_err()[0].field, "note");
+        assert_eq!(OutcomeResult::Met.event(), OutcomeMet);
     }
 
     #[test]

@@ -8,6 +8,7 @@ pub mod enums;
 pub mod error;
 pub mod ids;
 pub mod matching;
+pub mod meeting;
 pub mod need;
 pub mod profile;
 pub mod text;

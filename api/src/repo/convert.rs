@@ -109,3 +109,23 @@ impl match_event::Model {
         )
     }
 }
+
+impl crate::entities::meeting::Model {
+    /// Online or on site.
+    pub fn mode(&self) -> anyhow::Result<crate::domain::meeting::MeetingMode> {
+        parsed(
+            crate::domain::meeting::MeetingMode::parse(&self.mode),
+            "meetings.mode",
+            &self.mode,
+        )
+    }
+
+    /// Scheduled, held or cancelled.
+    pub fn status(&self) -> anyhow::Result<crate::domain::meeting::MeetingStatus> {
+        parsed(
+            crate::domain::meeting::MeetingStatus::parse(&self.status),
+            "meetings.status",
+            &self.status,
+        )
+    }
+}

@@ -1,18 +1,27 @@
 //! Matches, their history and meetings, and the record of disclosures.
 
+use std::collections::{HashMap, HashSet};
+
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    QuerySelect, Set, sea_query::Expr,
 };
 use uuid::Uuid;
 
 use super::{new_id, now, to_json};
 use crate::{
-    auth::AccountRole,
-    domain::matching::MatchStatus,
-    entities::{disclosure, match_event, matches, meeting, need},
+    domain::{
+        account::AccountRole,
+        enums::ApplicationStatus,
+        matching::{MatchOrigin, MatchStatus},
+        meeting::{MeetingMode, MeetingStatus},
+    },
+    entities::{
+        application, disclosure, match_event, matches, meeting, need, organization, profile,
+        region, user,
+    },
     repo::page::PageRequest,
 };
 
@@ -49,10 +58,11 @@ pub async fn insert(
         region_id: Set(new.need.region_id),
         application_id: Set(new.application_id),
         origin: Set(if new.application_id.is_some() {
-            "application"
+            MatchOrigin::Application
         } else {
-            "scout"
+            MatchOrigin::Scout
         }
+        .as_str()
         .to_owned()),
         status: Set(new.status.as_str().to_owned()),
         note: Set(new.note.to_owned()),
@@ -128,18 +138,147 @@ pub async fn by_id(db: &impl ConnectionTrait, id: Uuid) -> anyhow::Result<Option
         .context("looking up a match")
 }
 
-/// A match's history, oldest first.
-pub async fn events(
+/// The histories of these matches, each oldest first, in one query.
+pub async fn histories(
     db: &impl ConnectionTrait,
-    match_id: Uuid,
-) -> anyhow::Result<Vec<match_event::Model>> {
-    match_event::Entity::find()
-        .filter(match_event::Column::MatchId.eq(match_id))
+    match_ids: &[Uuid],
+) -> anyhow::Result<HashMap<Uuid, Vec<match_event::Model>>> {
+    let mut histories: HashMap<Uuid, Vec<match_event::Model>> = HashMap::new();
+    if match_ids.is_empty() {
+        return Ok(histories);
+    }
+    let events = match_event::Entity::find()
+        .filter(match_event::Column::MatchId.is_in(match_ids.iter().copied()))
         .order_by_asc(match_event::Column::CreatedAt)
         .order_by_asc(match_event::Column::Id)
         .all(db)
         .await
-        .context("reading a match's history")
+        .context("reading the history of matches")?;
+    for event in events {
+        histories.entry(event.match_id).or_default().push(event);
+    }
+    Ok(histories)
+}
+
+/// The meeting each of these matches shows, in one query: the current one (not
+/// cancelled), or else the last one called off.
+pub async fn shown_meetings(
+    db: &impl ConnectionTrait,
+    match_ids: &[Uuid],
+) -> anyhow::Result<HashMap<Uuid, meeting::Model>> {
+    let mut shown: HashMap<Uuid, meeting::Model> = HashMap::new();
+    if match_ids.is_empty() {
+        return Ok(shown);
+    }
+    let newest_first = meeting::Entity::find()
+        .filter(meeting::Column::MatchId.is_in(match_ids.iter().copied()))
+        .order_by_desc(meeting::Column::Id)
+        .all(db)
+        .await
+        .context("reading the meetings of matches")?;
+    for meeting in newest_first {
+        let cancelled = meeting.status()? == MeetingStatus::Cancelled;
+        match shown.get(&meeting.match_id) {
+            None => {
+                shown.insert(meeting.match_id, meeting);
+            }
+            Some(newer) if !cancelled && newer.status()? == MeetingStatus::Cancelled => {
+                shown.insert(meeting.match_id, meeting);
+            }
+            Some(_) => {}
+        }
+    }
+    Ok(shown)
+}
+
+/// The rows around some matches (their needs, organizations, people and regions),
+/// fetched with one query per table whatever the number of matches.
+#[derive(Debug, Default)]
+pub struct Surroundings {
+    /// Needs by id.
+    pub needs: HashMap<Uuid, need::Model>,
+    /// Organizations by id.
+    pub organizations: HashMap<Uuid, organization::Model>,
+    /// Owners, professionals and coordinators by id.
+    pub users: HashMap<Uuid, user::Model>,
+    /// The professionals' profiles by user id (none after erasure).
+    pub profiles: HashMap<Uuid, profile::Model>,
+    /// Regions by id.
+    pub regions: HashMap<Uuid, region::Model>,
+}
+
+fn distinct(ids: impl IntoIterator<Item = Uuid>) -> Vec<Uuid> {
+    ids.into_iter()
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect()
+}
+
+/// Reads the [`Surroundings`] of these matches.
+pub async fn surroundings(
+    db: &impl ConnectionTrait,
+    rows: &[matches::Model],
+) -> anyhow::Result<Surroundings> {
+    if rows.is_empty() {
+        return Ok(Surroundings::default());
+    }
+    let needs = need::Entity::find()
+        .filter(need::Column::Id.is_in(distinct(rows.iter().map(|row| row.need_id))))
+        .all(db)
+        .await
+        .context("reading the needs of matches")?;
+    let organizations = organization::Entity::find()
+        .filter(
+            organization::Column::Id.is_in(distinct(needs.iter().map(|need| need.organization_id))),
+        )
+        .all(db)
+        .await
+        .context("reading the organizations of matches")?;
+    let people = distinct(
+        organizations
+            .iter()
+            .map(|organization| organization.owner_id)
+            .chain(rows.iter().map(|row| row.professional_id))
+            .chain(rows.iter().map(|row| row.created_by)),
+    );
+    let users = user::Entity::find()
+        .filter(user::Column::Id.is_in(people))
+        .all(db)
+        .await
+        .context("reading the people of matches")?;
+    let profiles = profile::Entity::find()
+        .filter(profile::Column::UserId.is_in(distinct(rows.iter().map(|r| r.professional_id))))
+        .all(db)
+        .await
+        .context("reading the profiles of matches")?;
+    let regions = region::Entity::find()
+        .filter(region::Column::Id.is_in(distinct(needs.iter().map(|need| need.region_id))))
+        .all(db)
+        .await
+        .context("reading the regions of matches")?;
+    Ok(Surroundings {
+        needs: needs.into_iter().map(|row| (row.id, row)).collect(),
+        organizations: organizations.into_iter().map(|row| (row.id, row)).collect(),
+        users: users.into_iter().map(|row| (row.id, row)).collect(),
+        profiles: profiles.into_iter().map(|row| (row.user_id, row)).collect(),
+        regions: regions.into_iter().map(|row| (row.id, row)).collect(),
+    })
+}
+
+/// The professional's submitted (not withdrawn) application to a need, if any: a match
+/// made from it is an introduction.
+pub async fn submitted_application(
+    db: &impl ConnectionTrait,
+    need_id: Uuid,
+    professional_id: Uuid,
+) -> anyhow::Result<Option<application::Model>> {
+    application::Entity::find()
+        .filter(application::Column::NeedId.eq(need_id))
+        .filter(application::Column::ProfessionalId.eq(professional_id))
+        .filter(application::Column::Status.eq(ApplicationStatus::Submitted.as_str()))
+        .one(db)
+        .await
+        .context("looking up an application to introduce")
 }
 
 /// The match's current (not cancelled) meeting.
@@ -149,7 +288,7 @@ pub async fn current_meeting(
 ) -> anyhow::Result<Option<meeting::Model>> {
     meeting::Entity::find()
         .filter(meeting::Column::MatchId.eq(match_id))
-        .filter(meeting::Column::Status.ne("cancelled"))
+        .filter(meeting::Column::Status.ne(MeetingStatus::Cancelled.as_str()))
         .order_by_desc(meeting::Column::Id)
         .one(db)
         .await
@@ -163,8 +302,8 @@ pub struct MeetingSlot {
     pub starts_at: DateTime<Utc>,
     /// Length.
     pub duration_minutes: i32,
-    /// `online` or `onsite`.
-    pub mode: String,
+    /// Online or on site.
+    pub mode: MeetingMode,
     /// Where or which URL.
     pub location_or_url: String,
 }
@@ -184,9 +323,9 @@ pub async fn schedule_meeting(
             model.sequence = Set(sequence);
             model.starts_at = Set(slot.starts_at);
             model.duration_minutes = Set(slot.duration_minutes);
-            model.mode = Set(slot.mode);
+            model.mode = Set(slot.mode.as_str().to_owned());
             model.location_or_url = Set(slot.location_or_url);
-            model.status = Set("scheduled".to_owned());
+            model.status = Set(MeetingStatus::Scheduled.as_str().to_owned());
             model.updated_at = Set(at);
             model.update(db).await
         }
@@ -199,9 +338,9 @@ pub async fn schedule_meeting(
                 sequence: Set(0),
                 starts_at: Set(slot.starts_at),
                 duration_minutes: Set(slot.duration_minutes),
-                mode: Set(slot.mode),
+                mode: Set(slot.mode.as_str().to_owned()),
                 location_or_url: Set(slot.location_or_url),
-                status: Set("scheduled".to_owned()),
+                status: Set(MeetingStatus::Scheduled.as_str().to_owned()),
                 created_at: Set(at),
                 updated_at: Set(at),
             }
@@ -216,12 +355,12 @@ pub async fn schedule_meeting(
 pub async fn set_meeting_status(
     db: &impl ConnectionTrait,
     meeting: meeting::Model,
-    status: &str,
+    status: MeetingStatus,
 ) -> anyhow::Result<meeting::Model> {
-    let bump = i32::from(status == "cancelled");
+    let bump = i32::from(status == MeetingStatus::Cancelled);
     let sequence = meeting.sequence + bump;
     let mut model: meeting::ActiveModel = meeting.into();
-    model.status = Set(status.to_owned());
+    model.status = Set(status.as_str().to_owned());
     model.sequence = Set(sequence);
     model.updated_at = Set(now());
     model.update(db).await.context("updating a meeting")
@@ -309,6 +448,42 @@ pub async fn open_of_professional(
         .all(db)
         .await
         .context("listing a professional's open matches")
+}
+
+/// The matches whose next step has waited since `until` without a nudge: scouts not
+/// answered, introductions not moved towards a meeting.
+pub async fn due_for_nudge(
+    db: &impl ConnectionTrait,
+    until: DateTime<Utc>,
+) -> anyhow::Result<Vec<matches::Model>> {
+    matches::Entity::find()
+        .filter(matches::Column::NudgedAt.is_null())
+        .filter(matches::Column::Status.is_in([
+            MatchStatus::Proposed.as_str(),
+            MatchStatus::Introduced.as_str(),
+        ]))
+        .filter(matches::Column::UpdatedAt.lte(until))
+        .all(db)
+        .await
+        .context("listing matches due for a nudge")
+}
+
+/// Marks a match nudged at `at`, unless it was nudged or moved on since it was read:
+/// whether this caller got it (so of several processes only one sends the nudge).
+pub async fn claim_nudge(
+    db: &impl ConnectionTrait,
+    found: &matches::Model,
+    at: DateTime<Utc>,
+) -> anyhow::Result<bool> {
+    let claimed = matches::Entity::update_many()
+        .col_expr(matches::Column::NudgedAt, Expr::value(at))
+        .filter(matches::Column::Id.eq(found.id))
+        .filter(matches::Column::NudgedAt.is_null())
+        .filter(matches::Column::Status.eq(found.status.as_str()))
+        .exec(db)
+        .await
+        .context("claiming a nudge")?;
+    Ok(claimed.rows_affected == 1)
 }
 
 /// A disclosure to record.

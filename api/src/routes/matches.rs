@@ -1,27 +1,31 @@
 //! Matches (紹介): made by coordinators, answered by professionals and SMEs, carried to
 //! the introduction meeting.
 
-use actix_web::{HttpResponse, get, post, web};
+mod view;
+
+use actix_web::{HttpResponse, get, http::StatusCode, post, web};
+use sea_orm::DatabaseTransaction;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
+use self::view::MatchView;
 use super::{Page, PageQuery};
 use crate::{
-    auth::{AccountRole, AuthUser},
-    domain::matching::{Event, MatchStatus},
-    error::{ApiError, ApiResult},
-    extract::{Json, OptionalJson, Query},
-    idempotency::{self, Begin, IdempotencyKey},
-    repo::{self, Audience},
-    state::AppState,
-    workflow::{
-        matches::{self as flow, CreateMatch, Outcome, Reason},
-        meetings::{self, ScheduleMeeting},
-        parties::Parties,
-        view::{self, MatchView},
+    auth::AuthUser,
+    domain::{
+        matching::{CreateMatch, MatchStatus, Outcome, Reason},
+        meeting::ScheduleMeeting,
     },
+    error::ApiResult,
+    extract::{Json, OptionalJson, Query},
+    idempotency::{self, Claim, IdempotencyKey},
+    services::{
+        self,
+        matches::{BeforeCommit, Mail, MatchRecord},
+    },
+    state::AppState,
 };
 
 /// Registers the match routes.
@@ -37,36 +41,57 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(record_outcome);
 }
 
-/// Claims the idempotency key (or replays), runs `work`, and frees the key if it fails.
-async fn idempotent<F, Fut>(
-    state: &AppState,
-    caller: &AuthUser,
-    scope: String,
-    key: &IdempotencyKey,
-    body: &impl serde::Serialize,
-    work: F,
-) -> ApiResult<Result<MatchView, HttpResponse>>
-where
-    F: FnOnce(idempotency::Claim) -> Fut,
-    Fut: std::future::Future<Output = ApiResult<MatchView>>,
-{
-    let claim = match idempotency::begin(
-        &state.db,
-        caller.id,
-        &scope,
-        key,
-        idempotency::fingerprint(body),
-    )
-    .await?
-    {
-        Begin::Replay(response) => return Ok(Err(response)),
-        Begin::Fresh(claim) => claim,
-    };
-    let result = work(claim.clone()).await;
-    if result.is_err() {
-        claim.release(&state.db).await;
+fn mail(state: &AppState) -> Mail<'_> {
+    Mail::from(&*state.settings)
+}
+
+/// Stores the response to an idempotent request in the transaction of the change it
+/// answers, so the stored answer and the change commit together.
+struct StoreResponse<'a> {
+    caller: &'a AuthUser,
+    claim: Claim,
+    status: StatusCode,
+}
+
+impl BeforeCommit<MatchRecord> for StoreResponse<'_> {
+    async fn run(self, txn: &DatabaseTransaction, done: &MatchRecord) -> anyhow::Result<()> {
+        let view = view::build(self.caller, done)?;
+        self.claim.complete(txn, self.status, &view).await
     }
-    result.map(Ok)
+}
+
+/// The fingerprint of a request body, as the JSON it arrived as.
+fn fingerprint(body: &impl serde::Serialize) -> ApiResult<String> {
+    let body = serde_json::to_value(body).map_err(anyhow::Error::from)?;
+    Ok(idempotency::fingerprint(&body))
+}
+
+/// Runs `work` under the `Idempotency-Key` (a repeat replays the stored response) and
+/// answers the caller's view of the match it returns with `status`.
+async fn idempotent<'a, F, Fut>(
+    state: &AppState,
+    caller: &'a AuthUser,
+    (scope, key, fingerprint): (&str, &IdempotencyKey, String),
+    status: StatusCode,
+    work: F,
+) -> ApiResult<HttpResponse>
+where
+    F: FnOnce(StoreResponse<'a>) -> Fut,
+    Fut: std::future::Future<Output = services::Result<MatchRecord>>,
+{
+    let outcome = idempotency::guarded(&state.db, caller.id, scope, key, fingerprint, |claim| {
+        let store = StoreResponse {
+            caller,
+            claim,
+            status,
+        };
+        async { Ok(work(store).await?) }
+    })
+    .await?;
+    Ok(match outcome {
+        Ok(record) => HttpResponse::build(status).json(view::build(caller, &record)?),
+        Err(replay) => replay,
+    })
 }
 
 /// Introduce a professional to a need (coordinators). From an application: `introduced`,
@@ -81,27 +106,25 @@ where
         (status = 422, description = "invalid body, or the key reused with another body", body = crate::error::Problem, content_type = "application/problem+json"),
     ))]
 #[post("/matches")]
+#[tracing::instrument(skip_all, fields(user_id = %caller.id))]
 pub async fn create_match(
     state: web::Data<AppState>,
     caller: AuthUser,
     key: IdempotencyKey,
     Json(request): Json<CreateMatch>,
 ) -> ApiResult<HttpResponse> {
-    caller.require(AccountRole::Coordinator)?;
-    let body = serde_json::to_value(&request).map_err(anyhow::Error::from)?;
-    let outcome = idempotent(
-        &state,
-        &caller,
-        "POST /matches".to_owned(),
-        &key,
-        &body,
-        |claim| flow::create(&state, &caller, request, claim),
-    )
-    .await?;
-    Ok(match outcome {
-        Ok(view) => HttpResponse::Created().json(view),
-        Err(replay) => replay,
+    let guard = ("POST /matches", &key, fingerprint(&request)?);
+    idempotent(&state, &caller, guard, StatusCode::CREATED, |store| {
+        services::matches::create(
+            &state.db,
+            &state.ranking,
+            mail(&state),
+            &caller,
+            request,
+            store,
+        )
     })
+    .await
 }
 
 /// Filters of `GET /matches`.
@@ -124,6 +147,7 @@ pub struct MatchesQuery {
     (status = 403, description = "a coordinator without a region", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 #[get("/matches")]
+#[tracing::instrument(skip_all, fields(user_id = %caller.id))]
 pub async fn list_matches(
     state: web::Data<AppState>,
     caller: AuthUser,
@@ -134,25 +158,15 @@ pub async fn list_matches(
         cursor: query.cursor.clone(),
     }
     .parse()?;
-    let audience = match caller.role {
-        AccountRole::Professional => Audience::Professional(caller.id),
-        AccountRole::Sme => Audience::Owner(caller.id),
-        AccountRole::Coordinator => Audience::Region(
-            caller
-                .region_id
-                .ok_or(ApiError::Forbidden("this coordinator has no region"))?,
-        ),
-    };
-    let rows = repo::matches::list(&state.db, audience, query.status, page).await?;
-    let page = Page::from_rows(rows, page, |row| row.id, |row| row);
-    let mut items = Vec::with_capacity(page.items.len());
-    for found in page.items {
-        let parties = Parties::of_match(&state.db, &found).await?;
-        items.push(view::build(&state.db, &caller, &found, &parties).await?);
-    }
+    let found = services::matches::list(&state.db, &caller, query.status, page).await?;
+    let items = found
+        .items
+        .iter()
+        .map(|record| view::build(&caller, record))
+        .collect::<anyhow::Result<_>>()?;
     Ok(web::Json(Page {
         items,
-        next_cursor: page.next_cursor,
+        next_cursor: found.next_cursor,
     }))
 }
 
@@ -162,15 +176,14 @@ pub async fn list_matches(
     (status = 404, body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 #[get("/matches/{id}")]
+#[tracing::instrument(skip_all, fields(user_id = %caller.id, match_id = %id))]
 pub async fn get_match(
     state: web::Data<AppState>,
     caller: AuthUser,
     id: web::Path<Uuid>,
 ) -> ApiResult<web::Json<MatchView>> {
-    let (found, parties) = flow::visible(&state, &caller, id.into_inner()).await?;
-    Ok(web::Json(
-        view::build(&state.db, &caller, &found, &parties).await?,
-    ))
+    let record = services::matches::get(&state.db, &caller, id.into_inner().into()).await?;
+    Ok(web::Json(view::build(&caller, &record)?))
 }
 
 /// The scouted professional accepts: `proposed` → `introduced`, both sides emailed.
@@ -181,14 +194,15 @@ pub async fn get_match(
     (status = 409, description = "not in a state that can be accepted", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 #[post("/matches/{id}/accept")]
+#[tracing::instrument(skip_all, fields(user_id = %caller.id, match_id = %id))]
 pub async fn accept_match(
     state: web::Data<AppState>,
     caller: AuthUser,
     id: web::Path<Uuid>,
 ) -> ApiResult<web::Json<MatchView>> {
-    Ok(web::Json(
-        flow::accept(&state, &caller, id.into_inner()).await?,
-    ))
+    let id = id.into_inner().into();
+    let record = services::matches::accept(&state.db, mail(&state), &caller, id).await?;
+    Ok(web::Json(view::build(&caller, &record)?))
 }
 
 /// The professional or the SME declines: `declined` after they met, `cancelled` before.
@@ -200,16 +214,16 @@ pub async fn accept_match(
     (status = 422, body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 #[post("/matches/{id}/decline")]
+#[tracing::instrument(skip_all, fields(user_id = %caller.id, match_id = %id))]
 pub async fn decline_match(
     state: web::Data<AppState>,
     caller: AuthUser,
     id: web::Path<Uuid>,
     OptionalJson(body): OptionalJson<Reason>,
 ) -> ApiResult<web::Json<MatchView>> {
-    let reason = body.unwrap_or_default();
-    Ok(web::Json(
-        flow::close(&state, &caller, id.into_inner(), Event::Decline, reason).await?,
-    ))
+    let (id, reason) = (id.into_inner().into(), body.unwrap_or_default());
+    let record = services::matches::decline(&state.db, mail(&state), &caller, id, reason).await?;
+    Ok(web::Json(view::build(&caller, &record)?))
 }
 
 /// A coordinator calls off a match before the parties met.
@@ -221,16 +235,16 @@ pub async fn decline_match(
     (status = 422, body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 #[post("/matches/{id}/cancel")]
+#[tracing::instrument(skip_all, fields(user_id = %caller.id, match_id = %id))]
 pub async fn cancel_match(
     state: web::Data<AppState>,
     caller: AuthUser,
     id: web::Path<Uuid>,
     OptionalJson(body): OptionalJson<Reason>,
 ) -> ApiResult<web::Json<MatchView>> {
-    let reason = body.unwrap_or_default();
-    Ok(web::Json(
-        flow::close(&state, &caller, id.into_inner(), Event::Cancel, reason).await?,
-    ))
+    let (id, reason) = (id.into_inner().into(), body.unwrap_or_default());
+    let record = services::matches::cancel(&state.db, mail(&state), &caller, id, reason).await?;
+    Ok(web::Json(view::build(&caller, &record)?))
 }
 
 /// Schedule the introduction meeting, or reschedule it (coordinator or the SME). Everyone
@@ -245,6 +259,7 @@ pub async fn cancel_match(
         (status = 422, body = crate::error::Problem, content_type = "application/problem+json"),
     ))]
 #[post("/matches/{id}/meetings")]
+#[tracing::instrument(skip_all, fields(user_id = %caller.id, match_id = %id))]
 pub async fn schedule_meeting(
     state: web::Data<AppState>,
     caller: AuthUser,
@@ -253,16 +268,12 @@ pub async fn schedule_meeting(
     Json(request): Json<ScheduleMeeting>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    let body = serde_json::to_value(&request).map_err(anyhow::Error::from)?;
     let scope = format!("POST /matches/{id}/meetings");
-    let outcome = idempotent(&state, &caller, scope, &key, &body, |claim| {
-        meetings::schedule(&state, &caller, id, request, claim)
+    let guard = (scope.as_str(), &key, fingerprint(&request)?);
+    idempotent(&state, &caller, guard, StatusCode::CREATED, |store| {
+        services::meetings::schedule(&state.db, mail(&state), &caller, id.into(), request, store)
     })
-    .await?;
-    Ok(match outcome {
-        Ok(view) => HttpResponse::Created().json(view),
-        Err(replay) => replay,
-    })
+    .await
 }
 
 /// Call off the scheduled meeting (METHOD:CANCEL to everyone); the match stays introduced.
@@ -273,14 +284,15 @@ pub async fn schedule_meeting(
     (status = 409, body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 #[post("/matches/{id}/meetings/cancel")]
+#[tracing::instrument(skip_all, fields(user_id = %caller.id, match_id = %id))]
 pub async fn cancel_meeting(
     state: web::Data<AppState>,
     caller: AuthUser,
     id: web::Path<Uuid>,
 ) -> ApiResult<web::Json<MatchView>> {
-    Ok(web::Json(
-        meetings::cancel(&state, &caller, id.into_inner()).await?,
-    ))
+    let id = id.into_inner().into();
+    let record = services::meetings::cancel(&state.db, mail(&state), &caller, id).await?;
+    Ok(web::Json(view::build(&caller, &record)?))
 }
 
 /// Record what came of the meeting (coordinators): `met`, then `contracted` or `declined`.
@@ -295,6 +307,7 @@ pub async fn cancel_meeting(
         (status = 422, body = crate::error::Problem, content_type = "application/problem+json"),
     ))]
 #[post("/matches/{id}/outcome")]
+#[tracing::instrument(skip_all, fields(user_id = %caller.id, match_id = %id))]
 pub async fn record_outcome(
     state: web::Data<AppState>,
     caller: AuthUser,
@@ -302,16 +315,11 @@ pub async fn record_outcome(
     id: web::Path<Uuid>,
     Json(request): Json<Outcome>,
 ) -> ApiResult<HttpResponse> {
-    caller.require(AccountRole::Coordinator)?;
     let id = id.into_inner();
-    let body = serde_json::to_value(&request).map_err(anyhow::Error::from)?;
     let scope = format!("POST /matches/{id}/outcome");
-    let outcome = idempotent(&state, &caller, scope, &key, &body, |claim| {
-        flow::outcome(&state, &caller, id, request, claim)
+    let guard = (scope.as_str(), &key, fingerprint(&request)?);
+    idempotent(&state, &caller, guard, StatusCode::OK, |store| {
+        services::matches::record_outcome(&state.db, &caller, id.into(), request, store)
     })
-    .await?;
-    Ok(match outcome {
-        Ok(view) => HttpResponse::Ok().json(view),
-        Err(replay) => replay,
-    })
+    .await
 }

@@ -8,6 +8,9 @@
 
 pub mod accounts;
 pub mod error;
+pub mod matches;
+pub mod meetings;
+pub mod nudges;
 pub mod outbox;
 pub mod profiles;
 pub mod regions;

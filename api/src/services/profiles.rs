@@ -167,11 +167,10 @@ pub async fn erase(
     let public_url = public_url.to_owned();
     db.transaction::<_, (), Error>(move |txn| {
         Box::pin(async move {
-            // The matches workflow still answers in HTTP errors; its failures here are
-            // failures of the erasure (ending an open match is always legal).
-            crate::workflow::matches::end_for_erasure(txn, &public_url, user_id)
-                .await
-                .map_err(|error| Error::Failed(anyhow::Error::new(error)))?;
+            let mail = super::matches::Mail {
+                public_url: &public_url,
+            };
+            super::matches::end_for_erasure(txn, mail, user_id.into()).await?;
             repo::profiles::erase(txn, user_id).await?;
             crate::email::outbox::cancel_for_recipient(txn, user_id).await?;
             repo::profiles::record_change(txn, user_id).await?;

@@ -476,7 +476,7 @@ async fn one_nudge_goes_to_whoever_has_not_answered_in_three_days() {
     .unwrap();
     let now = chrono::Utc::now();
     assert_eq!(
-        musubi_api::workflow::nudges::run_once(&r.app.db, &settings, now)
+        musubi_api::services::nudges::run_once(&r.app.db, &settings, now)
             .await
             .unwrap(),
         0,
@@ -484,13 +484,13 @@ async fn one_nudge_goes_to_whoever_has_not_answered_in_three_days() {
     );
     let later = now + chrono::Duration::days(4);
     assert_eq!(
-        musubi_api::workflow::nudges::run_once(&r.app.db, &settings, later)
+        musubi_api::services::nudges::run_once(&r.app.db, &settings, later)
             .await
             .unwrap(),
         1
     );
     assert_eq!(
-        musubi_api::workflow::nudges::run_once(&r.app.db, &settings, later)
+        musubi_api::services::nudges::run_once(&r.app.db, &settings, later)
             .await
             .unwrap(),
         0,
@@ -498,4 +498,115 @@ async fn one_nudge_goes_to_whoever_has_not_answered_in_three_days() {
     );
     assert_eq!(outbox_count(&r.app, "nudge").await, 1);
     let _ = id;
+}
+
+#[tokio::test]
+async fn each_match_conflict_answers_its_own_code() {
+    let r = region().await;
+    let (_, introduced) = json(propose(&r, &r.applicant, None).await).await;
+    let body = problem(propose(&r, &r.applicant, None).await, 409).await;
+    assert_eq!(body["code"], "already_matched", "{body}");
+    assert_eq!(
+        body["detail"],
+        "this professional has already been matched with this need"
+    );
+
+    let path = format!("/matches/{}", introduced["id"].as_str().unwrap());
+    let body = problem(
+        r.app
+            .post(
+                &format!("{path}/outcome"),
+                &r.coordinator.token,
+                &json!({"result": "met"}),
+            )
+            .await,
+        409,
+    )
+    .await;
+    assert_eq!(body["code"], "illegal_transition", "{body}");
+
+    let closed = r
+        .app
+        .post(
+            &format!("/needs/{}/close", r.need),
+            &r.sme.token,
+            &json!({}),
+        )
+        .await;
+    assert_eq!(closed.status(), 200);
+    let body = problem(propose(&r, &r.scouted, None).await, 409).await;
+    assert_eq!(body["code"], "need_closed", "{body}");
+    assert_eq!(body["detail"], "this need is closed");
+}
+
+#[tokio::test]
+async fn the_list_shows_each_match_as_it_is_shown_alone() {
+    let r = region().await;
+    let (_, introduced) = json(propose(&r, &r.applicant, None).await).await;
+    let (_, proposed) = json(propose(&r, &r.scouted, None).await).await;
+    let path = format!("/matches/{}", introduced["id"].as_str().unwrap());
+    let meeting = |starts_at: &str| json!({"starts_at": starts_at, "duration_minutes": 60, "mode": "onsite", "location_or_url": "塩尻市役所"});
+    // A meeting scheduled, called off, and scheduled again: the new one is shown.
+    for step in ["meetings", "meetings/cancel", "meetings"] {
+        let body = if step == "meetings" {
+            meeting("2030-02-01T10:00:00+09:00")
+        } else {
+            json!({})
+        };
+        let response = r
+            .app
+            .post(&format!("{path}/{step}"), &r.sme.token, &body)
+            .await;
+        assert!(response.status().is_success(), "{step}");
+    }
+
+    for viewer in [&r.coordinator, &r.sme] {
+        let (status, page) = json(r.app.get("/matches", &viewer.token).await).await;
+        assert_eq!(status, 200);
+        let items = page["items"].as_array().unwrap();
+        assert_eq!(items.len(), 2, "{page}");
+        for item in items {
+            let alone = format!("/matches/{}", item["id"].as_str().unwrap());
+            let (_, shown) = json(r.app.get(&alone, &viewer.token).await).await;
+            assert_eq!(item, &shown, "the list and the match agree");
+        }
+        let by_id = |id: &Value| items.iter().find(|item| item["id"] == *id).unwrap();
+        let introduced = by_id(&introduced["id"]);
+        assert_eq!(introduced["status"], "meeting_scheduled");
+        assert_eq!(introduced["meeting"]["status"], "scheduled");
+        assert_eq!(introduced["meeting"]["mode"], "onsite");
+        assert_eq!(introduced["history"].as_array().unwrap().len(), 4);
+        assert_eq!(introduced["professional"]["display_name"], "山田 花子");
+        let proposed = by_id(&proposed["id"]);
+        assert!(proposed["meeting"].is_null());
+        assert_eq!(proposed["history"].as_array().unwrap().len(), 1);
+        assert_eq!(
+            proposed["professional"].get("display_name").is_some(),
+            viewer.id == r.coordinator.id,
+            "a scout's name is the coordinator's to see"
+        );
+        assert_eq!(
+            proposed["note"].is_string(),
+            viewer.id == r.coordinator.id,
+            "the note is the coordinator's"
+        );
+    }
+
+    // An idempotent replay answers exactly what the first request answered.
+    let outcome = |key: &str| {
+        r.app
+            .authed(
+                reqwest::Method::POST,
+                &format!("{path}/outcome"),
+                &r.coordinator.token,
+            )
+            .header("Idempotency-Key", key)
+            .json(&json!({"result": "met", "note": "良い面談でした"}))
+            .send()
+    };
+    let (status, first) = json(outcome("met-1").await.unwrap()).await;
+    assert_eq!((status, first["status"].as_str()), (200, Some("met")));
+    assert_eq!(first["meeting"]["status"], "held");
+    let (status, replay) = json(outcome("met-1").await.unwrap()).await;
+    assert_eq!((status, &replay), (200, &first));
 }

@@ -9,16 +9,10 @@ use super::{
     layout::{Block, Fact},
     letter, match_link,
 };
+/// Online (the location is the call's URL) or on site (fieldwork or a visit,
+/// フィールドワーク: the location is an address).
+pub use crate::domain::meeting::MeetingMode;
 use crate::email::in_tokyo;
-
-/// Online or on site.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MeetingMode {
-    /// A video call; the location is its URL.
-    Online,
-    /// Fieldwork or a visit (フィールドワーク); the location is an address.
-    Onsite,
-}
 
 /// The meeting emails: invitation, update, cancellation, reminder.
 #[derive(Debug, Clone, Copy)]

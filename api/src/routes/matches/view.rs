@@ -1,18 +1,16 @@
-//! What a caller sees of a match: contact details only once they are shared, and only to
-//! the parties and the region's coordinators.
+//! What a caller sees of a match: contact details only as far as
+//! [`access::contact_rights`] allows, the coordinator's note only on the region's desk.
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::parties::Parties;
 use crate::{
-    auth::{AccountRole, AuthUser},
+    access::{self, Action, Actor},
     domain::matching::MatchStatus,
-    entities::{match_event, matches, meeting},
-    error::ApiResult,
-    repo,
+    entities::{match_event, meeting},
+    services::matches::MatchRecord,
 };
 
 /// The professional, as the viewer may see them.
@@ -66,17 +64,17 @@ pub struct MeetingView {
     pub status: String,
 }
 
-impl From<meeting::Model> for MeetingView {
-    fn from(meeting: meeting::Model) -> Self {
+impl From<&meeting::Model> for MeetingView {
+    fn from(meeting: &meeting::Model) -> Self {
         Self {
             id: meeting.id,
-            uid: meeting.uid,
+            uid: meeting.uid.clone(),
             sequence: meeting.sequence,
             starts_at: meeting.starts_at,
             duration_minutes: meeting.duration_minutes,
-            mode: meeting.mode,
-            location_or_url: meeting.location_or_url,
-            status: meeting.status,
+            mode: meeting.mode.clone(),
+            location_or_url: meeting.location_or_url.clone(),
+            status: meeting.status.clone(),
         }
     }
 }
@@ -98,14 +96,14 @@ pub struct HistoryEntry {
     pub at: DateTime<Utc>,
 }
 
-impl From<match_event::Model> for HistoryEntry {
-    fn from(event: match_event::Model) -> Self {
+impl From<&match_event::Model> for HistoryEntry {
+    fn from(event: &match_event::Model) -> Self {
         Self {
-            from: event.from_status,
-            to: event.to_status,
-            actor_role: event.actor_role,
+            from: event.from_status.clone(),
+            to: event.to_status.clone(),
+            actor_role: event.actor_role.clone(),
             actor_id: event.actor_id,
-            note: event.note,
+            note: event.note.clone(),
             at: event.created_at,
         }
     }
@@ -147,40 +145,16 @@ pub struct MatchView {
     pub updated_at: DateTime<Utc>,
 }
 
-/// Whether the caller may see this match at all: its professional, the owner of its need,
-/// or a coordinator of its region.
-pub fn may_see(caller: &AuthUser, found: &matches::Model, parties: &Parties) -> bool {
-    match caller.role {
-        AccountRole::Professional => caller.id == found.professional_id,
-        AccountRole::Sme => caller.id == parties.owner.id,
-        AccountRole::Coordinator => caller.coordinates(found.region_id),
-    }
-}
-
-/// Builds the caller's view of a match.
-pub async fn build(
-    db: &impl sea_orm::ConnectionTrait,
-    caller: &AuthUser,
-    found: &matches::Model,
-    parties: &Parties,
-) -> ApiResult<MatchView> {
-    let status = MatchStatus::parse(&found.status).unwrap_or(MatchStatus::Cancelled);
-    let shared = status.contact_shared() && !parties.professional_erased();
-    let coordinator = caller.role == AccountRole::Coordinator;
-    let professional_contact = coordinator
-        || (shared && caller.role == AccountRole::Sme)
-        || caller.id == found.professional_id;
-    let organization_contact = coordinator
-        || caller.role == AccountRole::Sme
-        || (shared && caller.id == found.professional_id);
+/// The caller's view of a match the service let them see.
+pub fn build(caller: &Actor, record: &MatchRecord) -> anyhow::Result<MatchView> {
+    let found = &record.row;
+    let parties = &record.parties;
+    let rights = access::contact_rights(caller, &record.facts(), record.contact_shared());
+    // The note is for the desk of the match's region.
+    let desk = access::decide(Some(caller), Action::CoordinateRegion(found.region_id)).allowed();
     let display = match &parties.profile {
         Some(profile) => crate::scoring::display(profile)?,
         None => "退会済み (erased)".to_owned(),
-    };
-    let events = repo::matches::events(db, found.id).await?;
-    let meeting = match repo::matches::current_meeting(db, found.id).await? {
-        Some(meeting) => Some(meeting),
-        None => last_meeting(db, found.id).await?,
     };
     Ok(MatchView {
         id: found.id,
@@ -189,37 +163,30 @@ pub async fn build(
         region_id: found.region_id,
         application_id: found.application_id,
         origin: found.origin.clone(),
-        status,
-        note: coordinator.then(|| found.note.clone()),
+        status: record.status,
+        note: desk.then(|| found.note.clone()),
         score: found.score.clone(),
         professional: ProfessionalSide {
             professional_id: found.professional_id,
             display,
-            display_name: professional_contact.then(|| parties.professional.display_name.clone()),
-            email: professional_contact.then(|| parties.professional.email.clone()),
+            display_name: rights
+                .professional
+                .then(|| parties.professional.display_name.clone()),
+            email: rights
+                .professional
+                .then(|| parties.professional.email.clone()),
         },
         organization: OrganizationSide {
             organization_id: parties.organization.id,
             name: parties.organization.name.clone(),
-            contact_name: organization_contact.then(|| parties.owner.display_name.clone()),
-            email: organization_contact.then(|| parties.owner.email.clone()),
+            contact_name: rights
+                .organization
+                .then(|| parties.owner.display_name.clone()),
+            email: rights.organization.then(|| parties.owner.email.clone()),
         },
-        meeting: meeting.map(MeetingView::from),
-        history: events.into_iter().map(HistoryEntry::from).collect(),
+        meeting: record.meeting.as_ref().map(MeetingView::from),
+        history: record.history.iter().map(HistoryEntry::from).collect(),
         created_at: found.created_at,
         updated_at: found.updated_at,
     })
-}
-
-async fn last_meeting(
-    db: &impl sea_orm::ConnectionTrait,
-    match_id: Uuid,
-) -> anyhow::Result<Option<meeting::Model>> {
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-    meeting::Entity::find()
-        .filter(meeting::Column::MatchId.eq(match_id))
-        .order_by_desc(meeting::Column::Id)
-        .one(db)
-        .await
-        .map_err(Into::into)
 }

@@ -1,0 +1,121 @@
+//! One nudge when someone has not answered in three days: a scouted professional who has
+//! neither accepted nor declined, or an SME that has not moved an introduction towards a
+//! meeting. Slow replies are the most common way a match is lost (DOMAIN.md).
+//!
+//! A rule of matches, run by the clock instead of a request: it lives with the other
+//! match services (it reads the parties and writes to the outbox like them) rather than
+//! in `email/`, which only renders, queues and delivers what the services decide.
+
+use std::{sync::Arc, time::Duration as StdDuration};
+
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::DatabaseConnection;
+
+use super::{
+    Result,
+    matches::{Mail, Parties},
+};
+use crate::{
+    config::Settings,
+    domain::matching::MatchStatus,
+    email::{
+        outbox::{self, NewEmail, kind},
+        templates,
+    },
+    entities::matches,
+    repo,
+};
+
+/// Days without an answer before the nudge.
+pub const NUDGE_AFTER_DAYS: i64 = 3;
+
+/// Sends the nudges that are due at `now`; returns how many were queued. Safe to run in
+/// several processes at once: a match is claimed by a conditional update before its email
+/// is queued, in one transaction.
+#[tracing::instrument(skip_all)]
+pub async fn run_once(
+    db: &DatabaseConnection,
+    settings: &Settings,
+    now: DateTime<Utc>,
+) -> anyhow::Result<usize> {
+    let mail = Mail::from(settings);
+    let due = repo::matches::due_for_nudge(db, now - Duration::days(NUDGE_AFTER_DAYS)).await?;
+    let mut sent = 0;
+    for found in due {
+        let queued = db
+            .transaction_async(async |txn| nudge(txn, mail, &found, now).await)
+            .await
+            .map_err(super::Error::from)?;
+        sent += usize::from(queued);
+    }
+    Ok(sent)
+}
+
+/// Claims one match and queues its nudge; false when another process got there first
+/// or the one to nudge erased their data.
+async fn nudge(
+    txn: &sea_orm::DatabaseTransaction,
+    mail: Mail<'_>,
+    found: &matches::Model,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    if !repo::matches::claim_nudge(txn, found, now).await? {
+        return Ok(false);
+    }
+    let parties = Parties::of_match(txn, found).await?;
+    let (recipient, about) = if found.status()? == MatchStatus::Proposed {
+        (&parties.professional, templates::NudgeAbout::Invitation)
+    } else {
+        (&parties.owner, templates::NudgeAbout::Introduction)
+    };
+    if recipient.erased_at.is_some() {
+        return Ok(false);
+    }
+    let days = u32::try_from((now - found.updated_at).num_days()).unwrap_or(3);
+    let rendered = templates::nudge(&templates::Nudge {
+        recipient_name: &recipient.display_name,
+        region_name: &parties.region.name,
+        need_title: &parties.need.title,
+        about,
+        days,
+        public_url: mail.public_url,
+        match_id: found.id,
+    });
+    let email = NewEmail::new(
+        kind::NUDGE,
+        &recipient.email,
+        &recipient.display_name,
+        rendered,
+    );
+    outbox::enqueue(
+        txn,
+        email
+            .to_user(recipient.id)
+            .in_region(found.region_id)
+            .about_match(found.id),
+    )
+    .await?;
+    Ok(true)
+}
+
+/// Checks for due nudges every `every` until `shutdown` turns true.
+pub fn spawn(
+    db: DatabaseConnection,
+    settings: Arc<Settings>,
+    every: StdDuration,
+    mut shutdown: tokio::sync::watch::Receiver<bool>,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        loop {
+            match run_once(&db, &settings, Utc::now()).await {
+                Ok(0) => {}
+                Ok(count) => tracing::info!(count, "nudges queued"),
+                Err(error) => tracing::warn!(error = %error, "nudge check failed; will retry"),
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(every) => {}
+                changed = shutdown.changed() => if changed.is_err() || *shutdown.borrow() { break },
+            }
+        }
+    })
+}
