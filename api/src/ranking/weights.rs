@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::{
+    domain::error::{FieldError, FieldErrors},
     entities::region,
-    error::{ApiError, FieldError},
 };
 
 /// The seven factor weights of a region. On `PUT` every one is required, each must be
@@ -50,7 +50,7 @@ impl RegionWeights {
 
     /// Validates through the matcher and normalises. Every bad field is named; the
     /// matcher has the last word (and its message names the factor too).
-    pub fn parse(&self) -> Result<Weights, ApiError> {
+    pub fn parse(&self) -> Result<Weights, FieldErrors> {
         let mut errors = Vec::new();
         let mut raw = [0.0f32; 7];
         for ((factor, value), slot) in Factor::ALL.iter().zip(self.values()).zip(&mut raw) {
@@ -64,7 +64,7 @@ impl RegionWeights {
             *slot = narrowed;
         }
         if !errors.is_empty() {
-            return Err(ApiError::Validation(errors));
+            return Err(errors);
         }
         Weights::new(raw).map_err(|error| {
             let message = error.to_string();
@@ -72,19 +72,17 @@ impl RegionWeights {
                 .iter()
                 .find(|factor| message.contains(factor.as_str()));
             match named {
-                Some(factor) => ApiError::invalid(factor.as_str(), message),
+                Some(factor) => vec![FieldError::new(factor.as_str(), message)],
                 // All zero: no one field is to blame, so every one is named.
-                None => ApiError::Validation(
-                    Factor::ALL
-                        .iter()
-                        .map(|factor| {
-                            FieldError::new(
-                                factor.as_str(),
-                                "all weights are zero; at least one must be positive",
-                            )
-                        })
-                        .collect(),
-                ),
+                None => Factor::ALL
+                    .iter()
+                    .map(|factor| {
+                        FieldError::new(
+                            factor.as_str(),
+                            "all weights are zero; at least one must be positive",
+                        )
+                    })
+                    .collect(),
             }
         })
     }
@@ -148,11 +146,8 @@ mod tests {
         }
     }
 
-    fn fields(error: ApiError) -> Vec<String> {
-        match error {
-            ApiError::Validation(errors) => errors.into_iter().map(|e| e.field).collect(),
-            other => panic!("{other:?}"),
-        }
+    fn fields(errors: FieldErrors) -> Vec<String> {
+        errors.into_iter().map(|e| e.field).collect()
     }
 
     #[test]

@@ -75,7 +75,7 @@ pub async fn put_weights(
     Json(body): Json<RegionWeights>,
 ) -> ApiResult<web::Json<RegionWeights>> {
     let region = coordinated_region(&state, &caller, *id).await?;
-    let parsed = body.parse()?;
+    let parsed = body.parse().map_err(ApiError::Validation)?;
     let region = weights::store(&state.db, region, parsed).await?;
     Ok(web::Json(weights::of_region(&region)?.into()))
 }
