@@ -225,12 +225,11 @@ pub async fn export_my_data(
     let profile = repo::profiles::by_user(&state.db, caller.id).await?;
     let profile = profile.as_ref().map(repo::profiles::to_input).transpose()?;
     let applications = repo::applications::of_professional(&state.db, caller.id).await?;
-    let applications = crate::routes::applications::views(
-        &state,
-        applications,
-        crate::routes::applications::Viewer::Full,
-    )
-    .await?;
+    let applications = crate::services::applications::details(&state.db, &caller, applications)
+        .await?
+        .into_iter()
+        .map(crate::routes::applications::ApplicationView::from)
+        .collect();
     let export = Export {
         account: crate::routes::auth::UserView {
             id: user.id,

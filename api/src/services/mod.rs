@@ -6,6 +6,19 @@
 //! [`Error`]; each door renders that error its own way (problem+json or a page). Nothing
 //! here names the application state, `HttpRequest`, `HttpResponse` or a view type.
 
+pub mod applications;
+pub mod candidates;
 pub mod error;
+pub mod needs;
 
 pub use error::{Error, Result};
+
+use futures_util::future::BoxFuture;
+use sea_orm::DatabaseTransaction;
+
+/// What a door writes in the same transaction as the change it answers, given what the
+/// change made: the JSON door stores its response to an idempotent request this way, so
+/// the change and the stored answer commit together or not at all.
+pub type Receipt<T> = Box<
+    dyn for<'c> FnOnce(&'c DatabaseTransaction, &'c T) -> BoxFuture<'c, anyhow::Result<()>> + Send,
+>;

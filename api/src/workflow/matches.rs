@@ -176,7 +176,14 @@ pub async fn create(
     let proposal = application
         .as_ref()
         .map(|application| application.message.clone());
-    let score = crate::scoring::snapshot(state, &need, &profile, proposal.as_deref()).await?;
+    let score = crate::scoring::snapshot(
+        &state.db,
+        &state.ranking,
+        &need,
+        &profile,
+        proposal.as_deref(),
+    )
+    .await?;
     let status = if application.is_some() {
         MatchStatus::Introduced
     } else {
