@@ -193,3 +193,6 @@ pub async fn withdraw(
         .pop()
         .ok_or(Error::NotFound)
 }
+
+#[cfg(test)]
+mod tests;
