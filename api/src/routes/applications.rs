@@ -10,7 +10,6 @@ use uuid::Uuid;
 
 use super::{Page, PageQuery};
 use crate::{
-    access::Action,
     auth::AuthUser,
     domain::{
         ids::{ApplicationId, NeedId},
@@ -22,7 +21,6 @@ use crate::{
     services::{
         self,
         applications::{self as service, Detail},
-        needs::refuse_role,
     },
     state::AppState,
 };
@@ -117,7 +115,7 @@ pub async fn apply(
     Json(request): Json<ApplicationRequest>,
 ) -> ApiResult<HttpResponse> {
     // A role that may never apply is told so before its proposal is judged.
-    refuse_role(Some(&caller), Action::Apply)?;
+    service::may_apply(&caller)?;
     let proposal = MultiLine::parse(&request.message, 1, 4_000)
         .map_err(|message| ApiError::invalid("message", message))?;
     let need_id = NeedId(id.into_inner());

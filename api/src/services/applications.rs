@@ -85,6 +85,12 @@ pub async fn details(
     Ok(details)
 }
 
+/// The 403 of a role that may never apply, for a door to answer before it parses the
+/// proposal (as the API always has).
+pub fn may_apply(actor: &Actor) -> Result<()> {
+    needs::refuse_role(Some(actor), Action::Apply)
+}
+
 /// Applies to an open need with a proposal, scored now; `receipt` is written in the
 /// same transaction. One application per need and professional.
 #[tracing::instrument(skip_all, fields(need_id = %need_id, user_id = %actor.id))]

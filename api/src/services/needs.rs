@@ -52,10 +52,13 @@ const NOBODYS: NeedFacts = NeedFacts {
     open: false,
 };
 
-/// The 403 of a role that may never do `action` to any need, before anything is read
-/// (or a request body is parsed): a `Forbidden` answer does not depend on the need.
-/// `Ok` when the answer depends on which need it is.
-pub fn refuse_role(actor: Option<&Actor>, action: impl FnOnce(NeedFacts) -> Action) -> Result<()> {
+/// The 403 of a role that may never do `action` to any need, before anything is read:
+/// a `Forbidden` answer does not depend on the need. `Ok` when the answer depends on
+/// which need it is.
+pub(super) fn refuse_role(
+    actor: Option<&Actor>,
+    action: impl FnOnce(NeedFacts) -> Action,
+) -> Result<()> {
     match access::decide(actor, action(NOBODYS)) {
         Decision::Forbidden(why) => Err(Error::Forbidden(why)),
         Decision::Allow | Decision::Hidden => Ok(()),
@@ -89,6 +92,12 @@ pub async fn get(db: &impl ConnectionTrait, actor: Option<&Actor>, id: NeedId) -
 #[tracing::instrument(skip_all, fields(need_id = %id))]
 pub async fn managed(db: &impl ConnectionTrait, actor: &Actor, id: NeedId) -> Result<Posted> {
     decided(db, Some(actor), id, Action::ManageNeed).await
+}
+
+/// The 403 of a role that may never post a need, for a door to answer before it parses
+/// the need (as the API always has).
+pub fn may_post(actor: &Actor) -> Result<()> {
+    refuse_role(Some(actor), |_| Action::CreateNeed)
 }
 
 /// Posts a need for the actor's organization, in its region; `receipt` is written in
