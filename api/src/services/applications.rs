@@ -42,6 +42,7 @@ const ERASED: &str = "退会済み (erased)";
 
 /// Details of some applications as `viewer` may see them: three queries (the needs'
 /// titles, the applicants' names and profiles), however many rows there are.
+#[tracing::instrument(skip_all, fields(rows = rows.len()))]
 pub async fn details(
     db: &impl ConnectionTrait,
     viewer: &Actor,

@@ -67,6 +67,9 @@ pub(super) fn refuse_role(
 
 /// The need `id` with its organization, when the policy lets `actor` do `action` to it;
 /// a missing need is judged as [`NOBODYS`] (two indexed reads).
+// At debug level: it runs on the computing path of a candidate list, under the
+// handler's span that names the need already.
+#[tracing::instrument(level = "debug", skip_all, fields(need_id = %id))]
 pub async fn decided(
     db: &impl ConnectionTrait,
     actor: Option<&Actor>,
