@@ -223,10 +223,12 @@ fn decide_for(actor: &Actor, action: Action) -> Result<Decision, Decision> {
             Decision::from_bool(manages(actor, &need))
         }
         Action::RankCandidates { need, everyone } => match actor.role {
+            Sme | Professional if everyone => {
+                Decision::Forbidden("only coordinators may scout (scope=all)")
+            }
             Professional => Decision::Forbidden(
                 "only the need's owner or its region's coordinators may do this",
             ),
-            Sme if everyone => Decision::Forbidden("only coordinators may scout (scope=all)"),
             Sme => Decision::from_bool(owns(actor, &need)),
             Coordinator => Decision::from_bool(actor.coordinates(need.region_id)),
         },

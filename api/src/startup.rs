@@ -143,7 +143,7 @@ impl Application {
             app.default_service(web::to(routes::fallback::no_route))
                 .wrap(ErrorHandlers::new().default_handler(problem_for_plain_errors))
                 .wrap(middleware::from_fn(crate::security_headers::add))
-                .wrap(middleware::from_fn(ranking::cache::note_writes))
+                .wrap(middleware::from_fn(note_writes))
                 .wrap(middleware::from_fn(metrics::track))
                 .wrap(TracingLogger::default())
         })
@@ -197,6 +197,29 @@ impl Application {
         }
         result
     }
+}
+
+/// Middleware: after every request that may write (not `GET`, `HEAD` or `OPTIONS`),
+/// successful or not, kept candidate lists are stale (see [`ranking::cache`]).
+async fn note_writes(
+    request: actix_web::dev::ServiceRequest,
+    next: middleware::Next<impl actix_web::body::MessageBody>,
+) -> Result<actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
+    use actix_web::http::Method;
+    let writes = !matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    );
+    let state = if writes {
+        request.app_data::<web::Data<AppState>>().cloned()
+    } else {
+        None
+    };
+    let response = next.call(request).await;
+    if let Some(state) = state {
+        state.ranking.lists.note_write();
+    }
+    response
 }
 
 /// Errors raised inside actix itself (an unmatched method, a payload error) come as plain

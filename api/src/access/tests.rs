@@ -196,3 +196,19 @@ fn contact_is_shared_only_once_introduced() {
     assert_eq!(before(&coordinator), after(&coordinator));
     assert!(before(&coordinator).professional && before(&coordinator).organization);
 }
+
+#[test]
+fn scouting_is_refused_in_its_own_words_to_every_role_but_coordinators() {
+    let [owner, _, _, _, professional, _, _] = actors();
+    for actor in [owner, professional] {
+        let scout = Action::RankCandidates {
+            need: need(true),
+            everyone: true,
+        };
+        assert_eq!(
+            decide(actor.as_ref(), scout),
+            Decision::Forbidden("only coordinators may scout (scope=all)"),
+            "{actor:?}"
+        );
+    }
+}

@@ -362,7 +362,7 @@ mod tests {
     #[test]
     fn every_need_is_valid_and_belongs_to_an_organization_of_a_region() {
         for need in NEEDS {
-            let validated = need.input().validate();
+            let validated = need.input().parse();
             assert!(validated.is_ok(), "{}: {:?}", need.key, validated.err());
             let organization = ORGANIZATIONS
                 .iter()

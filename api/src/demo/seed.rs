@@ -87,10 +87,9 @@ pub async fn base_data(db: &DatabaseConnection, password_hash: &str) -> anyhow::
             .iter()
             .find(|(key, _)| *key == spec.organization)
             .with_context(|| format!("demo need {} has no organization", spec.key))?;
-        let input = spec
-            .input()
-            .validate()
-            .map_err(|error| invalid(&format!("need {}", spec.key), error))?;
+        let input = spec.input().parse().map_err(|errors| {
+            invalid(&format!("need {}", spec.key), ApiError::Validation(errors))
+        })?;
         repo::needs::insert(&txn, organization, &input).await?;
     }
 

@@ -49,7 +49,7 @@ pub async fn top_candidates(
     let region = repo::regions::by_id(&state.db, need.region_id)
         .await?
         .context("the demo need has no region")?;
-    let scored = scoring::scored_need_in(need, &organization, &region)?;
+    let scored = ranking::convert::scored_need(need, &organization, &region)?;
     let applications = ranking::applicants(&state.db, need.id).await?;
     let proposals: Vec<(engine::Id, &str)> = applications
         .iter()
@@ -130,7 +130,8 @@ pub async fn apply(
         let profile = repo::profiles::by_user(&state.db, user.id)
             .await?
             .with_context(|| format!("{email} has no profile"))?;
-        let score = scoring::snapshot(state, &need, &profile, Some(&message)).await?;
+        let score =
+            scoring::snapshot(&state.db, &state.ranking, &need, &profile, Some(&message)).await?;
         let inserted =
             repo::applications::insert(&state.db, need.id, user.id, &message, score).await;
         // A unique violation means another run got there first: the state we want.

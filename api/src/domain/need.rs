@@ -1,4 +1,4 @@
-//! Needs (募集): the request DTOs, their rules, and the validated `NeedSpec`.
+//! Needs (募集): the request DTOs, their rules, and the parsed [`NeedSpec`].
 
 use chrono::NaiveDate;
 use musubi_matcher::taxonomy;
@@ -7,9 +7,9 @@ use utoipa::ToSchema;
 
 use super::{
     enums::{MeetingSlot, Role, Style, WorkStyle},
+    error::FieldErrors,
     text::Errors,
 };
-use crate::error::ApiError;
 
 /// Most hours a month any engagement may ask for.
 pub const MAX_HOURS_PER_MONTH: u16 = 320;
@@ -148,9 +148,40 @@ pub struct NeedPatch {
     pub apply_by: Option<NaiveDate>,
 }
 
+/// A need that passed every rule, its skill and theme synonyms resolved to their keys
+/// and its repeated meeting slots dropped. Only [`NeedInput::parse`] (or
+/// [`NeedPatch::parse_onto`]) makes one, so storage never sees an unchecked need.
+/// It reads as the [`NeedInput`] it was parsed from.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(transparent)]
+pub struct NeedSpec(NeedInput);
+
+impl std::ops::Deref for NeedSpec {
+    type Target = NeedInput;
+
+    fn deref(&self) -> &NeedInput {
+        &self.0
+    }
+}
+
+impl NeedSpec {
+    /// The need as its input shape (what views show).
+    pub fn into_input(self) -> NeedInput {
+        self.0
+    }
+}
+
+impl NeedPatch {
+    /// The need this patch makes of `current`, parsed: a patch is held to every rule of
+    /// the whole need it results in.
+    pub fn parse_onto(self, current: NeedInput) -> Result<NeedSpec, FieldErrors> {
+        current.patched(self).parse()
+    }
+}
+
 impl NeedInput {
     /// Applies a patch on top of this need.
-    pub fn patched(mut self, patch: NeedPatch) -> Self {
+    fn patched(mut self, patch: NeedPatch) -> Self {
         macro_rules! take {
             ($($field:ident),+) => { $(if let Some(value) = patch.$field { self.$field = value; })+ };
         }
@@ -179,8 +210,9 @@ impl NeedInput {
         self
     }
 
-    /// Checks every rule, resolving skill and theme synonyms to their keys.
-    pub fn validate(mut self) -> Result<Self, ApiError> {
+    /// Checks every rule, resolving skill and theme synonyms to their keys; the errors
+    /// name every invalid field.
+    pub fn parse(mut self) -> Result<NeedSpec, FieldErrors> {
         let mut errors = Errors::default();
         errors.line("title", &self.title, 1, 200);
         errors.lines("description", &self.description, 1, 10_000);
@@ -256,8 +288,11 @@ impl NeedInput {
             _ => {}
         }
         errors.range("headcount", self.headcount, 1, 50);
-        errors.finish()?;
-        Ok(self)
+        if errors.0.is_empty() {
+            Ok(NeedSpec(self))
+        } else {
+            Err(errors.0)
+        }
     }
 }
 
@@ -308,16 +343,13 @@ mod tests {
         .unwrap()
     }
 
-    fn fields(error: ApiError) -> Vec<String> {
-        match error {
-            ApiError::Validation(errors) => errors.into_iter().map(|error| error.field).collect(),
-            other => panic!("expected validation, got {other:?}"),
-        }
+    fn fields(errors: FieldErrors) -> Vec<String> {
+        errors.into_iter().map(|error| error.field).collect()
     }
 
     #[test]
     fn synonyms_are_stored_as_keys_and_defaults_apply() {
-        let need = cmo_post().validate().unwrap();
+        let need = cmo_post().parse().unwrap();
         assert_eq!(need.skills[0].skill, "digital_marketing");
         assert_eq!(
             (need.headcount, need.duration_months, need.style),
@@ -329,10 +361,7 @@ mod tests {
     fn min_hours_above_max_names_the_min_field() {
         let mut need = cmo_post();
         need.hours_per_month = HoursRange { min: 40, max: 32 };
-        assert_eq!(
-            fields(need.validate().unwrap_err()),
-            ["hours_per_month.min"]
-        );
+        assert_eq!(fields(need.parse().unwrap_err()), ["hours_per_month.min"]);
     }
 
     #[test]
@@ -340,11 +369,11 @@ mod tests {
         let mut need = cmo_post();
         need.pro_bono = true;
         assert_eq!(
-            fields(need.clone().validate().unwrap_err()),
+            fields(need.clone().parse().unwrap_err()),
             ["compensation_jpy"]
         );
         need.compensation_jpy = None;
-        assert!(need.validate().is_ok());
+        assert!(need.parse().is_ok());
     }
 
     #[test]
@@ -353,7 +382,7 @@ mod tests {
         need.skills[0].skill = "juggling".into();
         need.themes = vec!["dx".into(), "space_travel".into()];
         assert_eq!(
-            fields(need.validate().unwrap_err()),
+            fields(need.parse().unwrap_err()),
             ["skills[0].skill", "themes[1]"]
         );
     }
@@ -361,8 +390,22 @@ mod tests {
     #[test]
     fn a_patch_changes_only_what_it_sends() {
         let patch: NeedPatch = crate::extract::parse_json(br#"{"headcount":2}"#).unwrap();
-        let need = cmo_post().patched(patch);
+        let need = patch.parse_onto(cmo_post()).unwrap();
         assert_eq!(need.headcount, 2);
         assert_eq!(need.title, "ECサイト立ち上げのCMO");
+        assert_eq!(
+            need.skills[0].skill, "digital_marketing",
+            "parsed as a whole"
+        );
+    }
+
+    #[test]
+    fn a_patch_is_held_to_the_rules_of_the_need_it_makes() {
+        let patch: NeedPatch =
+            crate::extract::parse_json(br#"{"hours_per_month":{"min":40,"max":32}}"#).unwrap();
+        assert_eq!(
+            fields(patch.parse_onto(cmo_post()).unwrap_err()),
+            ["hours_per_month.min"]
+        );
     }
 }

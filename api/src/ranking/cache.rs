@@ -31,9 +31,10 @@
 //! another process's write shows within `FRESH` plus one recomputation; a previous list
 //! is never served past `MAX_STALE`.
 //!
-//! Authorization is never cached: a hit is served only to a caller who manages the
-//! list's need (its owner SME, or a coordinator of its region — both fixed for a
-//! need's life), and everyone else takes the full path with its 403 or 404.
+//! Authorization is never cached: a list keeps the facts of its need the policy judges
+//! by (its owner and region, both fixed for a need's life), a hit is served only to a
+//! caller [`access::decide`] lets rank the need's candidates, and everyone else takes
+//! the full path with its 403 or 404.
 
 use std::{
     collections::HashMap,
@@ -44,22 +45,12 @@ use std::{
     time::{Duration, Instant},
 };
 
-use actix_web::{
-    Error,
-    body::MessageBody,
-    dev::{ServiceRequest, ServiceResponse},
-    http::Method,
-    middleware::Next,
-    web::{self, Bytes},
-};
+use bytes::Bytes;
 use chrono::NaiveDate;
 use tokio::sync::watch;
 use uuid::Uuid;
 
-use crate::{
-    auth::{AccountRole, AuthUser},
-    state::AppState,
-};
+use crate::access::{self, Action, Actor, NeedFacts};
 
 /// How long a list is served without recomputing, at most.
 pub const FRESH: Duration = Duration::from_millis(250);
@@ -83,15 +74,28 @@ pub struct ListKey {
     pub limit: usize,
 }
 
+impl ListKey {
+    /// What asking for this list is, for the policy.
+    pub fn action(&self, need: NeedFacts) -> Action {
+        Action::RankCandidates {
+            need,
+            everyone: self.everyone,
+        }
+    }
+
+    /// Whether `actor` may be served a list of this key kept for `need`.
+    pub fn allows(&self, actor: &Actor, need: NeedFacts) -> bool {
+        access::decide(Some(actor), self.action(need)).allowed()
+    }
+}
+
 /// A computed list and what it was computed under.
 #[derive(Debug)]
 pub struct CachedList {
     /// The response body.
     pub body: Bytes,
-    /// The need's owner (an SME account).
-    pub owner_id: Uuid,
-    /// The need's region.
-    pub region_id: Uuid,
+    /// The need, as the policy judges who may see its candidates.
+    pub need: NeedFacts,
     /// When the list was computed under.
     pub stamp: Stamp,
 }
@@ -117,22 +121,8 @@ impl Stamp {
 
 impl CachedList {
     /// A list just computed under `stamp`.
-    pub fn new(body: Bytes, owner_id: Uuid, region_id: Uuid, stamp: Stamp) -> Self {
-        Self {
-            body,
-            owner_id,
-            region_id,
-            stamp,
-        }
-    }
-
-    /// Whether `caller` may see this list (and so be served it from memory).
-    pub fn visible_to(&self, caller: &AuthUser, key: &ListKey) -> bool {
-        match caller.role {
-            AccountRole::Coordinator => caller.coordinates(self.region_id),
-            AccountRole::Sme => !key.everyone && caller.id == self.owner_id,
-            AccountRole::Professional => false,
-        }
+    pub fn new(body: Bytes, need: NeedFacts, stamp: Stamp) -> Self {
+        Self { body, need, stamp }
     }
 }
 
@@ -264,13 +254,7 @@ impl ListCache {
     ///   whose wait ended without a list computes it instead of waiting again);
     /// - [`Lookup::Compute`] with a claim of its own: the caller may not see the kept
     ///   list (authorization takes the full path), or was told not to wait.
-    pub fn lookup(
-        &self,
-        key: &ListKey,
-        now: &Stamp,
-        caller: &AuthUser,
-        may_wait: bool,
-    ) -> Lookup<'_> {
+    pub fn lookup(&self, key: &ListKey, now: &Stamp, caller: &Actor, may_wait: bool) -> Lookup<'_> {
         let alone = || {
             Lookup::Compute(Claim {
                 cache: self,
@@ -285,7 +269,7 @@ impl ListCache {
         }
         let entry = entries.entry(*key).or_default();
         if let Some(list) = &entry.list {
-            if !list.visible_to(caller, key) {
+            if !key.allows(caller, list.need) {
                 return alone();
             }
             if list.stamp.same_state(now) {
@@ -326,31 +310,10 @@ impl ListCache {
     }
 }
 
-/// Middleware: after every request that may write (not `GET`, `HEAD` or `OPTIONS`),
-/// successful or not, kept candidate lists are stale.
-pub async fn note_writes(
-    request: ServiceRequest,
-    next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<impl MessageBody>, Error> {
-    let writes = !matches!(
-        *request.method(),
-        Method::GET | Method::HEAD | Method::OPTIONS
-    );
-    let state = if writes {
-        request.app_data::<web::Data<AppState>>().cloned()
-    } else {
-        None
-    };
-    let response = next.call(request).await;
-    if let Some(state) = state {
-        state.ranking.lists.note_write();
-    }
-    response
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::account::AccountRole;
 
     fn key() -> ListKey {
         ListKey {
@@ -362,17 +325,21 @@ mod tests {
         }
     }
 
-    fn list(stamp: Stamp) -> CachedList {
-        CachedList::new(
-            Bytes::from_static(b"{}"),
-            Uuid::from_u128(1),
-            Uuid::from_u128(2),
-            stamp,
-        )
+    /// The need: owned by account 1, in region 2.
+    fn need() -> NeedFacts {
+        NeedFacts {
+            owner_id: Uuid::from_u128(1),
+            region_id: Uuid::from_u128(2),
+            open: true,
+        }
     }
 
-    fn coordinator() -> AuthUser {
-        AuthUser {
+    fn list(stamp: Stamp) -> CachedList {
+        CachedList::new(Bytes::from_static(b"{}"), need(), stamp)
+    }
+
+    fn coordinator() -> Actor {
+        Actor {
             id: Uuid::from_u128(9),
             role: AccountRole::Coordinator,
             region_id: Some(Uuid::from_u128(2)),
@@ -607,38 +574,49 @@ mod tests {
     }
 
     #[test]
-    fn only_those_who_manage_the_need_are_served_from_memory() {
-        let cache = ListCache::default();
-        computed(&cache, cache.stamp(1, today()));
-        let Lookup::Hit(list) =
-            cache.lookup(&key(), &cache.stamp(1, today()), &coordinator(), true)
-        else {
-            panic!("the coordinator is served the kept list");
-        };
-        let caller = |id: u128, role, region_id: Option<u128>| AuthUser {
+    fn only_those_the_policy_lets_rank_the_need_are_served_from_memory() {
+        let caller = |id: u128, role, region_id: Option<u128>| Actor {
             id: Uuid::from_u128(id),
             role,
             region_id: region_id.map(Uuid::from_u128),
         };
-        assert!(list.visible_to(&caller(9, AccountRole::Coordinator, Some(2)), &key()));
-        assert!(!list.visible_to(&caller(9, AccountRole::Coordinator, Some(3)), &key()));
-        assert!(
-            !list.visible_to(&caller(1, AccountRole::Sme, None), &key()),
-            "scouting"
-        );
         let applicants = ListKey {
             everyone: false,
             ..key()
         };
-        assert!(list.visible_to(&caller(1, AccountRole::Sme, None), &applicants));
-        assert!(!list.visible_to(&caller(4, AccountRole::Sme, None), &applicants));
-        assert!(!list.visible_to(&caller(1, AccountRole::Professional, None), &applicants));
-        let stranger = caller(9, AccountRole::Coordinator, Some(3));
-        let now = cache.stamp(1, today());
-        assert_eq!(
-            said(&cache.lookup(&key(), &now, &stranger, true)),
-            Said::Alone,
-            "anyone else takes the full path, and holds nobody up"
-        );
+        // (key, caller, served from memory)
+        let cases = [
+            (key(), caller(9, AccountRole::Coordinator, Some(2)), true),
+            (key(), caller(8, AccountRole::Coordinator, Some(2)), true),
+            (key(), caller(9, AccountRole::Coordinator, Some(3)), false),
+            (key(), caller(1, AccountRole::Sme, None), false),
+            (applicants, caller(1, AccountRole::Sme, None), true),
+            (applicants, caller(4, AccountRole::Sme, None), false),
+            (
+                applicants,
+                caller(1, AccountRole::Professional, None),
+                false,
+            ),
+            (
+                applicants,
+                caller(9, AccountRole::Coordinator, Some(3)),
+                false,
+            ),
+        ];
+        for (key, caller, served) in cases {
+            let cache = ListCache::default();
+            let stamp = cache.stamp(1, today());
+            match cache.lookup(&key, &stamp, &coordinator(), true) {
+                Lookup::Compute(claim) => claim.store(list(stamp)),
+                other => panic!("expected to compute, got {:?}", said(&other)),
+            }
+            let expected = if served { Said::Hit } else { Said::Alone };
+            assert_eq!(
+                said(&cache.lookup(&key, &stamp, &caller, true)),
+                expected,
+                "{caller:?} asking for {key:?}: anyone else takes the full path, and holds nobody up"
+            );
+            assert_eq!(key.allows(&caller, need()), served, "{caller:?}");
+        }
     }
 }

@@ -10,13 +10,11 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+use super::convert::engine_profile;
 use crate::{
+    domain::matching::MatchStatus,
     entities::{matches, profile},
-    scoring::engine_profile,
 };
-
-/// The match status that counts as an engagement (API.md's state machine).
-const CONTRACTED: &str = "contracted";
 
 /// Profiles read per query when loading everything.
 const PAGE: u64 = 2_000;
@@ -118,7 +116,8 @@ async fn counts(
         .select_only()
         .column(matches::Column::ProfessionalId)
         .expr_as(Func::count(Expr::col(matches::Column::Id)), "engagements")
-        .filter(matches::Column::Status.eq(CONTRACTED))
+        // The match status that counts as an engagement (API.md's state machine).
+        .filter(matches::Column::Status.eq(MatchStatus::Contracted.as_str()))
         .group_by(matches::Column::ProfessionalId)
         .into_tuple()
         .all(db)

@@ -37,6 +37,7 @@
 //! (an upsert is microseconds; a ranking scan of 100,000 profiles a few milliseconds).
 
 pub mod cache;
+pub mod convert;
 pub mod feed;
 mod load;
 mod needs;
@@ -187,7 +188,7 @@ impl Ranking {
         profile: &profile::Model,
     ) -> anyhow::Result<()> {
         let engagements = load::contracted_counts(db, &[profile.user_id]).await?;
-        let engine = crate::scoring::engine_profile(
+        let engine = convert::engine_profile(
             profile,
             engagements.get(&profile.user_id).copied().unwrap_or(0),
         )?;

@@ -9,11 +9,11 @@ use musubi_matcher::{self as engine, RankedNeed};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
-use super::Ranking;
+use super::{Ranking, convert};
 use crate::{
     domain::enums::{ApplicationStatus, NeedStatus},
     entities::{application, need, organization, region},
-    repo, scoring,
+    repo,
 };
 
 /// Most open needs a recommendation considers (the newest).
@@ -106,7 +106,7 @@ pub fn recommend<'a>(
         ) else {
             continue;
         };
-        let scored = match scoring::scored_need_in(need, organization, region) {
+        let scored = match convert::scored_need(need, organization, region) {
             Ok(scored) => scored,
             Err(error) => {
                 tracing::error!(need_id = %need.id, ?error, "a stored need cannot be scored");

@@ -1,5 +1,7 @@
 //! Applications (応募).
 
+use std::collections::{BTreeSet, HashMap};
+
 use anyhow::Context;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
@@ -8,7 +10,11 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::{new_id, now};
-use crate::{domain::enums::ApplicationStatus, entities::application, repo::page::PageRequest};
+use crate::{
+    domain::enums::ApplicationStatus,
+    entities::{application, profile, user},
+    repo::page::PageRequest,
+};
 
 /// Inserts an application; a second one for the same need and professional surfaces as a
 /// unique violation.
@@ -114,4 +120,46 @@ pub async fn of_professional(
         .all(db)
         .await
         .context("listing a professional's applications")
+}
+
+/// Applicants as a list of applications shows them: their names and profiles, by id
+/// (an erased professional has a name of `""` and no profile).
+#[derive(Debug, Default)]
+pub struct Applicants {
+    /// Display names, by professional id.
+    pub names: HashMap<Uuid, String>,
+    /// Profiles, by professional id.
+    pub profiles: HashMap<Uuid, profile::Model>,
+}
+
+/// The names and profiles of some professionals: two queries, however many there are.
+pub async fn applicants(
+    db: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = Uuid>,
+) -> anyhow::Result<Applicants> {
+    let ids: BTreeSet<Uuid> = ids.into_iter().collect();
+    if ids.is_empty() {
+        return Ok(Applicants::default());
+    }
+    let names: Vec<(Uuid, String)> = user::Entity::find()
+        .select_only()
+        .column(user::Column::Id)
+        .column(user::Column::DisplayName)
+        .filter(user::Column::Id.is_in(ids.iter().copied()))
+        .into_tuple()
+        .all(db)
+        .await
+        .context("looking up applicants' names")?;
+    let profiles = profile::Entity::find()
+        .filter(profile::Column::UserId.is_in(ids))
+        .all(db)
+        .await
+        .context("looking up applicants' profiles")?;
+    Ok(Applicants {
+        names: names.into_iter().collect(),
+        profiles: profiles
+            .into_iter()
+            .map(|profile| (profile.user_id, profile))
+            .collect(),
+    })
 }

@@ -12,7 +12,7 @@ use super::{from_json, new_id, now, to_json};
 use crate::{
     domain::{
         enums::{NeedStatus, Role, Style, WorkStyle},
-        need::{HoursRange, MoneyRange, NeedInput},
+        need::{HoursRange, MoneyRange, NeedInput, NeedSpec},
     },
     entities::{need, need_skill, organization},
     repo::page::PageRequest,
@@ -87,11 +87,11 @@ async fn replace_skills(
     Ok(())
 }
 
-/// Inserts a validated need for an organization.
+/// Inserts a parsed need for an organization.
 pub async fn insert(
     db: &impl ConnectionTrait,
     organization: &organization::Model,
-    input: &NeedInput,
+    input: &NeedSpec,
 ) -> anyhow::Result<need::Model> {
     let id = new_id();
     let model = need::ActiveModel {
@@ -110,11 +110,11 @@ pub async fn insert(
     Ok(need)
 }
 
-/// Replaces a need's spec with a validated one.
+/// Replaces a need's spec with a parsed one.
 pub async fn update(
     db: &impl ConnectionTrait,
     need: need::Model,
-    input: &NeedInput,
+    input: &NeedSpec,
 ) -> anyhow::Result<need::Model> {
     let id = need.id;
     let model: need::ActiveModel = need.into();
@@ -144,6 +144,40 @@ pub async fn by_id(db: &impl ConnectionTrait, id: Uuid) -> anyhow::Result<Option
         .one(db)
         .await
         .context("looking up a need")
+}
+
+/// A need with its organization (two indexed reads); `None` when either is missing.
+pub async fn with_organization(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+) -> anyhow::Result<Option<(need::Model, organization::Model)>> {
+    let Some(need) = by_id(db, id).await? else {
+        return Ok(None);
+    };
+    Ok(organization(db, need.organization_id)
+        .await?
+        .map(|organization| (need, organization)))
+}
+
+/// The titles of some needs, by id, in one query.
+pub async fn titles(
+    db: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = Uuid>,
+) -> anyhow::Result<std::collections::HashMap<Uuid, String>> {
+    let ids: std::collections::BTreeSet<Uuid> = ids.into_iter().collect();
+    if ids.is_empty() {
+        return Ok(std::collections::HashMap::new());
+    }
+    let rows: Vec<(Uuid, String)> = need::Entity::find()
+        .select_only()
+        .column(need::Column::Id)
+        .column(need::Column::Title)
+        .filter(need::Column::Id.is_in(ids))
+        .into_tuple()
+        .all(db)
+        .await
+        .context("looking up need titles")?;
+    Ok(rows.into_iter().collect())
 }
 
 /// Lists needs newest first, fetching one more than the page to know if there is a next.

@@ -1,20 +1,9 @@
-//! Ranked candidates for a need, and recommended needs for a professional, served from
-//! the in-memory [`ranking`](crate::ranking) index.
-//!
-//! A need's candidate list is one scan of the index under a read lock, plus four
-//! indexed reads (the need, its organization, its region, its submitted applications)
-//! however many candidates come back: nothing is looked up per candidate. The list's
-//! JSON is then kept and served again while nothing it depends on has changed (see
-//! [`ranking::cache`]).
+//! Ranked candidates for a need, and recommended needs for a professional: the views of
+//! [`services::candidates`], which ranks them from the in-memory index and keeps each
+//! candidate list's JSON while nothing it depends on has changed.
 
-use std::collections::HashMap;
-
-use actix_web::{
-    HttpResponse, get,
-    http::header::ContentType,
-    web::{self, Bytes},
-};
-use musubi_matcher::{self as engine, Mode, RankRequest};
+use actix_web::{HttpResponse, get, http::header::ContentType, web};
+use bytes::Bytes;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -22,14 +11,17 @@ use uuid::Uuid;
 
 use super::{Page, needs::OrganizationSummary};
 use crate::{
-    auth::{AccountRole, AuthUser},
-    error::{ApiError, ApiResult},
+    auth::AuthUser,
+    domain::ids::NeedId,
+    error::ApiResult,
     ranking::{
-        self, Pool,
-        cache::{CachedList, ListKey, Lookup},
+        self,
         view::{self, AspectView, ExclusionView, FactorView},
     },
-    repo, scoring,
+    services::{
+        self,
+        candidates::{ListOptions, Ranked, Recommendation},
+    },
     state::AppState,
 };
 
@@ -102,14 +94,6 @@ pub struct CandidateView {
     pub application_id: Option<Uuid>,
 }
 
-fn limit(limit: Option<u64>) -> ApiResult<usize> {
-    let limit = limit.unwrap_or(20);
-    if !(1..=100).contains(&limit) {
-        return Err(ApiError::invalid("limit", "must be between 1 and 100"));
-    }
-    Ok(usize::try_from(limit).unwrap_or(100))
-}
-
 /// Ranked candidates for a need: its applicants, or (coordinators) everyone.
 #[utoipa::path(tag = "needs", security(("bearer" = [])), params(("id" = Uuid, Path, description = "need id"), CandidatesQuery), responses(
     (status = 200, body = Page<CandidateView>),
@@ -126,112 +110,31 @@ pub async fn need_candidates(
     id: web::Path<Uuid>,
     query: crate::extract::Query<CandidatesQuery>,
 ) -> ApiResult<HttpResponse> {
-    let k = limit(query.limit)?;
-    let scope = query.scope.unwrap_or_default();
-    if scope == Scope::All && caller.role != AccountRole::Coordinator {
-        return Err(ApiError::Forbidden(
-            "only coordinators may scout (scope=all)",
-        ));
-    }
-    let mode = query.mode.unwrap_or_default();
-    let key = ListKey {
-        need_id: *id,
-        everyone: scope == Scope::All,
-        reciprocal: mode == RankMode::Reciprocal,
+    let options = ListOptions {
+        limit: services::candidates::limit(query.limit)?,
+        everyone: query.scope.unwrap_or_default() == Scope::All,
+        reciprocal: query.mode.unwrap_or_default() == RankMode::Reciprocal,
         include_excluded: query.include_excluded.unwrap_or(false),
-        limit: k,
     };
-    // One computation per list at a time: a caller is served the kept list, or
-    // computes it, or waits for the caller computing it and is served that list.
-    let mut may_wait = true;
-    let (claim, stamp, today) = loop {
-        // Taken before anything is read: a change while this list is computed leaves it
-        // stale in the cache rather than wrongly fresh.
-        let today = scoring::today();
-        let stamp = state.ranking.lists.stamp(state.ranking.generation(), today);
-        match state.ranking.lists.lookup(&key, &stamp, &caller, may_wait) {
-            Lookup::Hit(list) => return Ok(json_body(list.body.clone())),
-            Lookup::Compute(claim) => break (claim, stamp, today),
-            Lookup::Wait(pending) => {
-                if let Some(list) = pending.finished().await
-                    && list.visible_to(&caller, &key)
-                {
-                    return Ok(json_body(list.body.clone()));
-                }
-                // It ended without a list: compute it rather than wait again.
-                may_wait = false;
-            }
-        }
-    };
-
-    let (need, organization) = super::needs::managed_need(&state, &caller, key.need_id).await?;
-    let region = repo::regions::by_id(&state.db, need.region_id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    let scored = scoring::scored_need_in(&need, &organization, &region)?;
-    let applications = ranking::applicants(&state.db, need.id).await?;
-
-    // Ranking a region and writing the reasons is CPU work: off the server's threads,
-    // so the requests they are serving meanwhile (cached lists, /health) do not wait.
-    let ranking = state.ranking.clone();
-    let body = web::block(move || {
-        let list = rank_list(&ranking, &scored, &applications, &key, today);
-        serde_json::to_vec(&list).map(Bytes::from)
-    })
-    .await
-    .map_err(|error| ApiError::Internal(error.into()))?
-    .map_err(|error| ApiError::Internal(error.into()))?;
-    claim.store(CachedList::new(
-        body.clone(),
-        organization.owner_id,
-        need.region_id,
-        stamp,
-    ));
+    let body = services::candidates::candidates(
+        &state.db,
+        &state.ranking,
+        &caller,
+        NeedId(*id),
+        options,
+        render,
+    )
+    .await?;
     Ok(json_body(body))
 }
 
-/// The page of a need's candidates, ranked with the reasons of each.
-fn rank_list(
-    ranking: &ranking::Ranking,
-    scored: &scoring::ScoredNeed,
-    applications: &[ranking::Applicant],
-    key: &ListKey,
-    today: chrono::NaiveDate,
-) -> Page<CandidateView> {
-    let applicant_ids: Vec<engine::Id> = applications
-        .iter()
-        .map(|a| ranking::engine_id(a.professional_id))
-        .collect();
-    let proposals: Vec<(engine::Id, &str)> = applications
-        .iter()
-        .map(|a| (ranking::engine_id(a.professional_id), a.message.as_str()))
-        .collect();
-    let application_of: HashMap<Uuid, Uuid> = applications
-        .iter()
-        .map(|a| (a.professional_id, a.id))
-        .collect();
-    let pool = if key.everyone {
-        Pool::Everyone
-    } else {
-        Pool::Only(&applicant_ids)
-    };
-    let request = RankRequest {
-        k: key.limit,
-        today,
-        weights: scored.weights,
-        mode: if key.reciprocal {
-            Mode::Reciprocal
-        } else {
-            Mode::Need
-        },
-        include_excluded: key.include_excluded,
-        only: None,
-        proposals: &proposals,
-        explain: true,
-        explain_preference: false,
-    };
-    let items = ranking
-        .rank(&scored.need, pool, request)
+/// The page of a need's candidates, with the reasons of each, as JSON.
+fn render(ranked: Ranked) -> anyhow::Result<Bytes> {
+    let Ranked {
+        candidates,
+        applications,
+    } = ranked;
+    let items = candidates
         .into_iter()
         .map(|candidate| {
             let professional_id = ranking::professional_id(candidate.profile_id);
@@ -244,14 +147,15 @@ fn rank_list(
                 factors: view::factors(candidate.explanation.as_ref()),
                 excluded: !candidate.excluded.is_empty(),
                 exclusions: view::exclusions(&candidate.excluded),
-                application_id: application_of.get(&professional_id).copied(),
+                application_id: applications.get(&professional_id).copied(),
             }
         })
         .collect();
-    Page {
+    let page = Page {
         items,
         next_cursor: None,
-    }
+    };
+    Ok(Bytes::from(serde_json::to_vec(&page)?))
 }
 
 fn json_body(body: Bytes) -> HttpResponse {
@@ -308,38 +212,36 @@ pub async fn my_recommendations(
     caller: AuthUser,
     query: crate::extract::Query<RecommendationsQuery>,
 ) -> ApiResult<web::Json<Page<RecommendationView>>> {
-    caller.require(AccountRole::Professional)?;
-    let k = limit(query.limit)?;
-    let stored = repo::profiles::by_user(&state.db, caller.id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    let engagements = ranking::contracted_counts(&state.db, &[caller.id]).await?;
-    let profile =
-        scoring::engine_profile(&stored, engagements.get(&caller.id).copied().unwrap_or(0))?;
-    let open = ranking::open_needs(&state.db).await?;
-    let ranked = ranking::recommend(&state.ranking, &profile, &open, scoring::today(), k);
-    let items = ranked
-        .into_iter()
-        .map(|(need, organization, ranked)| RecommendationView {
-            need_id: need.id,
-            title: need.title.clone(),
-            organization: OrganizationSummary {
-                id: organization.id,
-                name: organization.name.clone(),
-                kind: organization.kind.clone(),
-                industry: organization.industry.clone(),
-                city: organization.city.clone(),
-            },
-            region_id: need.region_id,
-            score: view::total(ranked.score),
-            preference: view::total(ranked.preference),
-            reciprocal_score: view::total(ranked.reciprocal_score),
-            factors: view::factors(Some(&ranked.explanation)),
-            preference_factors: view::aspects(Some(&ranked.preference_detail)),
-        })
-        .collect();
+    let ranked =
+        services::candidates::recommendations(&state.db, &state.ranking, &caller, query.limit)
+            .await?;
     Ok(web::Json(Page {
-        items,
+        items: ranked.iter().map(recommendation_view).collect(),
         next_cursor: None,
     }))
+}
+
+fn recommendation_view(recommendation: &Recommendation) -> RecommendationView {
+    let Recommendation {
+        need,
+        organization,
+        ranked,
+    } = recommendation;
+    RecommendationView {
+        need_id: need.id,
+        title: need.title.clone(),
+        organization: OrganizationSummary {
+            id: organization.id,
+            name: organization.name.clone(),
+            kind: organization.kind.clone(),
+            industry: organization.industry.clone(),
+            city: organization.city.clone(),
+        },
+        region_id: need.region_id,
+        score: view::total(ranked.score),
+        preference: view::total(ranked.preference),
+        reciprocal_score: view::total(ranked.reciprocal_score),
+        factors: view::factors(Some(&ranked.explanation)),
+        preference_factors: view::aspects(Some(&ranked.preference_detail)),
+    }
 }

@@ -3,8 +3,6 @@
 
 use actix_web::{HttpResponse, get, http::StatusCode, patch, post, web};
 use chrono::{DateTime, Utc};
-use musubi_matcher::taxonomy;
-use sea_orm::TransactionTrait;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -12,16 +10,20 @@ use uuid::Uuid;
 
 use super::{Page, PageQuery};
 use crate::{
-    auth::{AccountRole, AuthUser, MaybeAuthUser},
+    auth::{AuthUser, MaybeAuthUser},
     domain::{
         enums::{NeedStatus, Role, WorkStyle},
+        ids::NeedId,
         need::{NeedInput, NeedPatch},
     },
-    entities::{need, organization},
     error::{ApiError, ApiResult},
     extract::Json,
     idempotency::{self, IdempotencyKey},
-    repo::{self, needs::NeedFilter},
+    repo,
+    services::{
+        self,
+        needs::{self as service, Posted, Search},
+    },
     state::AppState,
 };
 
@@ -70,14 +72,11 @@ pub struct NeedView {
 }
 
 /// Builds the view of a need with its organization.
-pub fn need_view(need: need::Model, organization: &organization::Model) -> ApiResult<NeedView> {
+fn view(posted: &Posted) -> anyhow::Result<NeedView> {
+    let Posted { need, organization } = posted;
     Ok(NeedView {
         id: need.id,
-        status: if need.status == NeedStatus::Closed.as_str() {
-            NeedStatus::Closed
-        } else {
-            NeedStatus::Open
-        },
+        status: need.status()?,
         region_id: need.region_id,
         organization: OrganizationSummary {
             id: organization.id,
@@ -86,63 +85,10 @@ pub fn need_view(need: need::Model, organization: &organization::Model) -> ApiRe
             industry: organization.industry.clone(),
             city: organization.city.clone(),
         },
-        spec: repo::needs::to_input(&need)?,
+        spec: repo::needs::to_input(need)?,
         created_at: need.created_at,
         updated_at: need.updated_at,
     })
-}
-
-/// A need with its organization, if the caller may see it: open needs are public;
-/// closed ones only to their owner and their region's coordinators. Anything else is
-/// 404, so a hidden need's existence does not leak.
-pub async fn visible_need(
-    state: &AppState,
-    caller: Option<&AuthUser>,
-    id: Uuid,
-) -> ApiResult<(need::Model, organization::Model)> {
-    let need = repo::needs::by_id(&state.db, id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    let organization = repo::needs::organization(&state.db, need.organization_id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    let manages = caller.is_some_and(|caller| manages(caller, &need, &organization));
-    if need.status == NeedStatus::Open.as_str() || manages {
-        Ok((need, organization))
-    } else {
-        Err(ApiError::NotFound)
-    }
-}
-
-/// Whether the caller owns the need or coordinates its region.
-pub fn manages(caller: &AuthUser, need: &need::Model, organization: &organization::Model) -> bool {
-    (caller.role == AccountRole::Sme && organization.owner_id == caller.id)
-        || caller.coordinates(need.region_id)
-}
-
-/// A need the caller manages: SMEs and coordinators get 404 for others' needs; a role
-/// that never manages needs gets 403.
-pub async fn managed_need(
-    state: &AppState,
-    caller: &AuthUser,
-    id: Uuid,
-) -> ApiResult<(need::Model, organization::Model)> {
-    if caller.role == AccountRole::Professional {
-        return Err(ApiError::Forbidden(
-            "only the need's owner or its region's coordinators may do this",
-        ));
-    }
-    let need = repo::needs::by_id(&state.db, id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    let organization = repo::needs::organization(&state.db, need.organization_id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    if manages(caller, &need, &organization) {
-        Ok((need, organization))
-    } else {
-        Err(ApiError::NotFound)
-    }
 }
 
 /// Post a need. Its region is the organization's. Accepts `Idempotency-Key`.
@@ -158,15 +104,17 @@ pub async fn managed_need(
     (status = 422, body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 #[post("/needs")]
+#[tracing::instrument(skip_all)]
 pub async fn create_need(
     state: web::Data<AppState>,
     caller: AuthUser,
     key: IdempotencyKey,
     Json(input): Json<NeedInput>,
 ) -> ApiResult<HttpResponse> {
-    caller.require(AccountRole::Sme)?;
-    let input = input.validate()?;
-    let fingerprint = idempotency::fingerprint(&input);
+    // A role that may never post is told so before its body is judged.
+    service::may_post(&caller)?;
+    let spec = input.parse().map_err(ApiError::Validation)?;
+    let fingerprint = idempotency::fingerprint(&spec);
     let state = state.get_ref();
     let outcome = idempotency::guarded(
         &state.db,
@@ -175,27 +123,16 @@ pub async fn create_need(
         &key,
         fingerprint,
         |claim| async move {
-            let organization = repo::users::organization_of(&state.db, caller.id)
-                .await?
-                .ok_or_else(|| {
-                    ApiError::Conflict(
-                        crate::error::ConflictCode::NoOrganization,
-                        "this account has no organization".to_owned(),
-                    )
-                })?;
             // The need and its stored idempotent response commit together.
-            state
-                .db
-                .transaction::<_, NeedView, ApiError>(move |txn| {
-                    Box::pin(async move {
-                        let need = repo::needs::insert(txn, &organization, &input).await?;
-                        let view = need_view(need, &organization)?;
-                        claim.complete(txn, StatusCode::CREATED, &view).await?;
-                        Ok(view)
-                    })
+            let receipt: services::Receipt<Posted> = Box::new(move |txn, posted| {
+                Box::pin(async move {
+                    claim
+                        .complete(txn, StatusCode::CREATED, &view(posted)?)
+                        .await
                 })
-                .await
-                .map_err(ApiError::from)
+            });
+            let posted = service::create(&state.db, &caller, spec, Some(receipt)).await?;
+            Ok(view(&posted)?)
         },
     )
     .await?;
@@ -235,6 +172,7 @@ pub struct NeedsQuery {
     (status = 422, body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 #[get("/needs")]
+#[tracing::instrument(skip_all)]
 pub async fn list_needs(
     state: web::Data<AppState>,
     caller: MaybeAuthUser,
@@ -243,50 +181,20 @@ pub async fn list_needs(
     let query = query.0;
     let page = PageQuery {
         limit: query.limit,
-        cursor: query.cursor.clone(),
+        cursor: query.cursor,
     }
     .parse()?;
-    let skill = match &query.skill {
-        None => None,
-        Some(text) => Some(
-            taxonomy::resolve_skill(text)
-                .ok_or_else(|| ApiError::invalid("skill", format!("unknown skill {text:?}")))?
-                .key
-                .to_owned(),
-        ),
-    };
-    let organization_id = if query.mine == Some(true) {
-        let caller = caller.0.as_ref().ok_or(ApiError::Unauthorized)?;
-        caller.require(AccountRole::Sme)?;
-        repo::users::organization_of(&state.db, caller.id)
-            .await?
-            .map(|org| org.id)
-    } else {
-        None
-    };
-    if query.q.as_ref().is_some_and(|q| q.chars().count() > 200) {
-        return Err(ApiError::invalid("q", "must be at most 200 characters"));
-    }
-    let filter = NeedFilter {
+    let search = Search {
         region_id: query.region_id,
         role: query.role,
-        skill,
+        skill: query.skill,
         work_style: query.work_style,
         q: query.q,
-        organization_id,
+        mine: query.mine == Some(true),
     };
-    let rows = repo::needs::list(&state.db, &filter, page).await?;
-    let organizations = repo::needs::organizations_of(&state.db, &rows).await?;
-    let mut items = Vec::with_capacity(rows.len());
-    let page = Page::from_rows(rows, page, |need| need.id, |need| need);
-    for need in page.items {
-        let organization = organizations
-            .get(&need.organization_id)
-            .ok_or(ApiError::NotFound)?;
-        items.push(need_view(need, organization)?);
-    }
+    let page = service::list(&state.db, caller.0.as_ref(), search, page).await?;
     Ok(web::Json(Page {
-        items,
+        items: page.items.iter().map(view).collect::<Result<_, _>>()?,
         next_cursor: page.next_cursor,
     }))
 }
@@ -297,13 +205,14 @@ pub async fn list_needs(
     (status = 404, body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 #[get("/needs/{id}")]
+#[tracing::instrument(skip_all, fields(need_id = %id))]
 pub async fn get_need(
     state: web::Data<AppState>,
     caller: MaybeAuthUser,
     id: web::Path<Uuid>,
 ) -> ApiResult<web::Json<NeedView>> {
-    let (need, organization) = visible_need(&state, caller.0.as_ref(), id.into_inner()).await?;
-    Ok(web::Json(need_view(need, &organization)?))
+    let posted = service::get(&state.db, caller.0.as_ref(), NeedId(*id)).await?;
+    Ok(web::Json(view(&posted)?))
 }
 
 /// Change some fields of a need (owner, or a coordinator of its region).
@@ -314,16 +223,15 @@ pub async fn get_need(
     (status = 422, body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 #[patch("/needs/{id}")]
+#[tracing::instrument(skip_all, fields(need_id = %id))]
 pub async fn patch_need(
     state: web::Data<AppState>,
     caller: AuthUser,
     id: web::Path<Uuid>,
     Json(patch): Json<NeedPatch>,
 ) -> ApiResult<web::Json<NeedView>> {
-    let (need, organization) = managed_need(&state, &caller, id.into_inner()).await?;
-    let input = repo::needs::to_input(&need)?.patched(patch).validate()?;
-    let need = repo::needs::update(&state.db, need, &input).await?;
-    Ok(web::Json(need_view(need, &organization)?))
+    let posted = service::update(&state.db, &caller, NeedId(*id), patch).await?;
+    Ok(web::Json(view(&posted)?))
 }
 
 /// Close a need (owner, or a coordinator of its region).
@@ -333,12 +241,12 @@ pub async fn patch_need(
     (status = 404, body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 #[post("/needs/{id}/close")]
+#[tracing::instrument(skip_all, fields(need_id = %id))]
 pub async fn close_need(
     state: web::Data<AppState>,
     caller: AuthUser,
     id: web::Path<Uuid>,
 ) -> ApiResult<web::Json<NeedView>> {
-    let (need, organization) = managed_need(&state, &caller, id.into_inner()).await?;
-    let need = repo::needs::set_status(&state.db, need, NeedStatus::Closed).await?;
-    Ok(web::Json(need_view(need, &organization)?))
+    let posted = service::close(&state.db, &caller, NeedId(*id)).await?;
+    Ok(web::Json(view(&posted)?))
 }

@@ -295,7 +295,7 @@ pub async fn create(
     let proposal = application
         .as_ref()
         .map(|application| application.message.as_str());
-    let score = crate::scoring::pair_snapshot(db, ranking, &need, &profile, proposal).await?;
+    let score = crate::scoring::snapshot(db, ranking, &need, &profile, proposal).await?;
     let status = if application.is_some() {
         MatchStatus::Introduced
     } else {

@@ -7,9 +7,12 @@
 //! here names the application state, `HttpRequest`, `HttpResponse` or a view type.
 
 pub mod accounts;
+pub mod applications;
+pub mod candidates;
 pub mod error;
 pub mod matches;
 pub mod meetings;
+pub mod needs;
 pub mod nudges;
 pub mod outbox;
 pub mod profiles;
@@ -17,3 +20,13 @@ pub mod regions;
 pub mod reports;
 
 pub use error::{Error, Result};
+
+use futures_util::future::BoxFuture;
+use sea_orm::DatabaseTransaction;
+
+/// What a door writes in the same transaction as the change it answers, given what the
+/// change made: the JSON door stores its response to an idempotent request this way, so
+/// the change and the stored answer commit together or not at all.
+pub type Receipt<T> = Box<
+    dyn for<'c> FnOnce(&'c DatabaseTransaction, &'c T) -> BoxFuture<'c, anyhow::Result<()>> + Send,
+>;
