@@ -114,9 +114,11 @@
 //! The modules, one concept each: [`weights`] (per-region weights), [`factors`] (the
 //! seven factors and their reasons), [`exclusion`] (hard exclusions), [`score`](mod@score)
 //! (totals, explanations, the pseudonymous display line), [`reciprocal`] (the
-//! professional's side and recommendations), [`index`] and [`topk`] (ranking),
-//! [`assign`] (region-wide introductions), [`taxonomy`] and [`text`] (vocabulary and
-//! tokenisation), [`model`] (the input types) and [`error`].
+//! professional's side and recommendations), [`index`] (ranking), [`assign`]
+//! (region-wide introductions), [`taxonomy`] and [`text`] (vocabulary and
+//! tokenisation), [`model`] (the input types) and [`error`]. What they share only
+//! among themselves (the top-k heap, the encoded columns, the dense ids of the
+//! taxonomy) is not public.
 #![deny(missing_docs)]
 
 pub mod assign;
@@ -129,8 +131,9 @@ pub mod reciprocal;
 pub mod score;
 pub mod taxonomy;
 pub mod text;
-pub mod topk;
 pub mod weights;
+
+mod topk;
 
 pub use error::{Error, ErrorKind, Result};
 pub use exclusion::Exclusion;

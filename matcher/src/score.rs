@@ -183,7 +183,7 @@ pub(crate) fn display_row(row: &RowRef<'_>) -> String {
         }
     }
 
-    if let Some(home) = reasons::prefecture_by_code(row.s.home_prefecture) {
+    if let Some(home) = taxonomy::prefecture_by_code(row.s.home_prefecture) {
         next_part(&mut line).push_str(home.ja);
     }
 
@@ -199,7 +199,7 @@ pub(crate) fn display_row(row: &RowRef<'_>) -> String {
         }
     }
     if let Some((kind, code)) = strongest
-        && let Some(prefecture) = reasons::prefecture_by_code(code)
+        && let Some(prefecture) = taxonomy::prefecture_by_code(code)
     {
         let part = next_part(&mut line);
         part.push_str(prefecture.ja);

@@ -64,13 +64,13 @@ pub fn tokenize(text: &str) -> Vec<String> {
 }
 
 /// Like [`tokenize`], but appends to `tokens` so a caller can reuse one buffer.
-pub fn tokenize_into(text: &str, tokens: &mut Vec<String>) {
+pub(crate) fn tokenize_into(text: &str, tokens: &mut Vec<String>) {
     for_each_token(text, |token| tokens.push(token.to_owned()));
 }
 
 /// Calls `emit` with each term of `text`, in order, without allocating a `String` per
 /// term; the `&str` is only valid during the call.
-pub fn for_each_token(text: &str, mut emit: impl FnMut(&str)) {
+pub(crate) fn for_each_token(text: &str, mut emit: impl FnMut(&str)) {
     let normalized = normalize(text);
     let mut scanner = Scanner::default();
     let mut chars = normalized.chars().peekable();

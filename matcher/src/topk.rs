@@ -5,16 +5,9 @@
 //! total and stable — group first (eligible before excluded), then higher score,
 //! then smaller id — so the same data always gives the same ranking.
 //!
-//! ```
-//! use musubi_matcher::topk::{RankKey, TopK};
-//!
-//! let mut top = TopK::new(2);
-//! for (id, score) in [(3u128, 50.0), (1, 70.0), (2, 70.0), (4, 90.0)] {
-//!     top.push(RankKey::eligible(score, id), id);
-//! }
-//! let ids: Vec<u128> = top.into_sorted().into_iter().map(|(_, id)| id).collect();
-//! assert_eq!(ids, [4, 1]); // 70 ties between 1 and 2: the smaller id wins
-//! ```
+//! It is the index's own machinery, not part of the crate's interface: rankings
+//! come out of [`ProfileIndex::rank`](crate::index::ProfileIndex::rank) already in
+//! this order.
 
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
@@ -33,15 +26,6 @@ pub struct RankKey {
 }
 
 impl RankKey {
-    /// An eligible item's key.
-    pub fn eligible(score: f32, id: Id) -> Self {
-        Self {
-            group: 0,
-            score,
-            id,
-        }
-    }
-
     /// How `self` ranks against `other`: `Less` means `self` comes first.
     pub fn rank_cmp(&self, other: &Self) -> Ordering {
         self.group
@@ -97,11 +81,6 @@ impl<T> TopK<T> {
         self.heap.len()
     }
 
-    /// Whether none are kept.
-    pub fn is_empty(&self) -> bool {
-        self.heap.is_empty()
-    }
-
     /// The worst key kept, once `k` are kept; `None` before.
     pub fn threshold(&self) -> Option<RankKey> {
         if self.heap.len() < self.k {
@@ -153,7 +132,46 @@ impl<T> TopK<T> {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
+
+    /// An eligible item's key.
+    fn eligible(score: f32, id: Id) -> RankKey {
+        RankKey {
+            group: 0,
+            score,
+            id,
+        }
+    }
+
+    #[test]
+    fn ties_go_to_the_smaller_id() {
+        let mut top = TopK::new(2);
+        for (id, score) in [(3u128, 50.0), (1, 70.0), (2, 70.0), (4, 90.0)] {
+            top.push(eligible(score, id), id);
+        }
+        let ids: Vec<u128> = top.into_sorted().into_iter().map(|(_, id)| id).collect();
+        assert_eq!(ids, [4, 1]); // 70 ties between 1 and 2: the smaller id wins
+    }
+
+    proptest! {
+        #[test]
+        fn topk_keeps_the_best_in_stable_order(
+            items in proptest::collection::vec((0u8..5, 0u128..50), 0..60),
+            k in 0usize..20,
+        ) {
+            let mut top = TopK::new(k);
+            for &(score, id) in &items {
+                top.push(eligible(f32::from(score), id), id);
+            }
+            let kept: Vec<u128> = top.into_sorted().into_iter().map(|(_, id)| id).collect();
+            let mut sorted = items.clone();
+            sorted.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+            let expected: Vec<u128> = sorted.into_iter().take(k).map(|(_, id)| id).collect();
+            prop_assert_eq!(kept, expected);
+        }
+    }
 
     #[test]
     fn excluded_items_rank_after_eligible_ones() {
@@ -166,8 +184,8 @@ mod tests {
             },
             1,
         );
-        top.push(RankKey::eligible(10.0, 2), 2);
-        top.push(RankKey::eligible(20.0, 3), 3);
+        top.push(eligible(10.0, 2), 2);
+        top.push(eligible(20.0, 3), 3);
         let order: Vec<i32> = top
             .into_sorted()
             .into_iter()
@@ -180,7 +198,7 @@ mod tests {
     fn can_reach_compares_with_the_worst_kept() {
         let mut top = TopK::new(1);
         assert!(top.can_reach(0, 0.0));
-        top.push(RankKey::eligible(50.0, 7), ());
+        top.push(eligible(50.0, 7), ());
         assert!(!top.can_reach(0, 49.0));
         assert!(top.can_reach(0, 50.0));
         assert!(!top.can_reach(1, 100.0));

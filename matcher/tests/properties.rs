@@ -11,7 +11,6 @@ use musubi_matcher::index::{Candidate, Mode, ProfileIndex, RankRequest};
 use musubi_matcher::model::*;
 use musubi_matcher::reciprocal::{preference, reciprocal_score};
 use musubi_matcher::score::{Context, score};
-use musubi_matcher::topk::{RankKey, TopK};
 use musubi_matcher::weights::{Factor, Weights};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
@@ -584,22 +583,6 @@ proptest! {
             let profile = profiles.iter().find(|p| p.id == candidate.profile_id).unwrap();
             prop_assert_eq!(candidate.explanation.as_ref(), Some(&score(&need, profile, &ctx)));
         }
-    }
-
-    #[test]
-    fn topk_keeps_the_best_in_stable_order(
-        items in proptest::collection::vec((0u8..5, 0u128..50), 0..60),
-        k in 0usize..20,
-    ) {
-        let mut top = TopK::new(k);
-        for &(score, id) in &items {
-            top.push(RankKey::eligible(f32::from(score), id), id);
-        }
-        let kept: Vec<u128> = top.into_sorted().into_iter().map(|(_, id)| id).collect();
-        let mut sorted = items.clone();
-        sorted.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-        let expected: Vec<u128> = sorted.into_iter().take(k).map(|(_, id)| id).collect();
-        prop_assert_eq!(kept, expected);
     }
 
     #[test]

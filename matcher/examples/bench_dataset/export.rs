@@ -109,7 +109,7 @@ fn need_terms(need: &Need, index: &ProfileIndex) -> Vec<(String, f64)> {
     let docs = corpus.docs();
     let mut tokens = Vec::new();
     for part in [&need.title, &need.description, &need.goal] {
-        text::tokenize_into(part, &mut tokens);
+        tokens.extend(text::tokenize(part));
     }
     let mut distinct: Vec<String> = Vec::new();
     for token in tokens {
@@ -217,12 +217,7 @@ fn profile_row(profile: &Profile, out: &mut impl Write) -> std::io::Result<()> {
     let skills: Vec<(u16, u8)> = profile
         .skills
         .iter()
-        .filter_map(|held| {
-            let id = taxonomy::skill_id(&held.skill).or_else(|| {
-                taxonomy::resolve_skill(&held.skill).and_then(|skill| taxonomy::skill_id(skill.key))
-            })?;
-            Some((id, held.level.min(7)))
-        })
+        .filter_map(|held| Some((skill_id(&held.skill)?, held.level.min(7))))
         .collect();
     let mut industries: Vec<String> = Vec::new();
     for industry in &profile.industries {
@@ -250,16 +245,16 @@ fn profile_row(profile: &Profile, out: &mut impl Write) -> std::io::Result<()> {
     let mut order: Vec<String> = Vec::new();
     let mut length = 0u32;
     for part in [&profile.motivation, &profile.headline] {
-        text::for_each_token(part, |token| {
+        for token in text::tokenize(part) {
             length += 1;
-            match counts.get_mut(token) {
+            match counts.get_mut(&token) {
                 Some(count) => *count += 1,
                 None => {
-                    counts.insert(token.to_owned(), 1);
-                    order.push(token.to_owned());
+                    counts.insert(token.clone(), 1);
+                    order.push(token);
                 }
             }
-        });
+        }
     }
     let mut line = String::with_capacity(1024);
     let _ = write!(
@@ -346,6 +341,13 @@ fn has_text(need: &Need) -> bool {
     [&need.title, &need.description, &need.goal]
         .iter()
         .any(|part| !text::tokenize(part).is_empty())
+}
+
+/// The skill's position in [`taxonomy::skills`], the id `need_skills.tsv` gives it.
+fn skill_id(name: &str) -> Option<u16> {
+    let skill = taxonomy::resolve_skill(name)?;
+    let position = taxonomy::skills().iter().position(|s| s.key == skill.key)?;
+    u16::try_from(position).ok()
 }
 
 fn role_index(role: Role) -> usize {

@@ -289,16 +289,6 @@ impl Corpus {
         self.postings.iter().map(Vec::as_slice)
     }
 
-    /// Bytes of postings.
-    pub(crate) fn posting_bytes(&self) -> usize {
-        self.postings.iter().map(Vec::len).sum()
-    }
-
-    /// Bytes of forward lists.
-    pub(crate) fn forward_bytes(&self) -> usize {
-        self.forward.len()
-    }
-
     /// Releases spare capacity.
     pub(crate) fn shrink_to_fit(&mut self) {
         for list in &mut self.postings {

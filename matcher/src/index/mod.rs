@@ -337,11 +337,6 @@ impl ProfileIndex {
             + self.corpus.heap_bytes()
     }
 
-    /// Bytes of text postings and forward lists, for reporting.
-    pub fn text_bytes(&self) -> (usize, usize) {
-        (self.corpus.posting_bytes(), self.corpus.forward_bytes())
-    }
-
     /// Visits every column and posting list a ranking reads, typed, for a
     /// streaming-read baseline: reading all of them once is the floor a scan is
     /// measured against.

@@ -30,7 +30,7 @@ use crate::topk::{RankKey, TopK};
 use crate::weights::Weights;
 
 use super::ProfileIndex;
-use super::scan::{TextTerms, WIDTH};
+use super::scan::{FLUSH, ScanStats, TextTerms, WIDTH};
 
 /// Float slack when pruning on an upper bound: the bound is summed in another order
 /// than the total, so it may round a hair low.
@@ -190,7 +190,19 @@ impl ProfileIndex {
 
     /// Ranks several needs in one pass over the columns; one list per need, in order.
     pub fn rank_batch(&self, needs: &[Need], request: &RankRequest<'_>) -> Vec<Vec<Candidate>> {
+        self.rank_batch_flushing(needs, request, FLUSH).0
+    }
+
+    /// [`rank_batch`](Self::rank_batch), its scans flushing every `flush` pairs a
+    /// lane, and what they did.
+    pub(super) fn rank_batch_flushing(
+        &self,
+        needs: &[Need],
+        request: &RankRequest<'_>,
+        flush: usize,
+    ) -> (Vec<Vec<Candidate>>, ScanStats) {
         let mut ranked = Vec::with_capacity(needs.len());
+        let mut stats = ScanStats::default();
         for needs in needs.chunks(WIDTH) {
             let mut lanes: Vec<Lane<'_>> =
                 needs.iter().map(|need| self.lane(need, request)).collect();
@@ -206,11 +218,11 @@ impl ProfileIndex {
                         }
                     }
                 }
-                None => self.scan(&mut lanes, request),
+                None => stats = stats.then(self.scan(&mut lanes, request, flush)),
             }
             ranked.extend(lanes.into_iter().map(|lane| self.candidates(lane, request)));
         }
-        ranked
+        (ranked, stats)
     }
 
     fn lane<'n>(&self, need: &'n Need, request: &RankRequest<'_>) -> Lane<'n> {

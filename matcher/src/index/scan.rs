@@ -21,12 +21,31 @@ use super::rank::{Lane, Mode, RankRequest, SLACK};
 
 /// Needs scored together in one pass.
 pub(super) const WIDTH: usize = 16;
-/// Pairs collected, for each lane, before the best of them are scored. Small
-/// under test, so that the brute-force comparisons of a few hundred
-/// profiles go through many partial flushes.
-const FLUSH: usize = if cfg!(test) { 4 } else { 256 };
+/// Pairs collected, for each lane, before the best of them are scored. Any value
+/// ranks exactly; this one only sets how soon the floors rise (a flush after the
+/// first block, most of whose rows pass while the heap has room) against how
+/// often pairs are sorted. The tests run it on a pool of many blocks, and values
+/// of a few pairs on small pools.
+pub(super) const FLUSH: usize = 256;
 /// Pairs scored together, their forward lists touched together.
 const RUN: usize = 16;
+
+/// What a scan did, for the tests of its flushing.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(super) struct ScanStats {
+    /// Flushes made before the last block (the scan went on after each), in
+    /// every chunk of lanes.
+    pub(super) partial_flushes: usize,
+}
+
+impl ScanStats {
+    /// The stats of two chunks of lanes scanned one after the other.
+    pub(super) fn then(self, other: Self) -> Self {
+        Self {
+            partial_flushes: self.partial_flushes + other.partial_flushes,
+        }
+    }
+}
 
 /// A need's text terms ordered by corpus id, for matching a row's forward list.
 #[derive(Debug, Clone, Default)]
@@ -193,26 +212,39 @@ fn lane_floor(lane: &Lane<'_>, mode: Mode, stage: Stage) -> i16 {
 
 impl ProfileIndex {
     /// Scans every row for up to [`WIDTH`] lanes, a block of rows at a time. The
-    /// pairs that pass the bounds are only collected; every so often they are
-    /// scored, best bound first, so that the floors rise as the scan goes.
-    pub(super) fn scan(&self, lanes: &mut [Lane<'_>], request: &RankRequest<'_>) {
+    /// pairs that pass the bounds are only collected; once there are `flush` a
+    /// lane ([`FLUSH`] outside tests) they are scored, best bound first, so that
+    /// the floors rise as the scan goes.
+    pub(super) fn scan(
+        &self,
+        lanes: &mut [Lane<'_>],
+        request: &RankRequest<'_>,
+        flush: usize,
+    ) -> ScanStats {
         match lanes.len() {
-            0 => {}
-            1 => self.scan_with::<1>(lanes, request),
-            2..=4 => self.scan_with::<4>(lanes, request),
-            5..=8 => self.scan_with::<8>(lanes, request),
-            _ => self.scan_with::<WIDTH>(lanes, request),
+            0 => ScanStats::default(),
+            1 => self.scan_with::<1>(lanes, request, flush),
+            2..=4 => self.scan_with::<4>(lanes, request, flush),
+            5..=8 => self.scan_with::<8>(lanes, request, flush),
+            _ => self.scan_with::<WIDTH>(lanes, request, flush),
         }
     }
 
-    fn scan_with<const L: usize>(&self, lanes: &mut [Lane<'_>], request: &RankRequest<'_>) {
+    fn scan_with<const L: usize>(
+        &self,
+        lanes: &mut [Lane<'_>],
+        request: &RankRequest<'_>,
+        flush: usize,
+    ) -> ScanStats {
         let stage = Stage {
             include_excluded: request.include_excluded,
         };
         let queries: Vec<&NeedQuery<'_>> = lanes.iter().map(|lane| &lane.q).collect();
         let bounds = Bounds::<L>::new(&queries, stage);
         let mut scratch = Scratch::default();
-        let mut flush_at = FLUSH * lanes.len();
+        let mut stats = ScanStats::default();
+        let least = flush.saturating_mul(lanes.len());
+        let mut flush_at = least;
         let mut floor = [i16::MAX; L];
         for start in (0..self.rows()).step_by(BLOCK) {
             let end = (start + BLOCK).min(self.rows());
@@ -223,12 +255,14 @@ impl ProfileIndex {
             let last = end == self.rows();
             if scratch.pairs.len() >= flush_at || last {
                 self.finish(lanes, request, stage, &mut scratch, !last);
+                stats.partial_flushes += usize::from(!last);
                 // Pairs kept back wait for the next flush: flushes come no more
                 // often than the kept pairs double, so each pair is sorted a bounded
                 // number of times.
-                flush_at = (FLUSH * lanes.len()).max(2 * scratch.pairs.len());
+                flush_at = least.max(2 * scratch.pairs.len());
             }
         }
+        stats
     }
 
     /// Scores row `r` for `lane`, its text already read, and offers it to the heap.

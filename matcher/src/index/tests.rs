@@ -1,11 +1,17 @@
 //! The scan against brute force on pools that exercise every path of the bounds: up
 //! to twenty needs at once (one lane, four, eight and sixteen, and a second chunk),
 //! excluded rows with and without `include_excluded`, rows whose lists spill out of
-//! the inline slots, random weights and both modes.
+//! the inline slots, random weights and both modes, flushing every few pairs (so
+//! that a pool of a few hundred goes through partial flushes) or every [`FLUSH`];
+//! and the production [`FLUSH`] on a pool of many blocks.
 
 use chrono::NaiveDate;
 use proptest::prelude::*;
+use proptest::strategy::ValueTree;
+use proptest::test_runner::TestRunner;
 
+use super::bounds::BLOCK;
+use super::scan::{FLUSH, WIDTH};
 use crate::exclusion::exclusions;
 use crate::index::{Mode, ProfileIndex, RankRequest};
 use crate::model::*;
@@ -255,6 +261,7 @@ proptest! {
         k in 1usize..12,
         mode in proptest::sample::select(&[Mode::Need, Mode::Reciprocal][..]),
         include_excluded in proptest::bool::weighted(0.3),
+        flush in prop_oneof![Just(1), 2usize..=8, Just(FLUSH)],
     ) {
         let index = ProfileIndex::build(&profiles);
         let request = RankRequest {
@@ -264,7 +271,7 @@ proptest! {
             explain: false,
             ..RankRequest::new(k, today())
         };
-        let batch = index.rank_batch(&needs, &request);
+        let batch = index.rank_batch_flushing(&needs, &request, flush).0;
         prop_assert_eq!(batch.len(), needs.len());
         for (need, ranked) in needs.iter().zip(&batch) {
             let got: Vec<(u128, f32)> = ranked
@@ -273,5 +280,71 @@ proptest! {
                 .collect();
             prop_assert_eq!(got, brute_force(need, &profiles, &index, &request));
         }
+    }
+}
+
+/// Rows for 32 blocks: enough for the production [`FLUSH`] to flush partially at
+/// least twice before the last flush, for one lane as for sixteen.
+const MANY: usize = 32 * BLOCK;
+
+/// [`MANY`] profiles and sixteen needs drawn from the generators above with a fixed
+/// seed: the same pool on every run.
+fn many() -> (Vec<Profile>, Vec<Need>) {
+    let mut runner = TestRunner::deterministic();
+    let profiles = (1..=MANY as u128)
+        .map(|id| profile(id).new_tree(&mut runner).map(|tree| tree.current()))
+        .collect::<Result<Vec<_>, _>>()
+        .unwrap();
+    let needs = (0..WIDTH)
+        .map(|_| need().new_tree(&mut runner).map(|tree| tree.current()))
+        .collect::<Result<Vec<_>, _>>()
+        .unwrap();
+    (profiles, needs)
+}
+
+#[test]
+fn the_production_flush_ranks_many_blocks_as_scoring_every_row_does() {
+    let (profiles, needs) = many();
+    let index = ProfileIndex::build(&profiles);
+    let ids: Vec<u128> = profiles.iter().map(|profile| profile.id).collect();
+    for (k, mode, include_excluded) in [
+        (10, Mode::Need, false),
+        (50, Mode::Reciprocal, false),
+        (50, Mode::Need, true),
+        // More than a flush's worth a lane.
+        (2 * FLUSH, Mode::Need, false),
+    ] {
+        let request = RankRequest {
+            mode,
+            include_excluded,
+            ..RankRequest::new(k, today())
+        };
+        for needs in [&needs[..1], &needs[..5], &needs[..]] {
+            let (ranked, stats) = index.rank_batch_flushing(needs, &request, FLUSH);
+            let case = format!(
+                "k {k}, {mode:?}, excluded {include_excluded}, {} lanes",
+                needs.len()
+            );
+            // Pairs kept back by one partial flush met another before the last.
+            assert!(
+                stats.partial_flushes >= 2,
+                "{case}: {stats:?}; with this FLUSH, MANY is too few rows to test it"
+            );
+            // The `only` path scores every row exactly: no bounds, no flushes.
+            let every_row = index.rank_batch(
+                needs,
+                &RankRequest {
+                    only: Some(&ids),
+                    ..request
+                },
+            );
+            assert_eq!(ranked, every_row, "{case}");
+        }
+    }
+    // And the scores are `score()`'s.
+    let ctx = Context::new(today()).with_corpus(index.corpus());
+    for candidate in &index.rank(&needs[0], &RankRequest::new(50, today())) {
+        let profile = &profiles[candidate.profile_id as usize - 1];
+        assert_eq!(candidate.score, score(&needs[0], profile, &ctx).total);
     }
 }

@@ -175,7 +175,7 @@ pub fn fields() -> &'static [Field] {
     skills::FIELDS
 }
 
-/// Skills, grouped by field; a skill's position is its [`skill_id`].
+/// Skills, grouped by field, always in the same order.
 pub fn skills() -> &'static [Skill] {
     skills::SKILLS
 }
@@ -217,7 +217,7 @@ pub fn skill(key: &str) -> Option<&'static Skill> {
 
 /// The dense index of the skill with this exact key: its position in [`skills()`],
 /// below [`skill_count`], for bitsets. A binary search; it does not allocate.
-pub fn skill_id(key: &str) -> Option<u16> {
+pub(crate) fn skill_id(key: &str) -> Option<u16> {
     SKILL_ORDER
         .binary_search_by(|&id| skills::SKILLS[usize::from(id)].key.cmp(key))
         .ok()
@@ -225,25 +225,18 @@ pub fn skill_id(key: &str) -> Option<u16> {
 }
 
 /// The skill at a dense index from [`skill_id`].
-pub fn skill_by_id(id: u16) -> Option<&'static Skill> {
+pub(crate) fn skill_by_id(id: u16) -> Option<&'static Skill> {
     skills().get(usize::from(id))
 }
 
 /// How many skills there are: every [`skill_id`] is below it.
-pub fn skill_count() -> usize {
+pub(crate) fn skill_count() -> usize {
     skills().len()
 }
 
 /// The theme with this exact key.
 pub fn theme(key: &str) -> Option<&'static Theme> {
     themes().iter().find(|theme| theme.key == key)
-}
-
-/// The dense index of the theme with this exact key: its position in [`themes()`].
-pub fn theme_id(key: &str) -> Option<u8> {
-    (0u8..)
-        .zip(themes())
-        .find_map(|(id, theme)| (theme.key == key).then_some(id))
 }
 
 /// The industry with this exact key.
@@ -316,7 +309,7 @@ pub fn prefecture(name: &str) -> Option<&'static Prefecture> {
 }
 
 /// The prefecture with this JIS code (1–47).
-pub fn prefecture_by_code(code: u8) -> Option<&'static Prefecture> {
+pub(crate) fn prefecture_by_code(code: u8) -> Option<&'static Prefecture> {
     // The table is in code order; a unit test holds it to that.
     prefectures().get(usize::from(code).checked_sub(1)?)
 }
