@@ -162,10 +162,19 @@ impl Throttles {
 /// Records an attempt against an account key and an address key together: both must
 /// allow it, and a refusal by one takes back what the other recorded.
 pub fn attempt(account: (&Throttle, &str), address: (&Throttle, &str)) -> Result<(), ApiError> {
-    account.0.attempt(account.1).map_err(too_many)?;
+    attempt_both(account, address).map_err(too_many)
+}
+
+/// [`attempt`] for callers outside HTTP: a refusal is the time until an attempt is
+/// allowed again.
+pub fn attempt_both(
+    account: (&Throttle, &str),
+    address: (&Throttle, &str),
+) -> Result<(), Duration> {
+    account.0.attempt(account.1)?;
     if let Err(wait) = address.0.attempt(address.1) {
         account.0.refund(account.1);
-        return Err(too_many(wait));
+        return Err(wait);
     }
     Ok(())
 }

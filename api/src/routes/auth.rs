@@ -15,15 +15,13 @@ use crate::{
     },
     config::Secret,
     db,
-    domain::{
-        enums::OrganizationKind,
-        text::{Errors, parse_email},
-    },
+    domain::{enums::OrganizationKind, text::Errors},
     entities::{organization, user},
     error::{ApiError, ApiResult},
     extract::Json,
     idempotency::{self, Claim, Found, IdempotencyKey, Stored},
     repo,
+    services::accounts::{self, LoginError},
     state::AppState,
 };
 
@@ -367,30 +365,21 @@ pub async fn login(
     throttles: web::Data<Throttles>,
     Json(request): Json<LoginRequest>,
 ) -> ApiResult<web::Json<TokenResponse>> {
-    let email = parse_email(&request.email);
-    let account = email
-        .clone()
-        .unwrap_or_else(|| request.email.trim().to_lowercase());
-    let address = throttles.client_key(&http);
-    throttle::attempt(
-        (&throttles.login_account, &account),
-        (&throttles.login_address, &address),
-    )?;
-    let user = match email {
-        Some(email) => repo::users::by_email(&state.db, &email).await?,
-        None => None,
-    };
-    let verified = password::verify(
+    let user = accounts::login(
+        &state.db,
+        &throttles,
+        &throttles.client_key(&http),
+        &request.email,
         Secret::new(request.password),
-        user.as_ref().map(|user| user.password_hash.clone()),
     )
-    .await?;
-    let user = user.filter(|_| verified).ok_or(ApiError::Unauthorized)?;
-    // Only failures count against the limits.
-    throttles.login_account.refund(&account);
-    throttles.login_address.refund(&address);
+    .await
+    .map_err(|error| match error {
+        LoginError::Throttled(wait) => throttle::too_many(wait),
+        LoginError::WrongCredentials => ApiError::Unauthorized,
+        LoginError::Internal(error) => error.into(),
+    })?;
     Ok(web::Json(TokenResponse {
-        access_token: state.jwt.issue(user.id, user.token_version)?,
+        access_token: state.jwt.issue(user.user_id, user.token_version)?,
         token_type: "Bearer",
         expires_in: state.jwt.ttl().as_secs(),
     }))

@@ -141,6 +141,7 @@ pub async fn delete_my_profile(
             Box::pin(async move {
                 crate::workflow::matches::end_for_erasure(txn, &public_url, user_id).await?;
                 repo::profiles::erase(txn, user_id).await?;
+                repo::web_sessions::end_all_for_user(txn, user_id).await?;
                 crate::email::outbox::cancel_for_recipient(txn, user_id).await?;
                 repo::profiles::record_change(txn, user_id).await?;
                 Ok(())

@@ -141,6 +141,7 @@ pub async fn change_password(
     throttles.login_account.refund(&user.email);
     let hash = password::hash(Secret::new(request.new_password)).await?;
     let version = repo::sessions::set_password(&state.db, user.id, hash).await?;
+    repo::web_sessions::end_all_for_user(&state.db, user.id).await?;
     Ok(web::Json(token_response(&state, user.id, version)?))
 }
 
@@ -263,6 +264,7 @@ pub async fn confirm_reset(
                 }
                 let version = repo::sessions::set_password(txn, user_id, hash).await?;
                 repo::sessions::retire_resets(txn, user_id).await?;
+                repo::web_sessions::end_all_for_user(txn, user_id).await?;
                 Ok((user_id, version))
             })
         })
