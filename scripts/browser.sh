@@ -34,8 +34,10 @@ ensure_browser_installed() {
   # A Japanese font too, or the screenshots show boxes where the text should be.
   apt-get install -y -qq --no-install-recommends chromium chromium-driver fonts-noto-cjk \
     </dev/null >/dev/null
-  browser_bin chromium >/dev/null && browser_bin chromedriver >/dev/null ||
-    { say "chromium installed, but chromium or chromedriver not found"; exit 1; }
+  if ! browser_bin chromium >/dev/null || ! browser_bin chromedriver >/dev/null; then
+    say "chromium installed, but chromium or chromedriver not found"
+    exit 1
+  fi
 }
 
 ensure_browser_installed

@@ -11,7 +11,7 @@ use actix_web::{
 };
 use askama::Template;
 
-use super::frame::Frame;
+use super::{frame::Frame, session};
 
 /// Why a page could not be answered.
 #[derive(Debug, thiserror::Error)]
@@ -157,26 +157,30 @@ pub fn render<B: MessageBody + 'static>(response: ServiceResponse<B>) -> ErrorHa
         .get::<CsrfRefusal>()
         .is_some();
     let (request, response) = response.into_parts();
-    let frame = Frame::for_error(&request);
-    let (title_key, body_key) = keys_for(status, csrf);
-    let page = ErrorPage {
-        frame: &frame,
-        status_line: frame.msg_with("error.status", &[("status", status.as_str())]),
-        title_key,
-        body_key,
-    };
-    let html = page.render().unwrap_or_else(|error| {
-        tracing::error!(%error, "the error page did not render");
-        FALLBACK.to_owned()
-    });
-    let mut response = response.set_body(html);
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        header::HeaderValue::from_static("text/html; charset=utf-8"),
-    );
-    ErrorHandlerResponse::Response(
-        ServiceResponse::new(request, response.map_into_boxed_body()).map_into_right_body(),
-    )
+    ErrorHandlerResponse::Future(Box::pin(async move {
+        // The menu shows who is logged in, on error pages too. Only a request with a
+        // session cookie reads the database here, and an error doing so shows the page
+        // as to a visitor.
+        let _ = session::current(&request).await;
+        let frame = Frame::for_error(&request);
+        let (title_key, body_key) = keys_for(status, csrf);
+        let page = ErrorPage {
+            frame: &frame,
+            status_line: frame.msg_with("error.status", &[("status", status.as_str())]),
+            title_key,
+            body_key,
+        };
+        let html = page.render().unwrap_or_else(|error| {
+            tracing::error!(%error, "the error page did not render");
+            FALLBACK.to_owned()
+        });
+        let mut response = response.set_body(html);
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            header::HeaderValue::from_static("text/html; charset=utf-8"),
+        );
+        Ok(ServiceResponse::new(request, response.map_into_boxed_body()).map_into_right_body())
+    }))
 }
 
 /// What is shown if the error page itself cannot be rendered.

@@ -76,8 +76,7 @@ impl Frame {
         Ok(frame)
     }
 
-    /// The frame of an error page: the session if the request already loaded one, no
-    /// database read otherwise.
+    /// The frame of an error page: the session the request loaded, if any.
     pub fn for_error(request: &HttpRequest) -> Self {
         match session::cached(request).and_then(PageUser::from_session) {
             Some(user) => Self::new(request, Some(&user)),
@@ -168,7 +167,7 @@ pub fn see_other(location: &str) -> actix_web::HttpResponseBuilder {
 
 /// `next` if it is a page of this site to return to: a path (not `//host`, no scheme,
 /// no backslash or control character, percent-encoded ASCII as browsers send it) of a
-/// page, and not the login or logout itself.
+/// page, and not the language switch itself.
 pub fn safe_next(next: &str) -> Option<String> {
     let path = next.split(['?', '#']).next().unwrap_or_default();
     let acceptable = next.starts_with('/')
@@ -177,7 +176,6 @@ pub fn safe_next(next: &str) -> Option<String> {
         && next.is_ascii()
         && !next.chars().any(|c| c == '\\' || c.is_control())
         && is_page_path(path)
-        && !matches!(path, "/login" | "/logout")
         && !path.starts_with("/lang/");
     acceptable.then(|| next.to_owned())
 }
@@ -188,7 +186,13 @@ mod tests {
 
     #[test]
     fn only_pages_of_this_site_are_returned_to() {
-        for good in ["/me", "/matches/0193?tab=contact", "/", "/needs/1#apply"] {
+        for good in [
+            "/me",
+            "/matches/0193?tab=contact",
+            "/",
+            "/needs/1#apply",
+            "/login?next=%2Fme",
+        ] {
             assert_eq!(safe_next(good).as_deref(), Some(good), "{good}");
         }
         for bad in [
@@ -197,8 +201,6 @@ mod tests {
             "/\\evil.example",
             "me",
             "",
-            "/login?next=/me",
-            "/logout",
             "/lang/en?next=/me",
             "/api/v1/me",
             "/me\r\nSet-Cookie: x=1",

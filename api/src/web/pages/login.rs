@@ -28,6 +28,14 @@ use crate::{
 /// Where a login goes when it was not sent from a page.
 const HOME_OF_USER: &str = "/me";
 
+/// The page a login returns to: one of this site's, and not the login or logout.
+fn return_to(next: &str) -> Option<String> {
+    safe_next(next).filter(|next| {
+        let path = next.split(['?', '#']).next().unwrap_or_default();
+        !matches!(path, "/login" | "/logout")
+    })
+}
+
 #[derive(Template)]
 #[template(path = "login.html")]
 struct Login<'a> {
@@ -61,7 +69,7 @@ pub async fn login_form(
     visitor: Visitor,
     query: web::Query<NextQuery>,
 ) -> Result<HttpResponse, PageError> {
-    let next = query.next.as_deref().and_then(safe_next);
+    let next = query.next.as_deref().and_then(return_to);
     if visitor.0.is_some() {
         return Ok(see_other(next.as_deref().unwrap_or(HOME_OF_USER)).finish());
     }
@@ -100,7 +108,7 @@ pub async fn submit(
     throttles: web::Data<Throttles>,
     CsrfForm(form): CsrfForm<LoginForm>,
 ) -> Result<HttpResponse, PageError> {
-    let next = safe_next(&form.next);
+    let next = return_to(&form.next);
     let frame = Frame::for_anonymous_form(&request)?;
     let mut again = Login {
         frame: &frame,
@@ -178,4 +186,17 @@ pub async fn logout(
             session::cookie_name(&state.settings.web),
         ))
         .finish())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_login_never_returns_to_the_login_or_the_logout() {
+        assert_eq!(return_to("/me").as_deref(), Some("/me"));
+        assert_eq!(return_to("/login?next=%2Fme"), None);
+        assert_eq!(return_to("/logout"), None);
+        assert_eq!(return_to("https://evil.example/"), None);
+    }
 }
