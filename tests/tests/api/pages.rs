@@ -506,3 +506,26 @@ async fn user_text_on_a_page_is_escaped() {
     assert!(!me.body.contains(name), "{}", me.body);
     assert!(me.body.contains("alert(1)"), "{}", me.body);
 }
+
+#[tokio::test]
+async fn the_web_session_migration_is_reversible() {
+    use musubi_migrations::{MigrationName, Migrator, MigratorTrait};
+    let app = TestApp::spawn().await;
+    let pro = app.professional("山田 花子").await;
+    let mut browser = PageClient::new(&app.address);
+    browser.login(&pro.email, PRO_PASSWORD, None).await;
+    // Down to before this migration (and any after it), then up again.
+    let names: Vec<String> = Migrator::migrations()
+        .iter()
+        .map(|migration| migration.name().to_owned())
+        .collect();
+    let at = names
+        .iter()
+        .position(|name| name == "m20261203_160600_create_web_session")
+        .unwrap();
+    let steps = u32::try_from(names.len() - at).unwrap();
+    Migrator::down(&app.db, Some(steps)).await.unwrap();
+    assert!(web_session::Entity::find().all(&app.db).await.is_err());
+    Migrator::up(&app.db, None).await.unwrap();
+    assert!(web_session::Entity::find().all(&app.db).await.unwrap().is_empty());
+}
