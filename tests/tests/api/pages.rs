@@ -527,5 +527,11 @@ async fn the_web_session_migration_is_reversible() {
     Migrator::down(&app.db, Some(steps)).await.unwrap();
     assert!(web_session::Entity::find().all(&app.db).await.is_err());
     Migrator::up(&app.db, None).await.unwrap();
-    assert!(web_session::Entity::find().all(&app.db).await.unwrap().is_empty());
+    assert!(
+        web_session::Entity::find()
+            .all(&app.db)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
