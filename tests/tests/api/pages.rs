@@ -509,7 +509,7 @@ async fn user_text_on_a_page_is_escaped() {
 
 #[tokio::test]
 async fn the_web_session_migration_is_reversible() {
-    use musubi_migrations::{MigrationName, Migrator, MigratorTrait};
+    use musubi_migrations::{Migrator, MigratorTrait};
     let app = TestApp::spawn().await;
     let pro = app.professional("山田 花子").await;
     let mut browser = PageClient::new(&app.address);
