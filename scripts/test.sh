@@ -10,6 +10,9 @@
 # us create databases; otherwise a throw-away cluster in a temp dir (installed from
 # Debian's packages first when missing and we are root), removed again on exit.
 # The harness gets an admin URL in MUSUBI_TEST_PG_URL and makes one database per test.
+# The browser tests drive Debian's chromium through chromedriver, installed the same
+# way when missing (scripts/browser.sh); their screenshots go to
+# $CARGO_TARGET_DIR/browser-screenshots (or $MUSUBI_SCREENSHOT_DIR).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -50,19 +53,23 @@ if ((check_db_only)); then
   exit 0
 fi
 
+# shellcheck source=scripts/browser.sh
+source scripts/browser.sh
+say "browser: $MUSUBI_CHROMIUM with $MUSUBI_CHROMEDRIVER"
+
 # Tests get their database from MUSUBI_TEST_PG_URL only; a DATABASE_URL left in the
 # shell must not leak into tests of the service's own configuration.
 unset DATABASE_URL
 
 # --no-fail-fast: a failing unit test must not hide the end-to-end results behind it.
 status=0
-say "cargo test --workspace (end-to-end suite on PostgreSQL)"
+say "cargo test --workspace (end-to-end and browser suites on PostgreSQL)"
 MUSUBI_TEST_BACKEND=postgres cargo test --workspace --locked --no-fail-fast "$@" || status=1
 # Run the SQLite pass even after a failure, so one run reports both backends.
 # Integration-test targets only (the e2e suite, plus cheap property tests), and
 # --workspace rather than -p musubi-tests: the same package set resolves the same
 # features, so nothing is recompiled (-p cost 2.5 more minutes of build on CI).
-say "cargo test --workspace --test '*' (end-to-end suite on SQLite)"
+say "cargo test --workspace --test '*' (end-to-end and browser suites on SQLite)"
 MUSUBI_TEST_BACKEND=sqlite cargo test --workspace --locked --no-fail-fast --test '*' "$@" ||
   status=1
 

@@ -73,6 +73,8 @@ pub struct Settings {
     pub shutdown_grace: Duration,
     /// Limits on login, registration and password-reset requests.
     pub throttle: ThrottleSettings,
+    /// The pages' sessions.
+    pub web: WebSettings,
 }
 
 /// One limit: at most `max` attempts in any `window` (a sliding window).
@@ -116,6 +118,45 @@ pub struct ThrottleSettings {
     /// (`MUSUBI_CLIENT_ADDRESS_HEADER`, e.g. `X-Forwarded-For`, whose last entry is
     /// used). Unset (the default), the TCP peer's address is the client's.
     pub client_address_header: Option<String>,
+}
+
+/// The pages' login sessions (`MUSUBI_SESSION_*`). A session ends when it has not been
+/// used for `idle`, and in any case `absolute` after its login.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebSettings {
+    /// Unused this long, a session ends (`MUSUBI_SESSION_IDLE_SECONDS`, default 7200:
+    /// two hours).
+    pub session_idle: Duration,
+    /// This long after its login, a session ends however busy
+    /// (`MUSUBI_SESSION_ABSOLUTE_SECONDS`, default 43200: twelve hours, a working day).
+    pub session_absolute: Duration,
+    /// Whether cookies are `Secure` (and the session cookie `__Host-` prefixed): when
+    /// `MUSUBI_PUBLIC_URL` is https.
+    pub secure_cookies: bool,
+}
+
+impl WebSettings {
+    fn from_lookup(
+        get: &impl Fn(&str) -> Option<String>,
+        public_url: &str,
+    ) -> anyhow::Result<Self> {
+        let seconds = |name: &str, default: u64| -> anyhow::Result<Duration> {
+            let seconds = parse_number(get, name, default)?;
+            if !(1..=30 * 86_400).contains(&seconds) {
+                bail!("{name} must be between 1 and 2592000 seconds (30 days)");
+            }
+            Ok(Duration::from_secs(seconds))
+        };
+        let settings = Self {
+            session_idle: seconds("MUSUBI_SESSION_IDLE_SECONDS", 2 * 3_600)?,
+            session_absolute: seconds("MUSUBI_SESSION_ABSOLUTE_SECONDS", 12 * 3_600)?,
+            secure_cookies: public_url.to_ascii_lowercase().starts_with("https://"),
+        };
+        if settings.session_idle > settings.session_absolute {
+            bail!("MUSUBI_SESSION_IDLE_SECONDS must not exceed MUSUBI_SESSION_ABSOLUTE_SECONDS");
+        }
+        Ok(settings)
+    }
 }
 
 impl ThrottleSettings {
@@ -371,6 +412,12 @@ impl Settings {
             bail!("MUSUBI_SHUTDOWN_GRACE_SECONDS must be at most 3600");
         }
 
+        let public_url = get("MUSUBI_PUBLIC_URL")
+            .unwrap_or_else(|| "http://127.0.0.1:8080".to_owned())
+            .trim_end_matches('/')
+            .to_owned();
+        let web = WebSettings::from_lookup(&get, &public_url)?;
+
         Ok(Self {
             database_url,
             bind,
@@ -382,14 +429,12 @@ impl Settings {
             ),
             mail_from: get("MUSUBI_MAIL_FROM")
                 .unwrap_or_else(|| "Musubi <no-reply@localhost>".to_owned()),
-            public_url: get("MUSUBI_PUBLIC_URL")
-                .unwrap_or_else(|| "http://127.0.0.1:8080".to_owned())
-                .trim_end_matches('/')
-                .to_owned(),
+            public_url,
             db_max_connections,
             db_timeout,
             mail: MailSettings::from_lookup(&get)?,
             throttle: ThrottleSettings::from_lookup(&get)?,
+            web,
             shutdown_grace,
         })
     }
@@ -598,6 +643,34 @@ mod tests {
             let mut vars = vars;
             vars.push(("DATABASE_URL", "sqlite::memory:"));
             let error = settings(&vars).unwrap_err();
+            assert!(format!("{error:#}").contains(name), "{error:#}");
+        }
+    }
+
+    #[test]
+    fn sessions_default_to_two_idle_hours_within_twelve_and_are_secure_under_https() {
+        let defaults = settings(&[("DATABASE_URL", "sqlite::memory:")])
+            .unwrap()
+            .web;
+        assert_eq!(defaults.session_idle, Duration::from_secs(7_200));
+        assert_eq!(defaults.session_absolute, Duration::from_secs(43_200));
+        assert!(!defaults.secure_cookies);
+        let https = settings(&[
+            ("DATABASE_URL", "sqlite::memory:"),
+            ("MUSUBI_PUBLIC_URL", "https://musubi.example/"),
+            ("MUSUBI_SESSION_IDLE_SECONDS", "60"),
+        ])
+        .unwrap()
+        .web;
+        assert!(https.secure_cookies);
+        assert_eq!(https.session_idle, Duration::from_secs(60));
+        for (name, value) in [
+            ("MUSUBI_SESSION_IDLE_SECONDS", "0"),
+            ("MUSUBI_SESSION_ABSOLUTE_SECONDS", "soon"),
+            ("MUSUBI_SESSION_IDLE_SECONDS", "50000"),
+        ] {
+            let error =
+                settings(&[("DATABASE_URL", "sqlite::memory:"), (name, value)]).unwrap_err();
             assert!(format!("{error:#}").contains(name), "{error:#}");
         }
     }

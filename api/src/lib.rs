@@ -27,3 +27,4 @@ pub mod services;
 pub mod startup;
 pub mod state;
 pub mod telemetry;
+pub mod web;

@@ -140,7 +140,10 @@ impl Application {
                 .configure(routes::health::configure)
                 .service(scope::scope("/api/v1").configure(routes::configure))
                 .split_for_parts();
-            app.default_service(web::to(routes::fallback::no_route))
+            app.configure(crate::web::configure)
+                .default_service(web::to(routes::fallback::no_route))
+                // Inside the error handlers, so a refusal is rendered as a page.
+                .wrap(middleware::from_fn(crate::web::csrf::check_origin))
                 .wrap(ErrorHandlers::new().default_handler(problem_for_plain_errors))
                 .wrap(middleware::from_fn(crate::security_headers::add))
                 .wrap(middleware::from_fn(note_writes))
@@ -224,9 +227,13 @@ async fn note_writes(
 
 /// Errors raised inside actix itself (an unmatched method, a payload error) come as plain
 /// text; rewrite any 4xx/5xx that is not already problem+json so every error has one shape.
-fn problem_for_plain_errors<B>(
+/// Errors of the pages become error pages instead.
+fn problem_for_plain_errors<B: actix_web::body::MessageBody + 'static>(
     response: actix_web::dev::ServiceResponse<B>,
 ) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    if crate::web::is_page_path(response.request().path()) {
+        return Ok(crate::web::errors::render(response));
+    }
     let is_problem = response
         .headers()
         .get(actix_web::http::header::CONTENT_TYPE)

@@ -13,6 +13,7 @@ mod m20261121_000003_create_outbox;
 mod m20261121_000004_create_matches;
 mod m20261203_000003_outbox_retry_until;
 mod m20261203_000030_add_token_revocation;
+mod m20261203_160600_create_web_session;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000004_create_matches::Migration),
             Box::new(m20261203_000003_outbox_retry_until::Migration),
             Box::new(m20261203_000030_add_token_revocation::Migration),
+            Box::new(m20261203_160600_create_web_session::Migration),
         ]
     }
 }

@@ -6,7 +6,9 @@
 //! `musubi_api::startup::openapi`):
 //!
 //! - the path and method name a documented operation (otherwise the answer must be a
-//!   404 problem for an unknown path, or a 405 problem with `Allow` for a known path);
+//!   404 problem for an unknown path, or a 405 problem with `Allow` for a known path),
+//!   unless the path is one of the pages' (`musubi_api::web::is_page_path`), which
+//!   answer HTML and are checked by their own tests;
 //! - the status is one the operation documents (or a documented `4XX`/`5XX`/`default`);
 //! - the content type is one documented for that status, and a JSON body (problem+json
 //!   included) validates against its documented schema, formats included.
@@ -255,6 +257,12 @@ pub fn check(
                 .to_ascii_lowercase()
         });
     let Some(template) = contract.template_of(path) else {
+        // The pages (everything outside the JSON API and the operational endpoints)
+        // answer HTML, errors included, under their own contract (WEB.md); their tests
+        // check them.
+        if musubi_api::web::is_page_path(path) {
+            return Ok(());
+        }
         // No documented path: the server must say so as a 404 problem.
         if status == 404 && media.as_deref() == Some("application/problem+json") {
             return contract.validate_problem(body).map_err(|violation| {

@@ -9,7 +9,9 @@
     reason = "a harness that cannot set up must fail the test loudly"
 )]
 
+pub mod browser;
 pub mod conformance;
+pub mod pages;
 pub mod smtp;
 
 use std::{path::PathBuf, sync::Arc};

@@ -17,3 +17,4 @@ pub mod profile_change;
 pub mod region;
 pub mod revoked_token;
 pub mod user;
+pub mod web_session;

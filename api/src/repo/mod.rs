@@ -11,6 +11,7 @@ pub mod regions;
 pub mod reports;
 pub mod sessions;
 pub mod users;
+pub mod web_sessions;
 
 use chrono::{DateTime, Utc};
 use uuid::Uuid;

@@ -1,6 +1,7 @@
 //! The answer to a request no route took: 405 with `Allow` when the path is served with
 //! other methods, 404 otherwise. The served paths and their methods come from the OpenAPI
-//! document, which lists every registered route.
+//! document, which lists every registered route. Outside the JSON API and the
+//! operational endpoints, the 404 is a page (see `web::errors`).
 
 use actix_web::{HttpRequest, HttpResponse, ResponseError, dev::ResourceDef, http::header, web};
 
@@ -49,6 +50,9 @@ impl KnownPaths {
 
 /// The default service.
 pub async fn no_route(request: HttpRequest, known: web::Data<KnownPaths>) -> HttpResponse {
+    if crate::web::is_page_path(request.path()) {
+        return crate::web::errors::PageError::NotFound.error_response();
+    }
     match known.allowed(request.path()) {
         Some(methods) => {
             let mut response = ApiError::MethodNotAllowed.error_response();

@@ -296,6 +296,8 @@ pub async fn change_password(
     throttles.login_account.refund(&user.email);
     let hash = password::hash(new.into_secret()).await?;
     let token_version = repo::sessions::set_password(db, user.id, hash).await?;
+    // A new password ends every page session too (the tokens end by their version).
+    repo::web_sessions::end_all_for_user(db, user.id).await?;
     Ok(LoggedIn {
         user_id: user.id,
         token_version,
@@ -399,6 +401,7 @@ pub async fn confirm_password_reset(
                 }
                 let version = repo::sessions::set_password(txn, user_id, hash).await?;
                 repo::sessions::retire_resets(txn, user_id).await?;
+                repo::web_sessions::end_all_for_user(txn, user_id).await?;
                 Ok((user_id, version))
             })
         })

@@ -172,6 +172,7 @@ pub async fn erase(
             };
             super::matches::end_for_erasure(txn, mail, user_id.into()).await?;
             repo::profiles::erase(txn, user_id).await?;
+            repo::web_sessions::end_all_for_user(txn, user_id).await?;
             crate::email::outbox::cancel_for_recipient(txn, user_id).await?;
             repo::profiles::record_change(txn, user_id).await?;
             Ok(())

@@ -23,6 +23,7 @@ mod needs;
 mod old_data_mail;
 mod openapi;
 mod operations;
+mod pages;
 mod profiles;
 mod sessions;
 mod story;

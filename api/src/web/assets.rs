@@ -1,0 +1,123 @@
+//! Static files, embedded in the binary and served under a name carrying a hash of their
+//! content (`/static/site.3f9a0c2b1d4e.css`): a changed file gets a new URL, so each
+//! URL's answer may be cached for a year without ever going stale.
+
+use std::sync::LazyLock;
+
+use actix_web::{
+    HttpResponse,
+    http::header::{self, HeaderValue},
+    web,
+};
+use sha2::{Digest, Sha256};
+
+use super::errors::PageError;
+
+/// One embedded file.
+#[derive(Debug)]
+struct Asset {
+    /// The name the pages ask for (`site.css`).
+    name: &'static str,
+    /// The `/static/…` path with the content hash.
+    path: String,
+    content_type: &'static str,
+    bytes: &'static [u8],
+}
+
+/// Every static file of the pages. The vendored htmx keeps its own name and licence
+/// beside it (`static/vendor/`).
+static ASSETS: LazyLock<Vec<Asset>> = LazyLock::new(|| {
+    [
+        (
+            "site.css",
+            "text/css; charset=utf-8",
+            include_bytes!("static/site.css").as_slice(),
+        ),
+        (
+            "icon.svg",
+            "image/svg+xml",
+            include_bytes!("static/icon.svg").as_slice(),
+        ),
+        (
+            "htmx.min.js",
+            "text/javascript; charset=utf-8",
+            include_bytes!("static/vendor/htmx-2.0.11.min.js").as_slice(),
+        ),
+    ]
+    .into_iter()
+    .map(|(name, content_type, bytes)| Asset {
+        name,
+        path: hashed_path(name, bytes),
+        content_type,
+        bytes,
+    })
+    .collect()
+});
+
+/// `/static/{stem}.{12 hex digits of SHA-256}.{extension}`.
+fn hashed_path(name: &str, bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    let hash: String = digest
+        .iter()
+        .take(6)
+        .map(|byte| format!("{byte:02x}"))
+        .collect();
+    // `htmx.min.js` → `htmx.min.{hash}.js`
+    match name.rsplit_once('.') {
+        Some((stem, extension)) => format!("/static/{stem}.{hash}.{extension}"),
+        None => format!("/static/{name}.{hash}"),
+    }
+}
+
+/// The URL of an embedded file by its plain name; an unknown name is a bug, and gives a
+/// path that answers 404 rather than a page that fails to render.
+pub fn url(name: &str) -> &'static str {
+    ASSETS
+        .iter()
+        .find(|asset| asset.name == name)
+        .map_or("/static/missing", |asset| asset.path.as_str())
+}
+
+/// `GET /static/{file}`: the file, cacheable for a year.
+pub async fn serve(file: web::Path<String>) -> Result<HttpResponse, PageError> {
+    let wanted = format!("/static/{file}");
+    let asset = ASSETS
+        .iter()
+        .find(|asset| asset.path == wanted)
+        .ok_or(PageError::NotFound)?;
+    Ok(HttpResponse::Ok()
+        .insert_header((
+            header::CONTENT_TYPE,
+            HeaderValue::from_static(asset.content_type),
+        ))
+        .insert_header((
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=31536000, immutable"),
+        ))
+        .body(asset.bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_file_is_named_by_its_content() {
+        assert!(url("site.css").starts_with("/static/site."));
+        assert!(url("site.css").ends_with(".css"));
+        assert!(url("htmx.min.js").starts_with("/static/htmx.min."));
+        assert_ne!(hashed_path("a.css", b"one"), hashed_path("a.css", b"two"));
+        assert_eq!(hashed_path("a.css", b"one"), hashed_path("a.css", b"one"));
+        assert_eq!(url("nothing.css"), "/static/missing");
+    }
+
+    #[test]
+    fn a_pages_css_and_scripts_stay_under_60_kb() {
+        let total: usize = ASSETS
+            .iter()
+            .filter(|asset| asset.name.ends_with(".css") || asset.name.ends_with(".js"))
+            .map(|asset| asset.bytes.len())
+            .sum();
+        assert!(total < 60 * 1024, "CSS + JS is {total} bytes");
+    }
+}

@@ -1,0 +1,19 @@
+//! One file per page (or pair of GET and POST), each a few lines: read the request,
+//! call a service, render a template.
+
+pub mod home;
+pub mod lang;
+pub mod login;
+pub mod me;
+
+use actix_web::web;
+
+/// Registers the pages.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(home::home)
+        .service(lang::switch)
+        .service(login::login_form)
+        .service(login::submit)
+        .service(login::logout)
+        .service(me::me);
+}
