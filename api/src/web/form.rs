@@ -205,7 +205,10 @@ mod tests {
         errors.add("email", "second");
         errors.add("password", "short");
         assert_eq!(errors.of("email"), Some("first"));
-        assert_eq!(errors.summary(), [("email", "first"), ("password", "short")]);
+        assert_eq!(
+            errors.summary(),
+            [("email", "first"), ("password", "short")]
+        );
         let field = TextField::new("email", "Email", "email")
             .hint("we never share it")
             .error(&errors);
@@ -217,7 +220,10 @@ mod tests {
             "role",
             "Role",
             "-",
-            [("a".to_owned(), "A".to_owned()), ("b".to_owned(), "B".to_owned())],
+            [
+                ("a".to_owned(), "A".to_owned()),
+                ("b".to_owned(), "B".to_owned()),
+            ],
             "b",
         );
         assert!(!select.choices[0].selected && select.choices[1].selected);

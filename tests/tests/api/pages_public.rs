@@ -97,7 +97,11 @@ async fn a_forgotten_password_is_reset_through_the_emailed_link_which_works_once
 
     // The login links to the form that asks for a link.
     let login = browser.get("/login").await;
-    assert!(login.body.contains("href=\"/password-reset\""), "{}", login.body);
+    assert!(
+        login.body.contains("href=\"/password-reset\""),
+        "{}",
+        login.body
+    );
     let ask = browser.get("/password-reset").await;
     assert_status(&ask, StatusCode::OK, "the request form");
     let token = ask.csrf_token().unwrap();
@@ -110,7 +114,11 @@ async fn a_forgotten_password_is_reset_through_the_emailed_link_which_works_once
         )
         .await;
     assert_status(&wrong, StatusCode::UNPROCESSABLE_ENTITY, "not an email");
-    assert!(error_beside(&wrong, "email").unwrap().contains("メールアドレスの形式"));
+    assert!(
+        error_beside(&wrong, "email")
+            .unwrap()
+            .contains("メールアドレスの形式")
+    );
     assert!(wrong.body.contains("value=\"hanako-at-example\""));
 
     let asked = browser
@@ -138,16 +146,42 @@ async fn a_forgotten_password_is_reset_through_the_emailed_link_which_works_once
     let token = form.csrf_token().unwrap();
     let short = set_password(&mut browser, &token, &link, "short", "short").await;
     assert_status(&short, StatusCode::UNPROCESSABLE_ENTITY, "a short password");
-    assert!(error_beside(&short, "new_password").unwrap().contains("10〜128文字"));
-    let mismatch = set_password(&mut browser, &token, &link, "リセット後のパスワード", "別のパスワードです!").await;
+    assert!(
+        error_beside(&short, "new_password")
+            .unwrap()
+            .contains("10〜128文字")
+    );
+    let mismatch = set_password(
+        &mut browser,
+        &token,
+        &link,
+        "リセット後のパスワード",
+        "別のパスワードです!",
+    )
+    .await;
     assert_status(&mismatch, StatusCode::UNPROCESSABLE_ENTITY, "two passwords");
-    assert!(error_beside(&mismatch, "new_password_again").unwrap().contains("一致しません"));
+    assert!(
+        error_beside(&mismatch, "new_password_again")
+            .unwrap()
+            .contains("一致しません")
+    );
     // Neither used the link up.
-    let done = set_password(&mut browser, &token, &link, "リセット後のパスワード", "リセット後のパスワード").await;
+    let done = set_password(
+        &mut browser,
+        &token,
+        &link,
+        "リセット後のパスワード",
+        "リセット後のパスワード",
+    )
+    .await;
     assert_status(&done, StatusCode::SEE_OTHER, "the new password");
     assert_eq!(done.location(), Some("/login?done=password_reset"));
     let notice = browser.get("/login?done=password_reset").await;
-    assert!(notice.body.contains("新しいパスワードを設定しました"), "{}", notice.body);
+    assert!(
+        notice.body.contains("新しいパスワードを設定しました"),
+        "{}",
+        notice.body
+    );
 
     // Only the new password logs in.
     let old = browser.login(&pro.email, PRO_PASSWORD, None).await;
@@ -163,7 +197,14 @@ async fn a_forgotten_password_is_reset_through_the_emailed_link_which_works_once
     assert_status(&used, StatusCode::BAD_REQUEST, "a used link");
     assert!(used.body.contains("すでに使われています"), "{}", used.body);
     let token = stranger.get("/password-reset").await.csrf_token().unwrap();
-    let again = set_password(&mut stranger, &token, &link, "もう一度変えたいパスワード", "もう一度変えたいパスワード").await;
+    let again = set_password(
+        &mut stranger,
+        &token,
+        &link,
+        "もう一度変えたいパスワード",
+        "もう一度変えたいパスワード",
+    )
+    .await;
     assert_status(&again, StatusCode::BAD_REQUEST, "a used link's form");
     assert!(again.body.contains("すでに使われています"));
     // A made-up link, in English.
@@ -190,7 +231,9 @@ async fn a_forgotten_password_is_reset_through_the_emailed_link_which_works_once
         expired.expires_at = Set(row.created_at - chrono::Duration::seconds(1));
         expired.update(&app.db).await.unwrap();
     }
-    let expired = stranger.get(&format!("/password-reset?token={second}")).await;
+    let expired = stranger
+        .get(&format!("/password-reset?token={second}"))
+        .await;
     assert_status(&expired, StatusCode::BAD_REQUEST, "an expired link");
     assert!(expired.body.contains("has expired"), "{}", expired.body);
 }
@@ -211,13 +254,19 @@ async fn needs_render_user_text_as_text_and_a_closed_need_is_a_404_for_strangers
         assert_status(&page, StatusCode::OK, &path);
         assert!(!page.body.contains(title), "{path}: {}", page.body);
         assert!(
-            page.body.contains("&#60;script&#62;alert(1)&#60;/script&#62;"),
+            page.body
+                .contains("&#60;script&#62;alert(1)&#60;/script&#62;"),
             "{path}: {}",
             page.body
         );
     }
     let one = visitor.get(&format!("/needs/{id}")).await;
-    for shown in ["丸山漆器", "月16〜32時間", "月50,000〜100,000円", "デジタルマーケティング"] {
+    for shown in [
+        "丸山漆器",
+        "月16〜32時間",
+        "月50,000〜100,000円",
+        "デジタルマーケティング",
+    ] {
         assert!(one.body.contains(shown), "{shown}: {}", one.body);
     }
 
@@ -226,14 +275,29 @@ async fn needs_render_user_text_as_text_and_a_closed_need_is_a_404_for_strangers
         .get(&format!("/needs?region={region}&role=cmo&skill=%E3%83%87%E3%82%B8%E3%83%9E&work_style=remote&q=%E5%B8%82"))
         .await;
     assert_status(&cmo, StatusCode::OK, "matching filters");
-    assert!(cmo.body.contains(&format!("href=\"/needs/{id}\"")), "{}", cmo.body);
-    assert!(cmo.body.contains(&format!("<option value=\"{region}\" selected>")));
+    assert!(
+        cmo.body.contains(&format!("href=\"/needs/{id}\"")),
+        "{}",
+        cmo.body
+    );
+    assert!(
+        cmo.body
+            .contains(&format!("<option value=\"{region}\" selected>"))
+    );
     assert!(cmo.body.contains("value=\"デジマ\""));
     let cto = visitor.get("/needs?role=cto").await;
     assert!(!cto.body.contains(&format!("href=\"/needs/{id}\"")));
     let unknown = visitor.get("/needs?skill=no-such-skill").await;
-    assert_status(&unknown, StatusCode::UNPROCESSABLE_ENTITY, "an unknown skill");
-    assert!(error_beside(&unknown, "skill").unwrap().contains("見つかりませんでした"));
+    assert_status(
+        &unknown,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "an unknown skill",
+    );
+    assert!(
+        error_beside(&unknown, "skill")
+            .unwrap()
+            .contains("見つかりませんでした")
+    );
     assert!(unknown.body.contains("value=\"no-such-skill\""));
     assert_eq!(
         visitor.get("/needs?cursor=nonsense").await.status,
@@ -284,7 +348,11 @@ async fn the_needs_list_pages_with_its_cursor() {
     let marker = "rel=\"next\"";
     let at = first.body.find(marker).expect("a next page");
     let start = first.body[..at].rfind("href=\"").unwrap() + "href=\"".len();
-    let next = first.body[start..at].split('"').next().unwrap().replace("&#38;", "&");
+    let next = first.body[start..at]
+        .split('"')
+        .next()
+        .unwrap()
+        .replace("&#38;", "&");
     assert!(next.starts_with("/needs?role=cmo&cursor="), "{next}");
     let second = visitor.get(&next).await;
     assert_eq!(links(&second), 1);
@@ -301,7 +369,10 @@ async fn registering_shows_errors_beside_their_fields_keeps_the_input_then_logs_
     let mut browser = PageClient::new(&app.address);
     let form = browser.get("/register").await;
     assert_status(&form, StatusCode::OK, "the form");
-    assert!(form.body.contains(&format!("<option value=\"{region}\">塩尻市</option>")));
+    assert!(
+        form.body
+            .contains(&format!("<option value=\"{region}\">塩尻市</option>"))
+    );
     let token = form.csrf_token().unwrap();
 
     let mut typed: Vec<(&'static str, String)> = [
@@ -329,9 +400,13 @@ async fn registering_shows_errors_beside_their_fields_keeps_the_input_then_logs_
         ("org_industry", "業種"),
         ("org_city", "市区町村"),
     ] {
-        let error = error_beside(&wrong, field).unwrap_or_else(|| panic!("{field}: {}", wrong.body));
+        let error =
+            error_beside(&wrong, field).unwrap_or_else(|| panic!("{field}: {}", wrong.body));
         assert!(error.contains(says), "{field}: {error}");
-        assert!(wrong.body.contains(&format!("aria-describedby=\"{field}-")), "{field}");
+        assert!(
+            wrong.body.contains(&format!("aria-describedby=\"{field}-")),
+            "{field}"
+        );
     }
     assert!(error_beside(&wrong, "display_name").is_none());
     assert!(error_beside(&wrong, "org_name").is_none());
@@ -343,7 +418,10 @@ async fn registering_shows_errors_beside_their_fields_keeps_the_input_then_logs_
     ] {
         assert!(wrong.body.contains(kept), "{kept}: {}", wrong.body);
     }
-    assert!(!wrong.body.contains("short-pw"), "the password is never sent back");
+    assert!(
+        !wrong.body.contains("short-pw"),
+        "the password is never sent back"
+    );
     assert!(wrong.body.contains("class=\"error-summary\""));
     assert!(browser.session().is_none());
 
@@ -353,7 +431,11 @@ async fn registering_shows_errors_beside_their_fields_keeps_the_input_then_logs_
         .filter(|(name, _)| *name != "role")
         .collect();
     let unchosen = browser.post_form("/register", &no_role).await;
-    assert!(error_beside(&unchosen, "role").unwrap().contains("登録の種類"));
+    assert!(
+        error_beside(&unchosen, "role")
+            .unwrap()
+            .contains("登録の種類")
+    );
 
     // A taken email.
     set(&mut typed, "password", "丸山漆器のパスワード");
@@ -363,10 +445,26 @@ async fn registering_shows_errors_beside_their_fields_keeps_the_input_then_logs_
     set(&mut typed, "org_city", "塩尻市");
     set(&mut typed, "email", &taken.email);
     let duplicate = browser.post_form("/register", &as_form(&typed)).await;
-    assert_status(&duplicate, StatusCode::UNPROCESSABLE_ENTITY, "a taken email");
-    assert!(error_beside(&duplicate, "email").unwrap().contains("すでに登録"));
-    assert!(duplicate.body.contains(&format!("<option value=\"{region}\" selected>")));
-    assert!(duplicate.body.contains("<option value=\"manufacturing\" selected>"));
+    assert_status(
+        &duplicate,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a taken email",
+    );
+    assert!(
+        error_beside(&duplicate, "email")
+            .unwrap()
+            .contains("すでに登録")
+    );
+    assert!(
+        duplicate
+            .body
+            .contains(&format!("<option value=\"{region}\" selected>"))
+    );
+    assert!(
+        duplicate
+            .body
+            .contains("<option value=\"manufacturing\" selected>")
+    );
 
     // Right at last: logged in, at /me, as an SME with its organization.
     set(&mut typed, "email", "maruyama@musubi.test");
@@ -379,7 +477,9 @@ async fn registering_shows_errors_beside_their_fields_keeps_the_input_then_logs_
     let me = browser.get("/me").await;
     assert!(me.body.contains("丸山 花子 さん、ようこそ"), "{}", me.body);
     assert!(me.body.contains("中小企業・自治体のアカウント"));
-    let token = app.login("maruyama@musubi.test", "丸山漆器のパスワード").await;
+    let token = app
+        .login("maruyama@musubi.test", "丸山漆器のパスワード")
+        .await;
     let (_, account) = crate::json(app.get("/me", &token).await).await;
     assert_eq!(account["role"], "sme");
     assert!(account["organization_id"].is_string(), "{account}");
@@ -449,7 +549,12 @@ async fn the_new_forms_refuse_a_request_without_its_token_or_from_another_site()
         let mut with_token = fields.clone();
         with_token.push(("csrf_token", &token));
         let foreign = browser
-            .send(Method::POST, action, &with_token, Some("https://evil.example"))
+            .send(
+                Method::POST,
+                action,
+                &with_token,
+                Some("https://evil.example"),
+            )
             .await;
         assert_status(&foreign, StatusCode::FORBIDDEN, action);
         let mut other = PageClient::new(&app.address);

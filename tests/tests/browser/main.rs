@@ -111,12 +111,22 @@ async fn a_visitor_reads_musubi_finds_a_need_registers_logs_in_where_a_page_sent
     // The open needs, then one of them, in both languages.
     browser.click(".site-nav a[href='/needs']").await;
     browser.wait_for_path("/needs").await;
-    assert!(browser.text(".need-list").await.contains("シティプロモーション"));
+    assert!(
+        browser
+            .text(".need-list")
+            .await
+            .contains("シティプロモーション")
+    );
     browser.visit("needs-ja").await;
     browser.click(".need-card h3 a").await;
     browser.wait_for_path(&format!("/needs/{need}")).await;
     assert!(browser.text("h1").await.contains("シティプロモーション"));
-    assert!(browser.text("main").await.contains("デジタルマーケティング"));
+    assert!(
+        browser
+            .text("main")
+            .await
+            .contains("デジタルマーケティング")
+    );
     browser.visit("need-ja").await;
     switch_language(&browser, "en", &format!("/needs/{need}")).await;
     assert!(browser.text("main").await.contains("Digital marketing"));
@@ -142,7 +152,12 @@ async fn a_visitor_reads_musubi_finds_a_need_registers_logs_in_where_a_page_sent
         .await;
     browser.click("form.form button[type=submit]").await;
     browser.wait_for_path("/register").await;
-    assert!(browser.text("#password-error").await.contains("10〜128文字"));
+    assert!(
+        browser
+            .text("#password-error")
+            .await
+            .contains("10〜128文字")
+    );
     assert_eq!(
         browser.attribute("#org_name", "value").await.as_deref(),
         Some("丸山漆器")
@@ -151,7 +166,12 @@ async fn a_visitor_reads_musubi_finds_a_need_registers_logs_in_where_a_page_sent
     browser.fill("#password", "丸山漆器のパスワード").await;
     browser.click("form.form button[type=submit]").await;
     browser.wait_for_path("/me").await;
-    assert!(browser.text("main").await.contains("丸山 花子 さん、ようこそ"));
+    assert!(
+        browser
+            .text("main")
+            .await
+            .contains("丸山 花子 さん、ようこそ")
+    );
     assert!(browser.text("main").await.contains("中小企業・自治体"));
     browser.visit("me-sme-ja").await;
     browser.click(".site-nav form button").await;

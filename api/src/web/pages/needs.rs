@@ -84,7 +84,10 @@ pub fn card(
         ],
         posted: frame.msg_with(
             "need.posted_on",
-            &[("date", &posted.need.created_at.format("%Y-%m-%d").to_string())],
+            &[(
+                "date",
+                &posted.need.created_at.format("%Y-%m-%d").to_string(),
+            )],
         ),
     })
 }
@@ -335,7 +338,10 @@ pub async fn show(
         fact("need.region", region.name.clone()),
         fact("need.role", labels::role(&frame, spec.role)),
         fact("need.style", labels::style(&frame, spec.style)),
-        fact("need.work_style", labels::work_style(&frame, spec.work_style)),
+        fact(
+            "need.work_style",
+            labels::work_style(&frame, spec.work_style),
+        ),
         fact(
             "need.visits",
             frame.msg_with(

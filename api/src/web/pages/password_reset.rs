@@ -247,7 +247,10 @@ pub async fn set_password(
         })
         .ok();
     if form.new_password != form.new_password_again {
-        errors.add("new_password_again", frame.msg("reset.new_password.mismatch"));
+        errors.add(
+            "new_password_again",
+            frame.msg("reset.new_password.mismatch"),
+        );
     }
     let new = match new {
         Some(new) if errors.is_empty() => new,

@@ -173,7 +173,12 @@ pub async fn register_form(
     page(
         &frame,
         StatusCode::OK,
-        &form(&frame, &regions, &RegisterFields::default(), Errors::default()),
+        &form(
+            &frame,
+            &regions,
+            &RegisterFields::default(),
+            Errors::default(),
+        ),
     )
 }
 
