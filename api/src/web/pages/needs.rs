@@ -344,10 +344,10 @@ pub async fn show(
         ),
         fact(
             "need.visits",
-            frame.msg_with(
-                "need.visits.value",
-                &[("count", &spec.onsite_visits_per_month.to_string())],
-            ),
+            match spec.onsite_visits_per_month {
+                0 => frame.msg("need.visits.none").to_owned(),
+                count => frame.msg_with("need.visits.value", &[("count", &count.to_string())]),
+            },
         ),
         fact("need.hours_per_month", labels::hours(&frame, &spec)),
         fact(
