@@ -319,6 +319,22 @@ async fn needs_render_user_text_as_text_and_a_closed_need_is_a_404_for_strangers
     let mine = owner.get(&format!("/needs/{id}")).await;
     assert_status(&mine, StatusCode::OK, "the owner's closed need");
     assert!(mine.body.contains("締め切られています"));
+    // So do the region's coordinators, and no other region's.
+    let coordinator = app.coordinator(region).await;
+    let elsewhere = app.create_region("上田市", "長野県", "上田市").await;
+    let stranger = app.coordinator(elsewhere).await;
+    for (who, status) in [
+        (&coordinator, StatusCode::OK),
+        (&stranger, StatusCode::NOT_FOUND),
+    ] {
+        let mut browser = PageClient::new(&app.address);
+        let login = browser
+            .login(&who.email, "coordinator-password", None)
+            .await;
+        assert_eq!(login.location(), Some("/me"));
+        let page = browser.get(&format!("/needs/{id}")).await;
+        assert_status(&page, status, "a coordinator");
+    }
     assert_eq!(
         visitor.get("/needs/not-a-need").await.status,
         StatusCode::NOT_FOUND
@@ -466,13 +482,19 @@ async fn registering_shows_errors_beside_their_fields_keeps_the_input_then_logs_
             .contains("<option value=\"manufacturing\" selected>")
     );
 
-    // Right at last: logged in, at /me, as an SME with its organization.
+    // Right at last: logged in, at /me, as an SME with its organization, with a session
+    // id of the server's making (one planted before is never adopted).
     set(&mut typed, "email", "maruyama@musubi.test");
+    let planted = "a".repeat(64);
+    browser
+        .jar
+        .insert("musubi_session".to_owned(), planted.clone());
     let made = browser.post_form("/register", &as_form(&typed)).await;
     assert_status(&made, StatusCode::SEE_OTHER, "the registration");
     assert_eq!(made.location(), Some("/me"));
     let session = made.cookie("musubi_session").expect("a session");
     assert!(session.has("HttpOnly") && session.has("SameSite=Lax"));
+    assert_ne!(session.value, planted);
     assert!(made.cookie("musubi_form").unwrap().is_removal());
     let me = browser.get("/me").await;
     assert!(me.body.contains("丸山 花子 さん、ようこそ"), "{}", me.body);
