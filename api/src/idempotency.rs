@@ -11,7 +11,10 @@
 use actix_web::{FromRequest, HttpRequest, HttpResponse, dev::Payload, http::StatusCode};
 use anyhow::Context;
 use chrono::Duration;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
+    Set,
+};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -21,6 +24,7 @@ use crate::{
     entities::idempotency_key,
     error::{ApiError, ApiResult},
     repo::now,
+    services::BeforeCommit,
 };
 
 /// The header's name.
@@ -297,31 +301,69 @@ impl Claim {
         Ok(())
     }
 
-    /// Stores a `201 Created` response, inside the transaction of the change it answers
-    /// (for services, which know what they created but not HTTP statuses).
-    pub async fn complete_created(
-        &self,
-        txn: &impl ConnectionTrait,
-        body: &impl Serialize,
-    ) -> anyhow::Result<()> {
-        self.complete(txn, StatusCode::CREATED, body).await
-    }
-
     /// Releases the key after a failure, so the client may retry with it.
+    ///
+    /// The failure is often a lost database connection, which the pool replaces at
+    /// once: a release that meets one is tried again for about a second and a half
+    /// before the key is left to go stale, so a client retrying after a 503 is not
+    /// told "in progress" for a minute.
     pub async fn release(&self, db: &impl ConnectionTrait) {
         let Some((user_id, scope, key)) = &self.held else {
             return;
         };
-        let deleted = idempotency_key::Entity::delete_many()
-            .filter(idempotency_key::Column::UserId.eq(*user_id))
-            .filter(idempotency_key::Column::Scope.eq(scope.as_str()))
-            .filter(idempotency_key::Column::Key.eq(key.as_str()))
-            .filter(idempotency_key::Column::Status.eq("in_progress"))
-            .exec(db)
-            .await;
-        if let Err(error) = deleted {
-            tracing::warn!(error = %error, "could not release an idempotency key");
+        let mut wait = std::time::Duration::from_millis(100);
+        for attempt in 1..=5 {
+            let deleted = idempotency_key::Entity::delete_many()
+                .filter(idempotency_key::Column::UserId.eq(*user_id))
+                .filter(idempotency_key::Column::Scope.eq(scope.as_str()))
+                .filter(idempotency_key::Column::Key.eq(key.as_str()))
+                .filter(idempotency_key::Column::Status.eq("in_progress"))
+                .exec(db)
+                .await;
+            match deleted {
+                Ok(_) => return,
+                Err(error) if db::is_unavailable(&error) && attempt < 5 => {
+                    tokio::time::sleep(wait).await;
+                    wait *= 2;
+                }
+                Err(error) => {
+                    tracing::warn!(error = %error, "could not release an idempotency key");
+                    return;
+                }
+            }
         }
+    }
+}
+
+/// Completes a claim with the view of what a change made, inside the change's
+/// transaction (a [`BeforeCommit`] for the services): the stored answer and the change
+/// commit together or not at all.
+pub struct CompleteWith<F> {
+    claim: Claim,
+    status: StatusCode,
+    view: F,
+}
+
+impl<F> CompleteWith<F> {
+    /// Stores `view(done)` with `status` as the key's answer.
+    pub fn new(claim: Claim, status: StatusCode, view: F) -> Self {
+        Self {
+            claim,
+            status,
+            view,
+        }
+    }
+}
+
+impl<T, V, F> BeforeCommit<T> for CompleteWith<F>
+where
+    T: ?Sized + Sync,
+    V: Serialize + Send + Sync,
+    F: FnOnce(&T) -> anyhow::Result<V> + Send,
+{
+    async fn run(self, txn: &DatabaseTransaction, done: &T) -> anyhow::Result<()> {
+        let view = (self.view)(done)?;
+        self.claim.complete(txn, self.status, &view).await
     }
 }
 

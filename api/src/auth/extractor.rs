@@ -98,3 +98,12 @@ impl FromRequest for AuthSession {
         })
     }
 }
+
+/// The throttling key of the request's client (its address, or the configured proxy
+/// header's last entry).
+pub fn client_key(throttles: &super::throttle::Throttles, request: &HttpRequest) -> String {
+    throttles.client_key(
+        |name| request.headers().get(name)?.to_str().ok(),
+        request.peer_addr().map(|peer| peer.ip()),
+    )
+}

@@ -15,8 +15,6 @@ use std::{
     time::{Duration, Instant},
 };
 
-use actix_web::HttpRequest;
-
 use crate::config::{Limit, ThrottleSettings};
 
 /// How many attempts pass between sweeps of idle keys.
@@ -134,12 +132,17 @@ impl Throttles {
 
     /// The key of the client's address: the TCP peer, or the configured proxy header's
     /// last entry. IPv6 addresses count per /64, the block one subscriber usually holds.
-    pub fn client_key(&self, request: &HttpRequest) -> String {
+    /// `header` reads a request header by name; `peer` is the TCP peer's address.
+    pub fn client_key<'a>(
+        &self,
+        header: impl Fn(&str) -> Option<&'a str>,
+        peer: Option<IpAddr>,
+    ) -> String {
         let from_header = self.client_address_header.as_ref().and_then(|name| {
-            let value = request.headers().get(name.as_str())?.to_str().ok()?;
+            let value = header(name.as_str())?;
             value.rsplit(',').next()?.trim().parse::<IpAddr>().ok()
         });
-        match from_header.or_else(|| request.peer_addr().map(|peer| peer.ip())) {
+        match from_header.or(peer) {
             Some(IpAddr::V4(ip)) => ip.to_string(),
             Some(IpAddr::V6(ip)) => match ip.to_ipv4_mapped() {
                 Some(v4) => v4.to_string(),

@@ -42,12 +42,11 @@ pub use report::report;
 pub use story::CandidateLine;
 
 use crate::{
-    auth::{jwt::JwtKeys, password},
+    auth::password,
     config::{Secret, Settings},
     entities::{application, need, profile},
     ranking::Ranking,
     repo,
-    state::AppState,
 };
 
 /// The password of every demo account.
@@ -99,6 +98,17 @@ pub struct DemoSummary {
     pub top_candidates: Vec<CandidateLine>,
 }
 
+/// What the demo's story acts with: the database, the settings and a ranking index of
+/// its own (the demo runs as a command, beside or without a server).
+pub struct Stage {
+    /// The database the demo is loaded into.
+    pub db: DatabaseConnection,
+    /// The settings (the public URL of the links in its emails).
+    pub settings: Arc<Settings>,
+    /// The ranking index, with every demo profile in it.
+    pub ranking: Arc<Ranking>,
+}
+
 /// Loads the demo into the database `settings` name (already migrated), or finds it
 /// there, and ranks the CMO post's candidates. Safe to run again, and beside a running
 /// server: that server's ranking index picks the profiles up from the change feed.
@@ -112,12 +122,11 @@ pub async fn load(db: &DatabaseConnection, settings: Arc<Settings>) -> anyhow::R
         seed::base_data(db, &password_hash).await?;
     }
 
-    // The story and the scoring take the service's state; its ranking index is
-    // built now, with every demo profile in it.
+    // The story and the scoring take a ranking index, built now with every demo
+    // profile in it.
     let (ranking, _) = Ranking::load(db).await?;
-    let state = AppState {
+    let state = Stage {
         db: db.clone(),
-        jwt: JwtKeys::new(&settings.jwt_secret, settings.token_ttl),
         settings,
         ranking: Arc::new(ranking),
     };

@@ -14,8 +14,8 @@ use super::{
 };
 use crate::{
     auth::AccountRole,
+    domain::error::FieldErrors,
     entities::{organization, region},
-    error::ApiError,
     repo,
 };
 
@@ -25,11 +25,8 @@ pub fn email_of(account: &Account) -> String {
 }
 
 /// A validation failure in the demo's own data is a bug in it: say which item.
-pub fn invalid(what: &str, error: ApiError) -> anyhow::Error {
-    match error {
-        ApiError::Validation(errors) => anyhow::anyhow!("demo {what} is invalid: {errors:?}"),
-        other => anyhow::Error::new(other).context(format!("demo {what}")),
-    }
+pub fn invalid(what: &str, errors: FieldErrors) -> anyhow::Error {
+    anyhow::anyhow!("demo {what} is invalid: {errors:?}")
 }
 
 /// Writes everything in one transaction. `password_hash` is the one PHC string every
@@ -87,16 +84,18 @@ pub async fn base_data(db: &DatabaseConnection, password_hash: &str) -> anyhow::
             .iter()
             .find(|(key, _)| *key == spec.organization)
             .with_context(|| format!("demo need {} has no organization", spec.key))?;
-        let input = spec.input().parse().map_err(|errors| {
-            invalid(&format!("need {}", spec.key), ApiError::Validation(errors))
-        })?;
+        let input = spec
+            .input()
+            .parse()
+            .map_err(|errors| invalid(&format!("need {}", spec.key), errors))?;
         repo::needs::insert(&txn, organization, &input).await?;
     }
 
     for professional in professionals() {
-        let profile = professional.profile.parse().map_err(|errors| {
-            invalid(&format!("profile of {}", professional.email), errors.into())
-        })?;
+        let profile = professional
+            .profile
+            .parse()
+            .map_err(|errors| invalid(&format!("profile of {}", professional.email), errors))?;
         let user = repo::users::insert(
             &txn,
             repo::users::NewUser {

@@ -18,7 +18,6 @@ use crate::{
     entities::{application, matches, need},
     ranking::{self, Pool, view::FactorView},
     repo, scoring, services,
-    state::AppState,
 };
 
 /// A ranked candidate, as the candidates endpoint would list it.
@@ -39,7 +38,7 @@ pub struct CandidateLine {
 /// The top `k` of every listed professional for a need, ranked by the same index, the
 /// same weights and the same request the candidates endpoint builds for `scope=all`.
 pub async fn top_candidates(
-    state: &AppState,
+    state: &super::Stage,
     need: &need::Model,
     k: usize,
 ) -> anyhow::Result<Vec<CandidateLine>> {
@@ -87,7 +86,7 @@ pub async fn top_candidates(
 /// The applications of the demo: the hand-written proposals, and two generated
 /// marketers who apply to the city's CMO post with a proposal built from their profile.
 pub async fn apply(
-    state: &AppState,
+    state: &super::Stage,
     need_of: impl Fn(&str) -> anyhow::Result<need::Model>,
 ) -> anyhow::Result<()> {
     let mut planned: Vec<(String, &str, String)> = APPLICATIONS
@@ -145,7 +144,7 @@ pub async fn apply(
 }
 
 /// The coordinator of a need's region, as the services see a logged-in caller.
-async fn coordinator_of(state: &AppState, need: &need::Model) -> anyhow::Result<AuthUser> {
+async fn coordinator_of(state: &super::Stage, need: &need::Model) -> anyhow::Result<AuthUser> {
     let region = repo::regions::by_id(&state.db, need.region_id)
         .await?
         .context("the demo need has no region")?;
@@ -166,7 +165,10 @@ async fn coordinator_of(state: &AppState, need: &need::Model) -> anyhow::Result<
 
 /// The scout of a need (a match not made from an application), if there is one: once
 /// the professional answers it is no longer `proposed`, but it is still the demo's scout.
-pub async fn scout_of(state: &AppState, need_id: Uuid) -> anyhow::Result<Option<matches::Model>> {
+pub async fn scout_of(
+    state: &super::Stage,
+    need_id: Uuid,
+) -> anyhow::Result<Option<matches::Model>> {
     matches::Entity::find()
         .filter(matches::Column::NeedId.eq(need_id))
         .filter(matches::Column::Origin.eq(MatchOrigin::Scout.as_str()))
@@ -178,7 +180,7 @@ pub async fn scout_of(state: &AppState, need_id: Uuid) -> anyhow::Result<Option<
 
 /// The match of a need and a professional, if there is one.
 async fn existing_match(
-    state: &AppState,
+    state: &super::Stage,
     need_id: Uuid,
     professional_id: Uuid,
 ) -> anyhow::Result<Option<matches::Model>> {
@@ -193,7 +195,7 @@ async fn existing_match(
 /// Introduces (or scouts) a professional through the real service, unless they were
 /// already matched with the need. Returns the match id and whether it was made now.
 pub async fn introduce(
-    state: &AppState,
+    state: &super::Stage,
     need: &need::Model,
     professional_id: Uuid,
     note: &str,

@@ -18,10 +18,7 @@ use crate::{
     error::{ApiError, ApiResult},
     extract::Json,
     idempotency::{self, IdempotencyKey},
-    services::{
-        self,
-        applications::{self as service, Detail},
-    },
+    services::applications::{self as service, Detail},
     state::AppState,
 };
 
@@ -130,21 +127,13 @@ pub async fn apply(
         fingerprint,
         |claim| async move {
             // The application and its stored idempotent response commit together.
-            let receipt: services::Receipt<Detail> = Box::new(move |txn, detail| {
-                Box::pin(async move {
-                    let view = ApplicationView::from(detail.clone());
-                    claim.complete(txn, StatusCode::CREATED, &view).await
-                })
-            });
-            let detail = service::apply(
-                &state.db,
-                &state.ranking,
-                &caller,
-                need_id,
-                proposal,
-                Some(receipt),
-            )
-            .await?;
+            let store =
+                idempotency::CompleteWith::new(claim, StatusCode::CREATED, |detail: &Detail| {
+                    Ok(ApplicationView::from(detail.clone()))
+                });
+            let detail =
+                service::apply(&state.db, &state.ranking, &caller, need_id, proposal, store)
+                    .await?;
             Ok(ApplicationView::from(detail))
         },
     )

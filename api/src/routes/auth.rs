@@ -1,6 +1,6 @@
 //! Accounts: register, log in, and who am I.
 
-use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, http::StatusCode, post, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -153,7 +153,7 @@ pub async fn register(
     let registration = request.parse()?;
     accounts::admit_registration(
         &throttles,
-        &throttles.client_key(&http),
+        &crate::auth::extractor::client_key(&throttles, &http),
         &registration.email,
     )?;
     // The body holds the password: its fingerprint is keyed with the server's secret.
@@ -183,7 +183,16 @@ pub async fn register(
         }
         Found::Fresh(claim) => claim,
     };
-    let created = accounts::register(&state.db, registration, &claim).await;
+    let store = idempotency::CompleteWith::new(
+        claim.clone(),
+        StatusCode::CREATED,
+        |registered: &accounts::Registered| {
+            Ok(accounts::Registered {
+                user_id: registered.user_id,
+            })
+        },
+    );
+    let created = accounts::register(&state.db, registration, store).await;
     if created.is_err() {
         claim.release(&state.db).await;
     }
@@ -224,7 +233,7 @@ pub async fn login(
     let logged_in = accounts::login(
         &state.db,
         &throttles,
-        &throttles.client_key(&http),
+        &crate::auth::extractor::client_key(&throttles, &http),
         &request.email,
         Secret::new(request.password),
     )

@@ -20,10 +20,7 @@ use crate::{
     extract::Json,
     idempotency::{self, IdempotencyKey},
     repo,
-    services::{
-        self,
-        needs::{self as service, Posted, Search},
-    },
+    services::needs::{self as service, Posted, Search},
     state::AppState,
 };
 
@@ -124,14 +121,11 @@ pub async fn create_need(
         fingerprint,
         |claim| async move {
             // The need and its stored idempotent response commit together.
-            let receipt: services::Receipt<Posted> = Box::new(move |txn, posted| {
-                Box::pin(async move {
-                    claim
-                        .complete(txn, StatusCode::CREATED, &view(posted)?)
-                        .await
-                })
-            });
-            let posted = service::create(&state.db, &caller, spec, Some(receipt)).await?;
+            let store =
+                idempotency::CompleteWith::new(claim, StatusCode::CREATED, |posted: &Posted| {
+                    view(posted)
+                });
+            let posted = service::create(&state.db, &caller, spec, store).await?;
             Ok(view(&posted)?)
         },
     )

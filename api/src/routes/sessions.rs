@@ -140,7 +140,7 @@ pub async fn request_reset(
         &state.db,
         &state.settings.public_url,
         &throttles,
-        &throttles.client_key(&http),
+        &crate::auth::extractor::client_key(&throttles, &http),
         email,
     )?;
     Ok(HttpResponse::Accepted().json(ResetAccepted {

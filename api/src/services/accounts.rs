@@ -9,7 +9,7 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{Error, Result};
+use super::{BeforeCommit, Error, Result};
 use crate::{
     access::Actor,
     auth::{
@@ -28,7 +28,6 @@ use crate::{
         templates,
     },
     entities::{organization, user},
-    idempotency::Claim,
     repo,
 };
 
@@ -119,18 +118,19 @@ pub fn admit_registration(
 /// What a registration stores for its idempotency key: the account, not its token or
 /// personal data.
 #[derive(Debug, Serialize, Deserialize)]
-struct Registered {
-    user_id: Uuid,
+pub struct Registered {
+    /// The account made.
+    pub user_id: Uuid,
 }
 
-/// Makes the user (and an SME's organization) and stores the key's answer through
-/// `claim`, in one transaction. A taken email is [`ConflictCode::EmailTaken`]; an
+/// Makes the user (and an SME's organization) and runs `before_commit` (the JSON door
+/// stores the key's answer there), in one transaction. A taken email is [`ConflictCode::EmailTaken`]; an
 /// organization's unknown region an invalid `organization.region_id`.
 #[tracing::instrument(skip_all, fields(role = registration.registrant.role().as_str()))]
 pub async fn register(
     db: &DatabaseConnection,
     registration: Registration,
-    claim: &Claim,
+    before_commit: impl BeforeCommit<Registered> + 'static,
 ) -> Result<Account> {
     if let Registrant::Sme(organization) = &registration.registrant
         && repo::regions::by_id(db, organization.region_id.into())
@@ -149,7 +149,6 @@ pub async fn register(
         registrant,
     } = registration;
     let password_hash = password::hash(password.into_secret()).await?;
-    let claim = claim.clone();
     let role = registrant.role();
     let (user, organization) = db
         .transaction::<_, _, Error>(move |txn| {
@@ -184,8 +183,8 @@ pub async fn register(
                         .await?,
                     ),
                 };
-                claim
-                    .complete_created(txn, &Registered { user_id: user.id })
+                before_commit
+                    .run(txn, &Registered { user_id: user.id })
                     .await?;
                 Ok((user, organization))
             })

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
 use uuid::Uuid;
 
-use super::{Error, Receipt, Result, needs};
+use super::{BeforeCommit, Error, Result, needs};
 use crate::{
     access::{self, Action, Actor},
     domain::{
@@ -92,7 +92,7 @@ pub fn may_apply(actor: &Actor) -> Result<()> {
     needs::refuse_role(Some(actor), Action::Apply)
 }
 
-/// Applies to an open need with a proposal, scored now; `receipt` is written in the
+/// Applies to an open need with a proposal, scored now; `before_commit` runs in the
 /// same transaction. One application per need and professional.
 #[tracing::instrument(skip_all, fields(need_id = %need_id, user_id = %actor.id))]
 pub async fn apply(
@@ -101,7 +101,7 @@ pub async fn apply(
     actor: &Actor,
     need_id: NeedId,
     proposal: MultiLine,
-    receipt: Option<Receipt<Detail>>,
+    before_commit: impl BeforeCommit<Detail> + 'static,
 ) -> Result<Detail> {
     let posted = needs::decided(db, Some(actor), need_id, Action::Apply).await?;
     if !posted.need.is_open() {
@@ -138,9 +138,7 @@ pub async fn apply(
                     .await?
                     .pop()
                     .ok_or(Error::NotFound)?;
-                if let Some(receipt) = receipt {
-                    receipt(txn, &detail).await?;
-                }
+                before_commit.run(txn, &detail).await?;
                 Ok(detail)
             })
         })

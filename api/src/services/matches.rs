@@ -9,8 +9,6 @@
 mod letters;
 pub mod parties;
 
-use std::future::Future;
-
 use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction};
 use uuid::Uuid;
 
@@ -49,24 +47,7 @@ impl<'a> From<&'a Settings> for Mail<'a> {
     }
 }
 
-/// Work a door adds to the transaction of a change: it runs after the change and before
-/// the commit, so the two commit together or not at all. The JSON door stores the
-/// response of an idempotent request this way (the stored answer and the change it
-/// answers are never one without the other); `()` adds nothing.
-pub trait BeforeCommit<T: ?Sized>: Send {
-    /// Runs inside the transaction; an error rolls the change back.
-    fn run(
-        self,
-        txn: &DatabaseTransaction,
-        done: &T,
-    ) -> impl Future<Output = anyhow::Result<()>> + Send;
-}
-
-impl<T: ?Sized + Sync> BeforeCommit<T> for () {
-    async fn run(self, _txn: &DatabaseTransaction, _done: &T) -> anyhow::Result<()> {
-        Ok(())
-    }
-}
+pub use super::BeforeCommit;
 
 /// A match with everything a door may show of it.
 #[derive(Debug, Clone)]

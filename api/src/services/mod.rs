@@ -21,12 +21,23 @@ pub mod reports;
 
 pub use error::{Error, Result};
 
-use futures_util::future::BoxFuture;
 use sea_orm::DatabaseTransaction;
 
-/// What a door writes in the same transaction as the change it answers, given what the
-/// change made: the JSON door stores its response to an idempotent request this way, so
-/// the change and the stored answer commit together or not at all.
-pub type Receipt<T> = Box<
-    dyn for<'c> FnOnce(&'c DatabaseTransaction, &'c T) -> BoxFuture<'c, anyhow::Result<()>> + Send,
->;
+/// Work a door adds to the transaction of a change: it runs after the change and before
+/// the commit, so the two commit together or not at all. The JSON door stores the
+/// response of an idempotent request this way (the stored answer and the change it
+/// answers are never one without the other); `()` adds nothing.
+pub trait BeforeCommit<T: ?Sized>: Send {
+    /// Runs inside the transaction; an error rolls the change back.
+    fn run(
+        self,
+        txn: &DatabaseTransaction,
+        done: &T,
+    ) -> impl Future<Output = anyhow::Result<()>> + Send;
+}
+
+impl<T: ?Sized + Sync> BeforeCommit<T> for () {
+    async fn run(self, _txn: &DatabaseTransaction, _done: &T) -> anyhow::Result<()> {
+        Ok(())
+    }
+}

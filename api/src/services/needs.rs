@@ -5,7 +5,7 @@ use musubi_matcher::taxonomy;
 use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
 use uuid::Uuid;
 
-use super::{Error, Receipt, Result};
+use super::{BeforeCommit, Error, Result};
 use crate::{
     access::{self, Action, Actor, Decision, NeedFacts},
     domain::{
@@ -113,14 +113,14 @@ pub fn may_post(actor: &Actor) -> Result<()> {
     refuse_role(Some(actor), |_| Action::CreateNeed)
 }
 
-/// Posts a need for the actor's organization, in its region; `receipt` is written in
+/// Posts a need for the actor's organization, in its region; `before_commit` runs in
 /// the same transaction.
 #[tracing::instrument(skip_all, fields(user_id = %actor.id))]
 pub async fn create(
     db: &DatabaseConnection,
     actor: &Actor,
     spec: NeedSpec,
-    receipt: Option<Receipt<Posted>>,
+    before_commit: impl BeforeCommit<Posted> + 'static,
 ) -> Result<Posted> {
     access::decide(Some(actor), Action::CreateNeed).check()?;
     let organization = repo::users::organization_of(db, actor.id)
@@ -136,9 +136,7 @@ pub async fn create(
             Box::pin(async move {
                 let need = repo::needs::insert(txn, &organization, &spec).await?;
                 let posted = Posted { need, organization };
-                if let Some(receipt) = receipt {
-                    receipt(txn, &posted).await?;
-                }
+                before_commit.run(txn, &posted).await?;
                 Ok(posted)
             })
         })

@@ -142,7 +142,7 @@ pub async fn submit(
     let login = accounts::login(
         &state.db,
         &throttles,
-        &throttles.client_key(&request),
+        &crate::auth::extractor::client_key(&throttles, &request),
         &form.email,
         Secret::new(form.password),
     )
