@@ -262,12 +262,6 @@ pub async fn begin_or_stored(
 }
 
 impl Claim {
-    /// No key: a door without `Idempotency-Key` (the pages, which answer a form with a
-    /// redirect) hands a service this.
-    pub fn none() -> Self {
-        Self { held: None }
-    }
-
     /// Stores the response, inside the transaction of the change it answers.
     pub async fn complete(
         &self,

@@ -183,7 +183,7 @@ pub async fn request_link(
         &state.db,
         &state.settings.public_url,
         &throttles,
-        &throttles.client_key(&request),
+        &crate::auth::extractor::client_key(&throttles, &request),
         email,
     );
     match asked {

@@ -19,7 +19,6 @@ use crate::{
         error::{ConflictCode, FieldError},
     },
     entities::region,
-    idempotency::Claim,
     services::{self, accounts, regions},
     state::AppState,
     web::{
@@ -267,7 +266,7 @@ pub async fn submit(
     };
     let admitted = accounts::admit_registration(
         &throttles,
-        &throttles.client_key(&request),
+        &crate::auth::extractor::client_key(&throttles, &request),
         &registration.email,
     );
     if let Err(services::Error::TooManyRequests { retry_after }) = admitted {
@@ -283,7 +282,7 @@ pub async fn submit(
         return Ok(response);
     }
     admitted?;
-    let account = match accounts::register(&state.db, registration, &Claim::none()).await {
+    let account = match accounts::register(&state.db, registration, ()).await {
         Ok(account) => account,
         Err(services::Error::Conflict(ConflictCode::EmailTaken, _)) => {
             errors.add("email", frame.msg("register.email.taken"));
