@@ -255,7 +255,7 @@ impl From<crate::services::Error> for ApiError {
             Error::Unauthorized => Self::Unauthorized,
             Error::Conflict(code, detail) => Self::Conflict(code, detail),
             Error::Invalid(errors) => Self::Validation(errors),
-            Error::InvalidResetToken(why) => Self::InvalidResetToken(why),
+            Error::InvalidResetToken(why) => Self::InvalidResetToken(why.as_str()),
             Error::TooManyRequests { retry_after } => Self::TooManyRequests { retry_after },
             Error::Failed(cause) => cause.into(),
         }

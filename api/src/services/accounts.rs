@@ -31,6 +31,8 @@ use crate::{
     repo,
 };
 
+pub use crate::repo::sessions::ResetRefusal;
+
 /// Who logged in: a token is issued for this user and version.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LoggedIn {
@@ -367,6 +369,16 @@ async fn send_reset_link(
     })
 }
 
+/// Whether the token of an emailed link could set a password now, without using it: a
+/// page asks before it offers the form. Unknown, expired or used is
+/// [`Error::InvalidResetToken`].
+#[tracing::instrument(skip_all)]
+pub async fn check_reset_link(db: &impl ConnectionTrait, token: &str) -> Result<()> {
+    repo::sessions::peek_reset(db, &reset::hash(token))
+        .await?
+        .map_err(Error::InvalidResetToken)
+}
+
 /// Sets a new password with the token of an emailed link. The link then stops working,
 /// as do the account's other links and every token issued so far. A link unknown,
 /// expired, used, or of an account erased since is [`Error::InvalidResetToken`].
@@ -381,22 +393,20 @@ pub async fn confirm_password_reset(
     // what makes it single: of two concurrent uses only one claims the row.
     repo::sessions::peek_reset(db, &token_hash)
         .await?
-        .map_err(|refusal| Error::InvalidResetToken(refusal.as_str()))?;
+        .map_err(Error::InvalidResetToken)?;
     let hash = password::hash(new.into_secret()).await?;
     let (user_id, token_version) = db
         .transaction::<_, _, Error>(move |txn| {
             Box::pin(async move {
                 let user_id = repo::sessions::use_reset(txn, &token_hash)
                     .await?
-                    .map_err(|refusal| Error::InvalidResetToken(refusal.as_str()))?;
+                    .map_err(Error::InvalidResetToken)?;
                 // An account erased since the link was sent cannot come back through it.
                 let live = repo::users::by_id(txn, user_id)
                     .await?
                     .is_some_and(|user| user.erased_at.is_none());
                 if !live {
-                    return Err(Error::InvalidResetToken(
-                        repo::sessions::ResetRefusal::Unknown.as_str(),
-                    ));
+                    return Err(Error::InvalidResetToken(ResetRefusal::Unknown));
                 }
                 let version = repo::sessions::set_password(txn, user_id, hash).await?;
                 repo::sessions::retire_resets(txn, user_id).await?;

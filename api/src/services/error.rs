@@ -4,6 +4,7 @@ use crate::{
     access::Denied,
     db::{self, UniqueRule},
     domain::error::{ConflictCode, FieldError, FieldErrors},
+    repo::sessions::ResetRefusal,
 };
 
 /// Why a service call did not do what was asked.
@@ -25,8 +26,8 @@ pub enum Error {
     #[error("invalid fields")]
     Invalid(FieldErrors),
     /// A password-reset token that is unknown, expired or already used.
-    #[error("invalid reset token: {0}")]
-    InvalidResetToken(&'static str),
+    #[error("invalid reset token: {}", .0.as_str())]
+    InvalidResetToken(ResetRefusal),
     /// Too many attempts; allowed again after this many seconds.
     #[error("too many requests")]
     TooManyRequests {

@@ -12,7 +12,7 @@ use crate::{
         enums::{NeedStatus, Role, WorkStyle},
         error::ConflictCode,
         ids::NeedId,
-        need::{NeedPatch, NeedSpec},
+        need::{NeedInput, NeedPatch, NeedSpec},
     },
     entities::{need, organization},
     repo::{
@@ -39,6 +39,16 @@ impl Posted {
             region_id: self.need.region_id,
             open: self.need.is_open(),
         }
+    }
+
+    /// The need's spec as it was written.
+    pub fn spec(&self) -> Result<NeedInput> {
+        Ok(repo::needs::to_input(&self.need)?)
+    }
+
+    /// Whether it still takes applications.
+    pub fn is_open(&self) -> bool {
+        self.need.is_open()
     }
 }
 

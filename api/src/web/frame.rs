@@ -94,6 +94,15 @@ impl Frame {
         self.messages.msg_with(key, values)
     }
 
+    /// The text of the page's language among a label's two (the taxonomy's labels
+    /// carry both).
+    pub fn pick<'a>(&self, ja: &'a str, en: &'a str) -> &'a str {
+        match self.lang {
+            Lang::Ja => ja,
+            Lang::En => en,
+        }
+    }
+
     /// `ja` or `en`, for `<html lang>`.
     pub fn lang_code(&self) -> &'static str {
         self.lang.code()

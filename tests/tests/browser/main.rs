@@ -5,7 +5,7 @@
 //!
 //! One browser session per journey: starting Chromium is the slow part on a 2-core CI.
 
-use musubi_tests::{TestApp, browser::Browser};
+use musubi_tests::{TestApp, browser::Browser, cmo_need};
 
 const PRO_PASSWORD: &str = "pro-password-123";
 
@@ -24,9 +24,13 @@ async fn switch_language(browser: &Browser, to: &str, back_at: &str) {
 }
 
 #[tokio::test]
-async fn a_visitor_reads_musubi_in_both_languages_logs_in_where_a_page_sent_them_and_logs_out() {
+async fn a_visitor_reads_musubi_finds_a_need_registers_logs_in_where_a_page_sent_them_and_logs_out()
+{
     let app = TestApp::spawn().await;
     let pro = app.professional("山田 花子").await;
+    let region = app.create_region("塩尻市", "長野県", "塩尻市").await;
+    let city = app.sme(region, "塩尻市役所").await;
+    let need = app.post_need(&city, &cmo_need()).await;
     let mut browser = Browser::start("visitor_journey").await;
     let at = |path: &str| format!("{}{path}", app.address);
 
@@ -104,10 +108,84 @@ async fn a_visitor_reads_musubi_in_both_languages_logs_in_where_a_page_sent_them
     browser.goto(&at("/me")).await;
     browser.wait_for_path("/login?next=%2Fme").await;
 
+    // The open needs, then one of them, in both languages.
+    browser.click(".site-nav a[href='/needs']").await;
+    browser.wait_for_path("/needs").await;
+    assert!(
+        browser
+            .text(".need-list")
+            .await
+            .contains("シティプロモーション")
+    );
+    browser.visit("needs-ja").await;
+    browser.click(".need-card h3 a").await;
+    browser.wait_for_path(&format!("/needs/{need}")).await;
+    assert!(browser.text("h1").await.contains("シティプロモーション"));
+    assert!(
+        browser
+            .text("main")
+            .await
+            .contains("デジタルマーケティング")
+    );
+    browser.visit("need-ja").await;
+    switch_language(&browser, "en", &format!("/needs/{need}")).await;
+    assert!(browser.text("main").await.contains("Digital marketing"));
+    browser.visit("need-en").await;
+
+    // A workshop registers with its organization: first with a password too short (the
+    // error beside it, the rest kept), then rightly, and lands on its own page.
+    browser.goto(&at("/register")).await;
+    browser.visit("register-en").await;
+    switch_language(&browser, "ja", "/register").await;
+    browser.click("#role-sme").await;
+    browser.fill("#display_name", "丸山 花子").await;
+    browser.fill("#email", "maruyama@musubi.test").await;
+    browser.fill("#password", "short").await;
+    browser.fill("#org_name", "丸山漆器").await;
+    browser.fill("#org_city", "塩尻市").await;
+    browser.click("#org_kind option[value='sme']").await;
+    browser
+        .click(&format!("#org_region option[value='{region}']"))
+        .await;
+    browser
+        .click("#org_industry option[value='manufacturing']")
+        .await;
+    browser.click("form.form button[type=submit]").await;
+    browser.wait_for_path("/register").await;
+    assert!(
+        browser
+            .text("#password-error")
+            .await
+            .contains("10〜128文字")
+    );
+    assert_eq!(
+        browser.attribute("#org_name", "value").await.as_deref(),
+        Some("丸山漆器")
+    );
+    browser.visit("register-errors-ja").await;
+    browser.fill("#password", "丸山漆器のパスワード").await;
+    browser.click("form.form button[type=submit]").await;
+    browser.wait_for_path("/me").await;
+    assert!(
+        browser
+            .text("main")
+            .await
+            .contains("丸山 花子 さん、ようこそ")
+    );
+    assert!(browser.text("main").await.contains("中小企業・自治体"));
+    browser.visit("me-sme-ja").await;
+    browser.click(".site-nav form button").await;
+    browser.wait_for_path("/").await;
+
     // On a 360-pixel phone nothing scrolls sideways, and the keyboard reaches the
     // skip link first, which moves the focus to the main content.
     browser.resize(360, 740).await;
-    for (path, label) in [("/", "home-phone-ja"), ("/login", "login-phone-ja")] {
+    for (path, label) in [
+        ("/", "home-phone-ja"),
+        ("/login", "login-phone-ja"),
+        ("/register", "register-phone-ja"),
+        ("/needs", "needs-phone-ja"),
+    ] {
         browser.goto(&at(path)).await;
         assert!(
             !browser.scrolls_sideways().await,
@@ -115,9 +193,9 @@ async fn a_visitor_reads_musubi_in_both_languages_logs_in_where_a_page_sent_them
         );
         browser.visit(label).await;
     }
-    switch_language(&browser, "en", "/login").await;
+    switch_language(&browser, "en", "/needs").await;
     assert!(!browser.scrolls_sideways().await);
-    browser.visit("login-phone-en").await;
+    browser.visit("needs-phone-en").await;
     browser.press(TAB).await;
     let focused = browser
         .execute(
@@ -133,7 +211,7 @@ async fn a_visitor_reads_musubi_in_both_languages_logs_in_where_a_page_sent_them
     assert_eq!(focused, "main");
 
     let shots = std::fs::read_dir(browser.screenshots()).unwrap().count();
-    assert_eq!(shots, 13, "a screenshot of every page visited");
+    assert_eq!(shots, 21, "a screenshot of every page visited");
 
     // The checker itself can fail: a field without a label and faint text are serious
     // violations.

@@ -42,6 +42,8 @@ struct Login<'a> {
     frame: &'a Frame,
     /// Shown above the form when the visitor was sent here by a page.
     required: bool,
+    /// What was just done (a password set through a reset link), shown above the form.
+    done: Option<&'static str>,
     next: Option<String>,
     email: String,
     email_error: Option<&'static str>,
@@ -56,10 +58,19 @@ impl Login<'_> {
     }
 }
 
-/// `?next=`
+/// `?next=` and `?done=`
 #[derive(Debug, Deserialize)]
 pub struct NextQuery {
     next: Option<String>,
+    done: Option<String>,
+}
+
+/// The notice of what a page sending the visitor here has done.
+fn done_notice(done: Option<&str>) -> Option<&'static str> {
+    match done? {
+        "password_reset" => Some("login.done.password_reset"),
+        _ => None,
+    }
 }
 
 /// The login form.
@@ -80,6 +91,7 @@ pub async fn login_form(
         &Login {
             frame: &frame,
             required: next.is_some(),
+            done: done_notice(query.done.as_deref()),
             next,
             email: String::new(),
             email_error: None,
@@ -113,6 +125,7 @@ pub async fn submit(
     let mut again = Login {
         frame: &frame,
         required: false,
+        done: None,
         next: next.clone(),
         email: form.email.trim().to_owned(),
         email_error: form

@@ -5,6 +5,9 @@ pub mod home;
 pub mod lang;
 pub mod login;
 pub mod me;
+pub mod needs;
+pub mod password_reset;
+pub mod register;
 
 use actix_web::web;
 
@@ -15,5 +18,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(login::login_form)
         .service(login::submit)
         .service(login::logout)
-        .service(me::me);
+        .service(me::me)
+        .service(needs::list)
+        .service(needs::show)
+        .service(password_reset::show_form)
+        .service(password_reset::request_link)
+        .service(password_reset::sent)
+        .service(password_reset::set_password)
+        .service(register::register_form)
+        .service(register::submit);
 }
