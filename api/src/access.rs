@@ -81,6 +81,11 @@ pub struct ProfileTies {
 /// Something an actor wants to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
+    /// Read what is public: the regions, the taxonomy, the list of open needs;
+    /// register or log in.
+    Browse,
+    /// Read or act on one's own account (`GET /me`, logout, a new password).
+    OwnAccount,
     /// Post a need (`POST /needs`).
     CreateNeed,
     /// List the actor's own organization's needs (`GET /needs?mine=true`).
@@ -196,9 +201,15 @@ fn party_or_coordinator(actor: &Actor, found: &MatchFacts) -> bool {
 
 /// Whether `actor` (anonymous when `None`) may do `action`.
 pub fn decide(actor: Option<&Actor>, action: Action) -> Decision {
-    // Open needs are public; everything else needs an account.
-    if let Action::ReadNeed(need) = action {
-        return Decision::from_bool(need.open || actor.is_some_and(|actor| manages(actor, &need)));
+    // What is public, and open needs, are for anyone; everything else needs an account.
+    match action {
+        Action::Browse => return Decision::Allow,
+        Action::ReadNeed(need) => {
+            return Decision::from_bool(
+                need.open || actor.is_some_and(|actor| manages(actor, &need)),
+            );
+        }
+        _ => {}
     }
     let Some(actor) = actor else {
         return Decision::Forbidden("log in to do this");
@@ -209,7 +220,8 @@ pub fn decide(actor: Option<&Actor>, action: Action) -> Decision {
 fn decide_for(actor: &Actor, action: Action) -> Result<Decision, Decision> {
     use AccountRole::{Coordinator, Professional, Sme};
     Ok(match action {
-        Action::ReadNeed(_) => decide(Some(actor), action),
+        Action::Browse | Action::ReadNeed(_) => decide(Some(actor), action),
+        Action::OwnAccount => Decision::Allow,
         Action::CreateNeed | Action::ListOwnNeeds => {
             role_is(actor, Sme)?;
             Decision::Allow

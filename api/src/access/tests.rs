@@ -87,6 +87,8 @@ fn the_policy_answers_the_authorization_table_of_the_api() {
     #[rustfmt::skip]
     let table: Vec<Row> = vec![
         // route                                  action                                                        owner other coord stranger pro other anon
+        ("GET /regions, /taxonomy, /needs; register, login", Box::new(|_| Action::Browse),   "A A A A A A A"),
+        ("GET /me, logout, POST /auth/password",  Box::new(|_| Action::OwnAccount),                              "A A A A A A F"),
         ("POST /needs",                           Box::new(|_| Action::CreateNeed),                              "A A F F F F F"),
         ("GET /needs?mine=true",                  Box::new(|_| Action::ListOwnNeeds),                            "A A F F F F F"),
         ("GET /needs/{id} (open)",                Box::new(|_| Action::ReadNeed(need(true))),                    "A A A A A A A"),

@@ -240,6 +240,7 @@ pub struct Me {
 /// The caller's account, with an SME's organization and a professional's profile id.
 #[tracing::instrument(skip_all, fields(user_id = %actor.id))]
 pub async fn me(db: &impl ConnectionTrait, actor: &Actor) -> Result<Me> {
+    crate::access::decide(Some(actor), crate::access::Action::OwnAccount).check()?;
     let user = repo::users::by_id(db, actor.id)
         .await?
         .ok_or(Error::Unauthorized)?;

@@ -17,6 +17,7 @@ use crate::{
 /// Every region, by name.
 #[tracing::instrument(skip_all)]
 pub async fn all(db: &impl ConnectionTrait) -> Result<Vec<region::Model>> {
+    access::decide(None, Action::Browse).check()?;
     Ok(repo::regions::all(db).await?)
 }
 
