@@ -46,8 +46,8 @@ fi
 if [[ -n "${MUSUBI_BIN:-}" ]]; then
   bin=$MUSUBI_BIN
 else
-  say "cargo build -p musubi-api --bin musubi (debug)"
-  cargo build --quiet -p musubi-api --bin musubi
+  say "cargo build -p musubi --bin musubi (debug)"
+  cargo build --quiet -p musubi --bin musubi
   bin="${CARGO_TARGET_DIR:-$PWD/target}/debug/musubi"
 fi
 [[ -x "$bin" ]] || { say "no musubi binary at $bin"; exit 1; }

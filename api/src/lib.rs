@@ -2,15 +2,14 @@
 //!
 //! HTTP API (actix-web), persistence (sea-orm on PostgreSQL or embedded SQLite),
 //! authentication (argon2id, JWT) and the scoring bridge to `musubi-matcher`.
-//! `main.rs` is thin: everything lives here so the end-to-end tests can build the same
-//! [`startup::Application`] on port 0.
+//! The `musubi` binary (`cli/`) is thin: everything lives here so the end-to-end tests
+//! can build the same [`startup::Application`] on port 0. The demo loader is a crate of
+//! its own (`demo/`), outside the library that serves requests.
 
 pub mod access;
 pub mod auth;
-pub mod cli;
 pub mod config;
 pub mod db;
-pub mod demo;
 pub mod domain;
 pub mod email;
 pub mod entities;

@@ -7,8 +7,8 @@
 //! `crate::…` (grouped `use crate::{…}` included), and fails when a file names a module
 //! of a layer above its own. With every reference pointing down or sideways, no file is
 //! in an import cycle with a file of another layer; and nothing below the doors names
-//! the application state or a request. The command line (`cli.rs`) and the demo loader
-//! it runs (`demo/`) are doors too: they drive the services as the routes do.
+//! the application state or a request. (The command line and the demo loader are
+//! crates of their own, `cli/` and `demo/`, outside the library.)
 
 #![expect(
     clippy::expect_used,

@@ -8,10 +8,10 @@ use std::{
     time::{Duration, Instant},
 };
 
-use musubi_api::{
-    demo,
-    entities::{application, matches, need, organization, outbox, profile, region, user},
+use musubi_api::entities::{
+    application, matches, need, organization, outbox, profile, region, user,
 };
+use musubi_demo as demo;
 use musubi_tests::TestApp;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::Value;

@@ -3,7 +3,7 @@
 //! goal, and skills and themes from the taxonomy. Some are pro bono; some ask for one or
 //! two on-site visits a month.
 
-use crate::domain::{
+use musubi_api::domain::{
     enums::{MeetingSlot, Role, Style, WorkStyle},
     need::{HoursRange, MoneyRange, NeedInput, SkillRequirement},
 };
@@ -357,7 +357,7 @@ pub const NEEDS: &[NeedSpec] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::demo::organizations::{ORGANIZATIONS, REGIONS};
+    use crate::organizations::{ORGANIZATIONS, REGIONS};
 
     #[test]
     fn every_need_is_valid_and_belongs_to_an_organization_of_a_region() {

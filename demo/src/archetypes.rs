@@ -2,7 +2,7 @@
 //! writes about themselves: the archetypes the demo's generated professionals are drawn
 //! from. Skill, industry and theme keys are the taxonomy's (`GET /taxonomy`).
 
-use crate::domain::enums::Role;
+use musubi_api::domain::enums::Role;
 
 /// A kind of professional: what they write about themselves and what they know.
 pub struct Archetype {

@@ -2,7 +2,7 @@
 //! city's CMO post and the lacquerware maker's EC launch, with their proposals (提案).
 
 use super::people::{DemoProfessional, email, skill_level};
-use crate::domain::{
+use musubi_api::domain::{
     enums::{MeetingSlot, Role, Style, TieKind, WorkStyle},
     profile::{Place, ProfileInput, RoleExperience, Tie},
 };

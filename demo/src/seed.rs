@@ -12,7 +12,7 @@ use super::{
     organizations::{Account, ORGANIZATIONS, REGIONS},
     people::professionals,
 };
-use crate::{
+use musubi_api::{
     auth::AccountRole,
     domain::error::FieldErrors,
     entities::{organization, region},
@@ -109,7 +109,7 @@ pub async fn base_data(db: &DatabaseConnection, password_hash: &str) -> anyhow::
         .await
         .with_context(|| format!("creating {}", professional.email))?;
         repo::profiles::upsert(&txn, user.id, &profile).await?;
-        // Every running server's ranking index follows this feed (see crate::ranking),
+        // Every running server's ranking index follows this feed (see musubi_api::ranking),
         // so a server started before the demo ranks these profiles within a second.
         repo::profiles::record_change(&txn, user.id).await?;
     }

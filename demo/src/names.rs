@@ -2,7 +2,7 @@
 //! places of the alliance they are tied to, and the words they use for what they want.
 //! Every person is fictional; the places are real.
 
-use crate::domain::enums::TieKind;
+use musubi_api::domain::enums::TieKind;
 
 /// Family names, common ones first, with a few typical of Nagano and Toyama.
 #[rustfmt::skip]

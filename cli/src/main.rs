@@ -6,9 +6,11 @@
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+mod cli;
+
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    match musubi_api::cli::run().await {
+    match cli::run().await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(error) => {
             // Start-up errors (a missing variable, an unreachable database) go to stderr

@@ -4,7 +4,7 @@
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 
-use crate::{
+use musubi_api::{
     auth::{AccountRole, password},
     config::{Secret, Settings},
     db,
@@ -71,7 +71,7 @@ pub enum Admin {
 /// Parses arguments and runs the command. Output for the operator goes to stdout.
 pub async fn run() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    crate::telemetry::init();
+    musubi_api::telemetry::init();
     let settings = Settings::from_env()?;
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => {
@@ -101,11 +101,11 @@ async fn run_demo(settings: Settings) -> anyhow::Result<()> {
     let db = db::connect(&settings).await?;
     db::migrate(&db).await?;
     let settings = std::sync::Arc::new(settings);
-    let summary = crate::demo::load(&db, settings.clone()).await?;
+    let summary = musubi_demo::load(&db, settings.clone()).await?;
     let mut matches = summary.introductions.clone();
     matches.push(summary.scout);
-    let delivery = crate::demo::deliver(&db, settings.clone(), DEMO_MAIL_WAIT, &matches).await?;
-    for line in crate::demo::report(&summary, &delivery, &settings.public_url, started.elapsed()) {
+    let delivery = musubi_demo::deliver(&db, settings.clone(), DEMO_MAIL_WAIT, &matches).await?;
+    for line in musubi_demo::report(&summary, &delivery, &settings.public_url, started.elapsed()) {
         print_line(&line);
     }
     Ok(())

@@ -12,7 +12,7 @@ use super::{
     },
     rng::SplitMix64,
 };
-use crate::domain::{
+use musubi_api::domain::{
     enums::{MeetingSlot, Style, TieKind, WorkStyle},
     profile::{Place, ProfileInput, RoleExperience, SkillLevel, Tie},
 };

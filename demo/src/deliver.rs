@@ -10,7 +10,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use crate::{
+use musubi_api::{
     config::Settings,
     email::{outbox::OutboxStatus, worker},
     entities::outbox,

@@ -11,7 +11,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
 use super::{featured::APPLICATIONS, people};
-use crate::{
+use musubi_api::{
     auth::{AccountRole, AuthUser},
     db,
     domain::matching::{CreateMatch, MatchOrigin},

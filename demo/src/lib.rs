@@ -41,7 +41,7 @@ pub use deliver::{Delivery, deliver};
 pub use report::report;
 pub use story::CandidateLine;
 
-use crate::{
+use musubi_api::{
     auth::password,
     config::{Secret, Settings},
     entities::{application, need, profile},
