@@ -167,6 +167,9 @@ async fn each_side_of_an_introduction_sees_the_others_contact_and_the_meeting() 
     let mut coordinator = logged_in(&r.app, &r.coordinator.email, COORDINATOR_PASSWORD).await;
     let page = coordinator.get(&path).await;
     assert_status(&page, StatusCode::OK, "the coordinator's match");
+    for contact in [APPLICANT, &r.applicant.email, "丸山漆器 代表", &r.sme.email] {
+        assert!(page.body.contains(contact), "{contact}: {}", page.body);
+    }
 
     // The link of the introduction email, opened without a session: log in, come back.
     let received = smtp.wait_for(2, Duration::from_secs(20)).await;
@@ -196,6 +199,23 @@ async fn each_side_of_an_introduction_sees_the_others_contact_and_the_meeting() 
     let page = visitor.get(&path).await;
     assert_status(&page, StatusCode::OK, "back at the match");
     assert!(page.body.contains(&r.sme.email), "{}", page.body);
+
+    // Called off: the page says so and the calendar file cancels the same event.
+    let response = r
+        .app
+        .post(
+            &format!("{path}/meetings/cancel"),
+            &r.coordinator.token,
+            &json!({}),
+        )
+        .await;
+    assert!(response.status().is_success(), "{}", response.status());
+    let page = sme.get(&path).await;
+    assert!(page.body.contains("中止"), "{}", page.body);
+    let ics = sme.get(&format!("{path}/meeting.ics")).await;
+    assert_status(&ics, StatusCode::OK, "the cancelled meeting's .ics");
+    assert!(ics.body.contains("METHOD:CANCEL"), "{}", ics.body);
+    assert!(ics.body.contains(&format!("UID:{uid}")), "{}", ics.body);
 }
 
 #[tokio::test]
@@ -290,6 +310,10 @@ async fn the_need_and_organization_names_are_escaped() {
         let page = sme.get(&target).await;
         assert_status(&page, StatusCode::OK, &target);
         assert!(!page.body.contains("<script>alert"), "{}", page.body);
-        assert!(page.body.contains("&#60;script&#62;alert("), "{}", page.body);
+        assert!(
+            page.body.contains("&#60;script&#62;alert("),
+            "{}",
+            page.body
+        );
     }
 }
