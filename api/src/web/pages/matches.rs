@@ -12,7 +12,12 @@ use uuid::Uuid;
 
 use crate::{
     access,
-    domain::{ids::MatchId, matching::MatchStatus},
+    domain::{
+        ids::MatchId,
+        matching::MatchStatus,
+        meeting::{MeetingMode, MeetingStatus},
+    },
+    entities::meeting,
     repo::page::PageRequest,
     scoring,
     services::{self, matches::MatchRecord},
@@ -36,10 +41,7 @@ fn in_tokyo(at: DateTime<Utc>) -> String {
 
 /// A status in words.
 fn status_words(frame: &Frame, status: &str) -> String {
-    match MatchStatus::ALL
-        .into_iter()
-        .find(|known| known.as_str() == status)
-    {
+    match MatchStatus::parse(status) {
         Some(known) => frame.msg(status_key(known)).to_owned(),
         None => status.to_owned(),
     }
@@ -177,6 +179,41 @@ pub struct MeetingFacts {
     ics: String,
 }
 
+/// The meeting in words.
+fn meeting_facts(
+    frame: &Frame,
+    record: &MatchRecord,
+    meeting: &meeting::Model,
+) -> Result<MeetingFacts, PageError> {
+    let online = meeting.mode()? == MeetingMode::Online;
+    let status = match MeetingStatus::parse(&meeting.status) {
+        Some(MeetingStatus::Held) => "match.meeting.status.held",
+        Some(MeetingStatus::Cancelled) => "match.meeting.status.cancelled",
+        Some(MeetingStatus::Scheduled) | None => "match.meeting.status.scheduled",
+    };
+    Ok(MeetingFacts {
+        starts: frame.msg_with(
+            "match.meeting.starts.value",
+            &[("at", &in_tokyo(meeting.starts_at))],
+        ),
+        duration: frame.msg_with(
+            "match.meeting.duration.value",
+            &[("minutes", &meeting.duration_minutes.to_string())],
+        ),
+        mode: frame
+            .msg(if online {
+                "match.meeting.mode.online"
+            } else {
+                "match.meeting.mode.onsite"
+            })
+            .to_owned(),
+        place: meeting.location_or_url.clone(),
+        online,
+        status: frame.msg(status).to_owned(),
+        ics: format!("/matches/{}/meeting.ics", record.row.id),
+    })
+}
+
 #[derive(Template)]
 #[template(path = "match.html")]
 struct MatchPage<'a> {
@@ -222,36 +259,10 @@ pub async fn show(
         name: parties.professional.display_name.clone(),
         email: parties.professional.email.clone(),
     });
-    let meeting = record.meeting.as_ref().map(|meeting| {
-        let online = meeting.mode == "online";
-        MeetingFacts {
-            starts: frame.msg_with(
-                "match.meeting.starts.value",
-                &[("at", &in_tokyo(meeting.starts_at))],
-            ),
-            duration: frame.msg_with(
-                "match.meeting.duration.value",
-                &[("minutes", &meeting.duration_minutes.to_string())],
-            ),
-            mode: frame
-                .msg(if online {
-                    "match.meeting.mode.online"
-                } else {
-                    "match.meeting.mode.onsite"
-                })
-                .to_owned(),
-            place: meeting.location_or_url.clone(),
-            online,
-            status: frame
-                .msg(match meeting.status.as_str() {
-                    "held" => "match.meeting.status.held",
-                    "cancelled" => "match.meeting.status.cancelled",
-                    _ => "match.meeting.status.scheduled",
-                })
-                .to_owned(),
-            ics: format!("/matches/{}/meeting.ics", record.row.id),
-        }
-    });
+    let meeting = match &record.meeting {
+        Some(meeting) => Some(meeting_facts(&frame, &record, meeting)?),
+        None => None,
+    };
     let history = record
         .history
         .iter()
