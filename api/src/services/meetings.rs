@@ -218,6 +218,19 @@ pub async fn schedule(
     .await
 }
 
+/// The `.ics` of a match's meeting, for the parties to download: the invitation while it
+/// stands, the cancellation once it is off (same UID and sequence as the last email);
+/// `None` when the match has no meeting. The door decides who may have it.
+pub fn calendar(record: &MatchRecord) -> Option<String> {
+    let meeting = record.meeting.as_ref()?;
+    let document = invitation(&record.parties, meeting);
+    Some(if meeting.status == MeetingStatus::Cancelled.as_str() {
+        ics::cancel(&document)
+    } else {
+        ics::request(&document)
+    })
+}
+
 /// Calls off the current meeting; the match goes back to `introduced`.
 #[tracing::instrument(skip_all, fields(user_id = %actor.id, match_id = %id))]
 pub async fn cancel(

@@ -69,7 +69,7 @@ async fn every_page_and_error_page_is_html_with_the_security_headers() {
             "{path}"
         );
     }
-    let missing = browser.get("/matches/no-such-page").await;
+    let missing = browser.get("/no-such-page").await;
     assert_html(&missing, StatusCode::NOT_FOUND, "404");
     assert!(
         missing.body.contains("ページが見つかりません"),

@@ -4,6 +4,7 @@
 pub mod home;
 pub mod lang;
 pub mod login;
+pub mod matches;
 pub mod me;
 pub mod needs;
 pub mod password_reset;
@@ -18,6 +19,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(login::login_form)
         .service(login::submit)
         .service(login::logout)
+        .service(matches::list)
+        .service(matches::meeting_ics)
+        .service(matches::show)
         .service(me::me)
         .service(needs::list)
         .service(needs::show)

@@ -1,0 +1,323 @@
+//! `/matches` (the viewer's matches, newest first) and `/matches/{id}` (one match: the
+//! need and organization, the status and its history, the other side's contact only as
+//! far as [`access::contact_rights`] allows, the meeting with its `.ics` at
+//! `/matches/{id}/meeting.ics`). For the parties and the region's coordinators; anyone
+//! else gets the 404 page. Read only: the actions come later.
+
+use actix_web::{HttpRequest, HttpResponse, get, http::StatusCode, web};
+use askama::Template;
+use chrono::{DateTime, Duration, Utc};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::{
+    access,
+    domain::{
+        ids::MatchId,
+        matching::MatchStatus,
+        meeting::{MeetingMode, MeetingStatus},
+    },
+    entities::meeting,
+    repo::page::PageRequest,
+    scoring,
+    services::{self, matches::MatchRecord},
+    state::AppState,
+    web::{
+        caller::PageUser,
+        errors::PageError,
+        frame::{Frame, page},
+    },
+};
+
+/// Matches on one page of the list.
+const PER_PAGE: u64 = 20;
+
+/// A time as Japanese participants read it (Asia/Tokyo has no daylight saving).
+fn in_tokyo(at: DateTime<Utc>) -> String {
+    (at + Duration::hours(9))
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
+/// A status in words.
+fn status_words(frame: &Frame, status: &str) -> String {
+    match MatchStatus::parse(status) {
+        Some(known) => frame.msg(status_key(known)).to_owned(),
+        None => status.to_owned(),
+    }
+}
+
+fn status_key(status: MatchStatus) -> &'static str {
+    match status {
+        MatchStatus::Proposed => "match.status.proposed",
+        MatchStatus::Introduced => "match.status.introduced",
+        MatchStatus::MeetingScheduled => "match.status.meeting_scheduled",
+        MatchStatus::Met => "match.status.met",
+        MatchStatus::Contracted => "match.status.contracted",
+        MatchStatus::Declined => "match.status.declined",
+        MatchStatus::Cancelled => "match.status.cancelled",
+    }
+}
+
+/// How the viewer sees the professional: by name once they may, else pseudonymously.
+fn professional_line(record: &MatchRecord, by_name: bool) -> Result<String, PageError> {
+    if by_name {
+        return Ok(record.parties.professional.display_name.clone());
+    }
+    Ok(match &record.parties.profile {
+        Some(profile) => scoring::display(profile)?,
+        None => String::new(),
+    })
+}
+
+/// A match as the list shows it.
+#[derive(Debug)]
+pub struct MatchCard {
+    href: String,
+    need: String,
+    organization: String,
+    professional: String,
+    status: String,
+    updated: String,
+}
+
+#[derive(Template)]
+#[template(path = "matches.html")]
+struct MatchesPage<'a> {
+    frame: &'a Frame,
+    cards: Vec<MatchCard>,
+    next: Option<String>,
+}
+
+/// The list's paging.
+#[derive(Debug, Default, Deserialize)]
+pub struct MatchesQuery {
+    cursor: Option<String>,
+}
+
+/// The viewer's matches, newest first.
+#[get("/matches")]
+pub async fn list(
+    request: HttpRequest,
+    state: web::Data<AppState>,
+    user: PageUser,
+    query: web::Query<MatchesQuery>,
+) -> Result<HttpResponse, PageError> {
+    let frame = Frame::new(&request, Some(&user));
+    let before = match query.cursor.as_deref().filter(|cursor| !cursor.is_empty()) {
+        Some(cursor) => Some(Uuid::parse_str(cursor).map_err(|_| PageError::BadRequest)?),
+        None => None,
+    };
+    let found = services::matches::list(
+        &state.db,
+        &user.caller,
+        None,
+        PageRequest {
+            limit: PER_PAGE,
+            before,
+        },
+    )
+    .await?;
+    let mut cards = Vec::new();
+    for record in &found.items {
+        let rights = access::contact_rights(&user.caller, &record.facts(), record.contact_shared());
+        cards.push(MatchCard {
+            href: format!("/matches/{}", record.row.id),
+            need: record.parties.need.title.clone(),
+            organization: record.parties.organization.name.clone(),
+            professional: professional_line(record, rights.professional)?,
+            status: frame.msg(status_key(record.status)).to_owned(),
+            updated: frame.msg_with(
+                "matches.updated",
+                &[(
+                    "date",
+                    &record.row.updated_at.format("%Y-%m-%d").to_string(),
+                )],
+            ),
+        });
+    }
+    let next = found
+        .next_cursor
+        .map(|cursor| format!("/matches?cursor={cursor}"));
+    page(
+        &frame,
+        StatusCode::OK,
+        &MatchesPage {
+            frame: &frame,
+            cards,
+            next,
+        },
+    )
+}
+
+/// A person to contact.
+#[derive(Debug)]
+pub struct Contact {
+    name: String,
+    email: String,
+}
+
+/// One line of the history.
+#[derive(Debug)]
+pub struct Change {
+    at: String,
+    status: String,
+    by: String,
+    note: String,
+}
+
+/// The meeting as the page shows it.
+#[derive(Debug)]
+pub struct MeetingFacts {
+    starts: String,
+    duration: String,
+    mode: String,
+    place: String,
+    /// Whether `place` is a URL to link.
+    online: bool,
+    status: String,
+    ics: String,
+}
+
+/// The meeting in words.
+fn meeting_facts(
+    frame: &Frame,
+    record: &MatchRecord,
+    meeting: &meeting::Model,
+) -> Result<MeetingFacts, PageError> {
+    let online = meeting.mode()? == MeetingMode::Online;
+    let status = match MeetingStatus::parse(&meeting.status) {
+        Some(MeetingStatus::Held) => "match.meeting.status.held",
+        Some(MeetingStatus::Cancelled) => "match.meeting.status.cancelled",
+        Some(MeetingStatus::Scheduled) | None => "match.meeting.status.scheduled",
+    };
+    Ok(MeetingFacts {
+        starts: frame.msg_with(
+            "match.meeting.starts.value",
+            &[("at", &in_tokyo(meeting.starts_at))],
+        ),
+        duration: frame.msg_with(
+            "match.meeting.duration.value",
+            &[("minutes", &meeting.duration_minutes.to_string())],
+        ),
+        mode: frame
+            .msg(if online {
+                "match.meeting.mode.online"
+            } else {
+                "match.meeting.mode.onsite"
+            })
+            .to_owned(),
+        place: meeting.location_or_url.clone(),
+        online,
+        status: frame.msg(status).to_owned(),
+        ics: format!("/matches/{}/meeting.ics", record.row.id),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "match.html")]
+struct MatchPage<'a> {
+    frame: &'a Frame,
+    need: String,
+    need_href: String,
+    organization: String,
+    region: String,
+    professional: String,
+    status: String,
+    organization_contact: Option<Contact>,
+    professional_contact: Option<Contact>,
+    meeting: Option<MeetingFacts>,
+    history: Vec<Change>,
+}
+
+async fn visible(state: &AppState, user: &PageUser, id: &str) -> Result<MatchRecord, PageError> {
+    let id = Uuid::parse_str(id).map_err(|_| PageError::NotFound)?;
+    match services::matches::get(&state.db, &user.caller, MatchId(id)).await {
+        // A role that may read no match at all sees the same page as a stranger.
+        Err(services::Error::Forbidden(_)) => Err(PageError::NotFound),
+        found => Ok(found?),
+    }
+}
+
+/// One match.
+#[get("/matches/{id}")]
+pub async fn show(
+    request: HttpRequest,
+    state: web::Data<AppState>,
+    user: PageUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let record = visible(&state, &user, &id).await?;
+    let frame = Frame::new(&request, Some(&user));
+    let rights = access::contact_rights(&user.caller, &record.facts(), record.contact_shared());
+    let parties = &record.parties;
+    let organization_contact = rights.organization.then(|| Contact {
+        name: parties.owner.display_name.clone(),
+        email: parties.owner.email.clone(),
+    });
+    let professional_contact = rights.professional.then(|| Contact {
+        name: parties.professional.display_name.clone(),
+        email: parties.professional.email.clone(),
+    });
+    let meeting = match &record.meeting {
+        Some(meeting) => Some(meeting_facts(&frame, &record, meeting)?),
+        None => None,
+    };
+    let history = record
+        .history
+        .iter()
+        .map(|event| Change {
+            at: in_tokyo(event.created_at),
+            status: status_words(&frame, &event.to_status),
+            by: frame
+                .msg(match event.actor_role.as_str() {
+                    "coordinator" => "match.by.coordinator",
+                    "sme" => "match.by.sme",
+                    "professional" => "match.by.professional",
+                    _ => "match.by.system",
+                })
+                .to_owned(),
+            note: event.note.clone(),
+        })
+        .collect();
+    page(
+        &frame,
+        StatusCode::OK,
+        &MatchPage {
+            frame: &frame,
+            need: parties.need.title.clone(),
+            need_href: format!("/needs/{}", parties.need.id),
+            organization: parties.organization.name.clone(),
+            region: parties.region.name.clone(),
+            professional: professional_line(&record, rights.professional)?,
+            status: frame.msg(status_key(record.status)).to_owned(),
+            organization_contact,
+            professional_contact,
+            meeting,
+            history,
+        },
+    )
+}
+
+/// The meeting's `.ics`: to whoever may read the match, once both sides' contacts are
+/// theirs to see (the invitation names everyone on it).
+#[get("/matches/{id}/meeting.ics")]
+pub async fn meeting_ics(
+    state: web::Data<AppState>,
+    user: PageUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let record = visible(&state, &user, &id).await?;
+    let rights = access::contact_rights(&user.caller, &record.facts(), record.contact_shared());
+    if !(rights.professional && rights.organization) {
+        return Err(PageError::NotFound);
+    }
+    let document = services::meetings::calendar(&record).ok_or(PageError::NotFound)?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/calendar; charset=utf-8")
+        .insert_header((
+            actix_web::http::header::CONTENT_DISPOSITION,
+            "attachment; filename=\"meeting.ics\"",
+        ))
+        .body(document))
+}
