@@ -120,6 +120,9 @@ pub fn report(
     lines.push(format!(
         "  サーバーを起動 / start the server:  cargo run --release   (musubi serve, {api})"
     ));
+    lines.push(format!(
+        "  ブラウザで開く / open in a browser:  {base_url}/   (上のログインで / with a login above; the .eml links open their pages)"
+    ));
     lines.push(format!("  curl -s {api}/needs | jq -r '.items[].title'"));
     lines.push(format!(
         "  TOKEN=$(curl -s -X POST {api}/auth/login -H 'Content-Type: application/json' -d '{{\"email\":\"{coordinator}\",\"password\":\"{}\"}}' | jq -r .access_token)",
