@@ -3,8 +3,8 @@
 //! API; a second application, or one without a profile, is refused on the need's page
 //! in words (the proposal kept); an empty proposal is refused beside its field; the
 //! application is withdrawn from the list; the forms refuse a request without their
-//! token or from another site; an SME sees no form, a visitor a link to log in; user
-//! text is escaped.
+//! token or from another site; an SME or a coordinator sees no form, a visitor a link
+//! to log in; a need closed meanwhile takes nothing; user text is escaped.
 
 use musubi_tests::{
     TestApp, User, cmo_need, marketer_profile,
@@ -35,6 +35,7 @@ async fn logged_in(app: &TestApp, email: &str, password: &str) -> PageClient {
 struct World {
     app: TestApp,
     sme: User,
+    region: Uuid,
     need: Uuid,
 }
 
@@ -43,7 +44,12 @@ async fn world() -> World {
     let region = app.create_region("塩尻市", "長野県", "塩尻市").await;
     let sme = app.sme(region, "信州食品").await;
     let need = app.post_need(&sme, &cmo_need()).await;
-    World { app, sme, need }
+    World {
+        app,
+        sme,
+        region,
+        need,
+    }
 }
 
 /// Sends the proposal form of the need's page as `browser`.
@@ -241,6 +247,15 @@ async fn applying_without_a_profile_or_a_token_is_refused_and_others_see_no_form
     let list = sme.get("/me/applications").await;
     assert_status(&list, StatusCode::FORBIDDEN, "an SME's applications");
 
+    // A coordinator sees no form either, and no list of applications here.
+    let coordinator = w.app.coordinator(w.region).await;
+    let mut coordinator = logged_in(&w.app, &coordinator.email, "coordinator-password").await;
+    let page = coordinator.get(&format!("/needs/{}", w.need)).await;
+    assert_status(&page, StatusCode::OK, "the coordinator's need");
+    assert!(!page.body.contains(FORM), "{}", page.body);
+    let list = coordinator.get("/me/applications").await;
+    assert_status(&list, StatusCode::FORBIDDEN, "a coordinator's applications");
+
     // A visitor is offered to log in and come back.
     let mut visitor = PageClient::new(&w.app.address);
     let page = visitor.get(&format!("/needs/{}", w.need)).await;
@@ -251,4 +266,36 @@ async fn applying_without_a_profile_or_a_token_is_refused_and_others_see_no_form
         "{}",
         page.body
     );
+}
+
+#[tokio::test]
+async fn a_need_closed_while_the_form_was_open_takes_no_application() {
+    let w = world().await;
+    let pro = w
+        .app
+        .professional_with_profile("山田 花子", &marketer_profile())
+        .await;
+    let mut browser = logged_in(&w.app, &pro.email, PRO_PASSWORD).await;
+    let page = browser.get(&format!("/needs/{}", w.need)).await;
+    assert!(page.body.contains(FORM), "{}", page.body);
+    let token = page.csrf_token().unwrap();
+    let closed = w
+        .app
+        .post(
+            &format!("/needs/{}/close", w.need),
+            &w.sme.token,
+            &serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(closed.status(), 200);
+    let refused = browser
+        .post_form(
+            &format!("/needs/{}/apply", w.need),
+            &[("csrf_token", &token), ("proposal", "よろしくお願いします")],
+        )
+        .await;
+    // A closed need is hidden from professionals (as the JSON API hides it): the 404
+    // page, and nothing applied.
+    assert_status(&refused, StatusCode::NOT_FOUND, "applying to a closed need");
+    assert!(applications(&w.app, &pro).await.is_empty());
 }
