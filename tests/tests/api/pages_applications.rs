@@ -81,6 +81,15 @@ async fn a_professional_applies_on_the_need_page_then_withdraws_from_their_list(
         .professional_with_profile("山田 花子", &marketer_profile())
         .await;
     let mut browser = logged_in(&w.app, &pro.email, PRO_PASSWORD).await;
+    let me = browser.get("/me").await;
+    assert!(
+        me.body.contains("<a href=\"/me/applications\">"),
+        "{}",
+        me.body
+    );
+    let none = browser.get("/me/applications").await;
+    assert_status(&none, StatusCode::OK, "no applications yet");
+    assert!(none.body.contains("まだ応募していません。"));
 
     // An empty proposal is refused beside its field.
     let empty = apply(&mut browser, w.need, "   ").await;
