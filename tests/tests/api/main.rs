@@ -24,6 +24,7 @@ mod old_data_mail;
 mod openapi;
 mod operations;
 mod pages;
+mod pages_applications;
 mod pages_matches;
 mod pages_public;
 mod profiles;

@@ -20,6 +20,8 @@ struct Me<'a> {
     greeting: String,
     role_key: &'static str,
     next_key: &'static str,
+    /// Whether the user has applications to look at (a professional).
+    applies: bool,
 }
 
 /// The user's home.
@@ -40,6 +42,7 @@ pub async fn me(request: HttpRequest, user: PageUser) -> Result<HttpResponse, Pa
             greeting,
             role_key,
             next_key,
+            applies: user.role() == AccountRole::Professional,
         },
     )
 }

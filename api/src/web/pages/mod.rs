@@ -1,6 +1,7 @@
 //! One file per page (or pair of GET and POST), each a few lines: read the request,
 //! call a service, render a template.
 
+pub mod applications;
 pub mod home;
 pub mod lang;
 pub mod login;
@@ -14,7 +15,9 @@ use actix_web::web;
 
 /// Registers the pages.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(home::home)
+    cfg.service(applications::list)
+        .service(applications::withdraw)
+        .service(home::home)
         .service(lang::switch)
         .service(login::login_form)
         .service(login::submit)
@@ -25,6 +28,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(me::me)
         .service(needs::list)
         .service(needs::show)
+        .service(needs::apply)
         .service(password_reset::show_form)
         .service(password_reset::request_link)
         .service(password_reset::sent)

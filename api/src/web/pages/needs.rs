@@ -4,25 +4,29 @@
 
 use std::collections::HashMap;
 
-use actix_web::{HttpRequest, HttpResponse, get, http::StatusCode, web};
+use actix_web::{HttpRequest, HttpResponse, get, http::StatusCode, post, web};
 use askama::Template;
 use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::{
+    auth::AccountRole,
     domain::{
         enums::{Role, WorkStyle},
+        error::ConflictCode,
         ids::{NeedId, RegionId},
+        text::MultiLine,
     },
     entities::region,
     repo::page::PageRequest,
     services::{self, needs::Posted, regions},
     state::AppState,
     web::{
-        caller::Visitor,
+        caller::{PageUser, Visitor},
+        csrf::CsrfForm,
         errors::PageError,
         form::{Errors, SelectField, TextField},
-        frame::{Frame, page},
+        frame::{Frame, page, see_other},
         labels,
     },
 };
@@ -314,6 +318,49 @@ struct NeedPage<'a> {
     facts: Vec<Fact>,
     skills: Vec<String>,
     themes: Vec<String>,
+    /// What the page offers about applying.
+    apply: Apply,
+}
+
+/// What a need's page offers about applying.
+#[derive(Debug, Default)]
+enum Apply {
+    /// Nothing: a closed need, or a role that never applies.
+    #[default]
+    Nothing,
+    /// A link to log in and come back (a visitor not logged in).
+    LogIn(String),
+    /// The proposal form (a professional), as sent again with what went wrong.
+    Form(ApplyForm),
+}
+
+/// The proposal form of a need's page.
+#[derive(Debug, Default)]
+struct ApplyForm {
+    /// `/needs/{id}/apply`.
+    action: String,
+    /// The proposal as sent.
+    proposal: String,
+    /// What is wrong with the proposal, beside it.
+    proposal_error: Option<&'static str>,
+    /// Why the application was refused (no profile yet, applied already, closed).
+    refusal: Option<&'static str>,
+}
+
+impl NeedPage<'_> {
+    fn apply_login(&self) -> Option<&str> {
+        match &self.apply {
+            Apply::LogIn(href) => Some(href),
+            _ => None,
+        }
+    }
+
+    fn apply_form(&self) -> Option<&ApplyForm> {
+        match &self.apply {
+            Apply::Form(form) => Some(form),
+            _ => None,
+        }
+    }
 }
 
 /// One need.
@@ -325,8 +372,109 @@ pub async fn show(
     id: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let id = Uuid::parse_str(&id).map_err(|_| PageError::NotFound)?;
-    let frame = Frame::new(&request, visitor.0.as_ref());
-    let actor = visitor.0.as_ref().map(|user| &user.caller);
+    render(
+        &request,
+        &state,
+        visitor.0.as_ref(),
+        id,
+        StatusCode::OK,
+        ApplyForm::default(),
+    )
+    .await
+}
+
+/// The longest proposal, as the JSON API takes it.
+const PROPOSAL_MAX: usize = 4_000;
+
+/// What the proposal form sends.
+#[derive(Debug, Deserialize)]
+pub struct ProposalForm {
+    #[serde(default)]
+    proposal: String,
+}
+
+/// Applies to the need with a proposal and goes to one's applications, or shows the
+/// need again with what went wrong (the proposal kept).
+#[post("/needs/{id}/apply")]
+pub async fn apply(
+    request: HttpRequest,
+    state: web::Data<AppState>,
+    user: PageUser,
+    id: web::Path<String>,
+    CsrfForm(form): CsrfForm<ProposalForm>,
+) -> Result<HttpResponse, PageError> {
+    let id = Uuid::parse_str(&id).map_err(|_| PageError::NotFound)?;
+    // A role that may never apply gets the 403 page before its proposal is judged.
+    services::applications::may_apply(&user.caller)?;
+    let mut again = ApplyForm {
+        proposal: form.proposal.clone(),
+        ..ApplyForm::default()
+    };
+    let proposal = if form.proposal.trim().is_empty() {
+        again.proposal_error = Some("apply.proposal.missing");
+        None
+    } else if form.proposal.chars().count() > PROPOSAL_MAX {
+        again.proposal_error = Some("apply.proposal.too_long");
+        None
+    } else {
+        MultiLine::parse(&form.proposal, 1, PROPOSAL_MAX)
+            .inspect_err(|_| again.proposal_error = Some("apply.proposal.invalid"))
+            .ok()
+    };
+    let Some(proposal) = proposal else {
+        return render(
+            &request,
+            &state,
+            Some(&user),
+            id,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            again,
+        )
+        .await;
+    };
+    let applied = services::applications::apply(
+        &state.db,
+        &state.ranking,
+        &user.caller,
+        NeedId(id),
+        proposal,
+        (),
+    )
+    .await;
+    match applied {
+        Ok(_) => Ok(see_other("/me/applications?done=applied").finish()),
+        Err(services::Error::Conflict(code, _)) => {
+            again.refusal = Some(match code {
+                ConflictCode::ProfileMissing => "apply.refused.profile_missing",
+                ConflictCode::AlreadyApplied => "apply.refused.already_applied",
+                ConflictCode::NeedClosed => "apply.refused.need_closed",
+                _ => "apply.refused.other",
+            });
+            render(
+                &request,
+                &state,
+                Some(&user),
+                id,
+                StatusCode::CONFLICT,
+                again,
+            )
+            .await
+        }
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// The page of a need, with `form` as the proposal form if the visitor may apply.
+async fn render(
+    request: &HttpRequest,
+    state: &AppState,
+    user: Option<&PageUser>,
+    id: Uuid,
+    status: StatusCode,
+    form: ApplyForm,
+) -> Result<HttpResponse, PageError> {
+    let frame = Frame::new(request, user);
+    let actor = user.map(|user| &user.caller);
     let posted = services::needs::get(&state.db, actor, NeedId(id)).await?;
     let region = regions::get(&state.db, RegionId(posted.need.region_id)).await?;
     let spec = posted.spec()?;
@@ -403,6 +551,19 @@ pub async fn show(
         .iter()
         .map(|theme| labels::theme(&frame, theme))
         .collect();
+    let offer = match user.map(PageUser::role) {
+        None if posted.is_open() => Apply::LogIn(format!(
+            "/login?next={}",
+            form_urlencoded::byte_serialize(format!("/needs/{id}").as_bytes()).collect::<String>()
+        )),
+        Some(AccountRole::Professional) if posted.is_open() || form.refusal.is_some() => {
+            Apply::Form(ApplyForm {
+                action: format!("/needs/{id}/apply"),
+                ..form
+            })
+        }
+        _ => Apply::Nothing,
+    };
     let organization = &posted.organization;
     let organization_facts = [
         labels::organization_kind(&frame, &organization.kind),
@@ -412,7 +573,7 @@ pub async fn show(
     .join(" · ");
     page(
         &frame,
-        StatusCode::OK,
+        status,
         &NeedPage {
             frame: &frame,
             title: spec.title.clone(),
@@ -424,6 +585,7 @@ pub async fn show(
             facts,
             skills,
             themes,
+            apply: offer,
         },
     )
 }
