@@ -5,6 +5,8 @@
 //!
 //! One browser session per journey: starting Chromium is the slow part on a 2-core CI.
 
+mod demo;
+
 use musubi_tests::{TestApp, browser::Browser, cmo_need};
 
 const PRO_PASSWORD: &str = "pro-password-123";

@@ -1,0 +1,146 @@
+//! `musubi demo` in the browser: every login the demo prints logs in and lands on its
+//! role's home, and every link in every `.eml` the demo wrote opens its page — first
+//! the login, then, after it, the page the link named.
+
+use std::{collections::BTreeMap, time::Duration};
+
+use musubi_demo as demo;
+use musubi_tests::{TestApp, browser::Browser};
+
+/// One delivered email: who it went to, its subject and the links in its text.
+#[derive(Debug)]
+struct Email {
+    to: String,
+    subject: String,
+    links: Vec<String>,
+}
+
+/// Every `http(s)://` link in `text`, up to the first character a link cannot hold.
+fn links_in(text: &str) -> Vec<String> {
+    let mut links = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("http") {
+        let candidate = &rest[start..];
+        let end = candidate
+            .find(|c: char| c.is_whitespace() || matches!(c, '"' | '<' | '>' | ')' | '）'))
+            .unwrap_or(candidate.len());
+        let link = &candidate[..end];
+        if link.starts_with("http://") || link.starts_with("https://") {
+            links.push(link.to_owned());
+        }
+        rest = &candidate[end.max(4)..];
+    }
+    links
+}
+
+/// The emails in the demo's mail folder.
+fn delivered(app: &TestApp) -> Vec<Email> {
+    let mut emails = Vec::new();
+    for entry in std::fs::read_dir(&app.mail_dir).unwrap() {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        let message = mail_parser::MessageParser::default().parse(&bytes).unwrap();
+        let to = message
+            .to()
+            .and_then(|to| to.first())
+            .and_then(|address| address.address())
+            .unwrap()
+            .to_owned();
+        let mut links = Vec::new();
+        for index in 0..message.text_body_count() {
+            links.extend(links_in(&message.body_text(index).unwrap()));
+        }
+        for index in 0..message.html_body_count() {
+            links.extend(links_in(&message.body_html(index).unwrap()));
+        }
+        links.sort();
+        links.dedup();
+        emails.push(Email {
+            to,
+            subject: message.subject().unwrap_or_default().to_owned(),
+            links,
+        });
+    }
+    emails.sort_by(|a, b| (&a.to, &a.subject).cmp(&(&b.to, &b.subject)));
+    emails
+}
+
+/// Fills and sends the login form the browser is on, as `email`.
+async fn log_in(browser: &Browser, email: &str, password: &str) {
+    browser.fill("#email", email).await;
+    browser.fill("#password", password).await;
+    browser.click("form.form button[type=submit]").await;
+}
+
+async fn log_out(browser: &Browser) {
+    browser.click(".site-nav form button").await;
+    browser.wait_for_path("/").await;
+}
+
+#[tokio::test]
+async fn the_demos_logins_work_and_every_link_in_its_emails_opens_its_page_after_login() {
+    // The demo delivers its own mail, as `musubi demo` does before the server runs.
+    let app = TestApp::spawn_with(&[("MUSUBI_MAIL_WORKER", "off")]).await;
+    let summary = demo::load(&app.db, app.settings.clone()).await.unwrap();
+    let mut demo_matches = summary.introductions.clone();
+    demo_matches.push(summary.scout);
+    let delivery = demo::deliver(
+        &app.db,
+        app.settings.clone(),
+        Duration::from_secs(20),
+        &demo_matches,
+    )
+    .await
+    .unwrap();
+    assert_eq!(delivery.still_due, 0, "{delivery:?}");
+    let public_url = app.settings.public_url.trim_end_matches('/').to_owned();
+    let at = |path: &str| format!("{}{path}", app.address);
+    let mut browser = Browser::start("demo_journey").await;
+
+    // Every printed login, as printed: the role's home greets them by name.
+    for (n, login) in summary.logins.iter().enumerate() {
+        browser.goto(&at("/login")).await;
+        log_in(&browser, &login.email, summary.password).await;
+        browser.wait_for_path("/me").await;
+        assert!(
+            browser.text("main").await.contains(&login.name),
+            "{} ({}) is not greeted on /me",
+            login.email,
+            login.role
+        );
+        browser.visit(&format!("login-{n}")).await;
+        log_out(&browser).await;
+    }
+
+    // Every link in every email: a visitor is asked to log in, and after logging in as
+    // the recipient lands on the linked page, which names the need.
+    let emails = delivered(&app);
+    assert_eq!(emails.len(), 5, "{emails:#?}");
+    let mut opened = BTreeMap::new();
+    for (n, email) in emails.iter().enumerate() {
+        assert!(!email.links.is_empty(), "no link in {email:?}");
+        for (k, link) in email.links.iter().enumerate() {
+            let path = link
+                .strip_prefix(&public_url)
+                .unwrap_or_else(|| panic!("{link} is not under {public_url}"));
+            browser.goto(&at(path)).await;
+            let encoded: String = path.replace('/', "%2F");
+            browser
+                .wait_for_path(&format!("/login?next={encoded}"))
+                .await;
+            log_in(&browser, &email.to, summary.password).await;
+            browser.wait_for_path(path).await;
+            let heading = browser.text("h1").await;
+            assert!(
+                email.subject.contains(&heading),
+                "{link} from “{}” shows “{heading}”",
+                email.subject
+            );
+            browser.visit(&format!("email-{n}-link-{k}")).await;
+            *opened.entry(email.to.clone()).or_insert(0) += 1;
+            log_out(&browser).await;
+        }
+    }
+    // Both sides of each of the four introductions and the scouted professional.
+    assert!(opened.len() >= 2, "{opened:?}");
+    browser.quit().await;
+}
