@@ -236,16 +236,23 @@ impl Browser {
     /// Waits (up to ten seconds) until the page's path and query is `expected`, and
     /// fails the test if it never is.
     pub async fn wait_for_path(&self, expected: &str) {
+        self.wait_for_path_where(expected, |path| path == expected)
+            .await;
+    }
+
+    /// Waits (up to ten seconds) until the loaded page's path and query satisfies
+    /// `wanted` (described as `what` when it never does), and returns it.
+    pub async fn wait_for_path_where(&self, what: &str, wanted: impl Fn(&str) -> bool) -> String {
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
             let path = self.path().await;
             let loaded = self.execute("return document.readyState;", json!([])).await == "complete";
-            if path == expected && loaded {
-                return;
+            if wanted(&path) && loaded {
+                return path;
             }
             assert!(
                 Instant::now() < deadline,
-                "expected to be at {expected}, still at {path}"
+                "expected to be at {what}, still at {path}"
             );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
