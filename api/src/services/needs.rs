@@ -50,6 +50,15 @@ impl Posted {
     pub fn is_open(&self) -> bool {
         self.need.is_open()
     }
+
+    /// Whether `actor` may change and close it (its owner, or a coordinator of its
+    /// region): the policy's answer, for a door deciding what to offer.
+    pub fn is_managed_by(&self, actor: &Actor) -> bool {
+        matches!(
+            access::decide(Some(actor), Action::ManageNeed(self.facts())),
+            Decision::Allow
+        )
+    }
 }
 
 /// How the policy sees a need that is not there: nobody's, in no region, closed. Asking
@@ -181,9 +190,17 @@ pub async fn list(
     let organization_id = if search.mine {
         let actor = actor.ok_or(Error::Unauthorized)?;
         access::decide(Some(actor), Action::ListOwnNeeds).check()?;
-        repo::users::organization_of(db, actor.id)
-            .await?
-            .map(|organization| organization.id)
+        match repo::users::organization_of(db, actor.id).await? {
+            Some(organization) => Some(organization.id),
+            // An SME without an organization has posted nothing; without this the
+            // filter would be "no organization", which is every open need.
+            None => {
+                return Ok(Page {
+                    items: Vec::new(),
+                    next_cursor: None,
+                });
+            }
+        }
     } else {
         None
     };
@@ -226,10 +243,27 @@ pub async fn update(
     id: NeedId,
     patch: NeedPatch,
 ) -> Result<Posted> {
-    let Posted { need, organization } = managed(db, actor, id).await?;
-    let spec = patch
-        .parse_onto(repo::needs::to_input(&need)?)
-        .map_err(Error::Invalid)?;
+    let posted = managed(db, actor, id).await?;
+    let spec = patch.parse_onto(posted.spec()?).map_err(Error::Invalid)?;
+    store(db, posted, spec).await
+}
+
+/// Rewrites the whole spec of a need (the page's form sends every field, so a field
+/// left empty there, such as the deadline, is cleared, which a patch cannot say).
+#[tracing::instrument(skip_all, fields(need_id = %id))]
+pub async fn rewrite(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: NeedId,
+    spec: NeedSpec,
+) -> Result<Posted> {
+    let posted = managed(db, actor, id).await?;
+    store(db, posted, spec).await
+}
+
+/// Stores a need's new spec.
+async fn store(db: &DatabaseConnection, posted: Posted, spec: NeedSpec) -> Result<Posted> {
+    let Posted { need, organization } = posted;
     // The row and its skill rows change together.
     let need = db
         .transaction::<_, need::Model, Error>(move |txn| {

@@ -26,6 +26,7 @@ mod operations;
 mod pages;
 mod pages_applications;
 mod pages_matches;
+mod pages_need_form;
 mod pages_public;
 mod profiles;
 mod sessions;

@@ -7,6 +7,7 @@ pub mod lang;
 pub mod login;
 pub mod matches;
 pub mod me;
+pub mod need_form;
 pub mod needs;
 pub mod password_reset;
 pub mod register;
@@ -15,6 +16,13 @@ use actix_web::web;
 
 /// Registers the pages.
 pub fn configure(cfg: &mut web::ServiceConfig) {
+    // The 仕様書 form: before `needs::show`, whose `/needs/{id}` would take `/needs/new`.
+    cfg.service(need_form::new_form)
+        .service(need_form::create)
+        .service(need_form::edit_form)
+        .service(need_form::update)
+        .service(need_form::close_form)
+        .service(need_form::close);
     cfg.service(applications::list)
         .service(applications::withdraw)
         .service(home::home)

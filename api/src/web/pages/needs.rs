@@ -320,6 +320,9 @@ struct NeedPage<'a> {
     themes: Vec<String>,
     /// What the page offers about applying.
     apply: Apply,
+    /// For the SME that owns the need: its path, under which it is edited, closed and
+    /// its candidates ranked.
+    owner: Option<String>,
 }
 
 /// What a need's page offers about applying.
@@ -564,6 +567,9 @@ async fn render(
         }
         _ => Apply::Nothing,
     };
+    let owner = user
+        .filter(|user| user.role() == AccountRole::Sme && posted.is_managed_by(&user.caller))
+        .map(|_| format!("/needs/{id}"));
     let organization = &posted.organization;
     let organization_facts = [
         labels::organization_kind(&frame, &organization.kind),
@@ -586,6 +592,7 @@ async fn render(
             skills,
             themes,
             apply: offer,
+            owner,
         },
     )
 }
