@@ -26,6 +26,7 @@ mod operations;
 mod pages;
 mod pages_applications;
 mod pages_matches;
+mod pages_profile;
 mod pages_public;
 mod profiles;
 mod sessions;

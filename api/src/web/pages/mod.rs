@@ -7,6 +7,11 @@ pub mod lang;
 pub mod login;
 pub mod matches;
 pub mod me;
+// h-profile: the professional's profile, recommendations and data.
+pub mod my_data;
+pub mod profile;
+pub mod recommendations;
+// end h-profile
 pub mod needs;
 pub mod password_reset;
 pub mod register;
@@ -35,4 +40,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(password_reset::set_password)
         .service(register::register_form)
         .service(register::submit);
+    // h-profile: the professional's profile, recommendations and data.
+    cfg.service(profile::edit)
+        .service(profile::save)
+        .service(recommendations::list)
+        .service(my_data::show)
+        .service(my_data::export)
+        .service(my_data::erase);
+    // end h-profile
 }
