@@ -204,9 +204,20 @@ pub async fn export_my_data(
     state: web::Data<AppState>,
     caller: AuthUser,
 ) -> ApiResult<HttpResponse> {
-    let export = profiles::export(&state.db, &caller).await?;
-    let profile_id = export.profile.as_ref().map(|_| caller.id);
-    let export = Export {
+    let export = export_view(profiles::export(&state.db, &caller).await?);
+    Ok(HttpResponse::Ok()
+        .insert_header(("Content-Disposition", EXPORT_DISPOSITION))
+        .json(export))
+}
+
+/// How an export is sent: as a file to save.
+pub const EXPORT_DISPOSITION: &str = "attachment; filename=\"musubi-export.json\"";
+
+/// An export as `GET /profiles/me/export` sends it (the page `/me/data` offers the same
+/// file).
+pub fn export_view(export: profiles::Export) -> Export {
+    let profile_id = export.profile.as_ref().map(|_| export.account.id);
+    Export {
         account: UserView::new(export.account, AccountRole::Professional, None, profile_id),
         profile: export.profile,
         applications: export
@@ -216,13 +227,7 @@ pub async fn export_my_data(
             .collect(),
         disclosures: export.disclosures.into_iter().map(Into::into).collect(),
         exported_at: export.exported_at,
-    };
-    Ok(HttpResponse::Ok()
-        .insert_header((
-            "Content-Disposition",
-            "attachment; filename=\"musubi-export.json\"",
-        ))
-        .json(export))
+    }
 }
 
 /// A professional's full profile: for themselves; for a coordinator of a region where

@@ -27,6 +27,7 @@ mod pages;
 mod pages_applications;
 mod pages_matches;
 mod pages_need_form;
+mod pages_profile;
 mod pages_public;
 mod profiles;
 mod sessions;

@@ -29,6 +29,8 @@ struct RegionLink {
 #[template(path = "home.html")]
 struct Home<'a> {
     frame: &'a Frame,
+    /// What was just done (an erased account lands here).
+    notice: Option<&'static str>,
     cards: Vec<NeedCard>,
     regions: Vec<RegionLink>,
 }
@@ -70,6 +72,9 @@ pub async fn home(
         StatusCode::OK,
         &Home {
             frame: &frame,
+            notice: form_urlencoded::parse(request.query_string().as_bytes())
+                .any(|(name, value)| name == "done" && value == "erased")
+                .then_some("home.done.erased"),
             cards,
             regions,
         },

@@ -7,9 +7,12 @@ pub mod lang;
 pub mod login;
 pub mod matches;
 pub mod me;
+pub mod my_data;
 pub mod need_form;
 pub mod needs;
 pub mod password_reset;
+pub mod profile;
+pub mod recommendations;
 pub mod register;
 
 use actix_web::web;
@@ -43,4 +46,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(password_reset::set_password)
         .service(register::register_form)
         .service(register::submit);
+    // The professional's profile, recommendations and data.
+    cfg.service(profile::edit)
+        .service(profile::save)
+        .service(recommendations::list)
+        .service(my_data::show)
+        .service(my_data::export)
+        .service(my_data::erase);
 }
