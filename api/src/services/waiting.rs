@@ -16,7 +16,10 @@ use uuid::Uuid;
 use super::{Result, applications, matches, matches::MatchRecord};
 use crate::{
     access::{self, Actor},
-    domain::{account::AccountRole, enums::ApplicationStatus, matching::MatchStatus, meeting::MeetingStatus},
+    domain::{
+        account::AccountRole, enums::ApplicationStatus, matching::MatchStatus,
+        meeting::MeetingStatus,
+    },
     repo::page::PageRequest,
 };
 

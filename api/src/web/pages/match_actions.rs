@@ -226,15 +226,11 @@ fn meeting_form(frame: &Frame, moving: bool, input: &MeetingInput, errors: &Erro
         .required()
         .error(errors),
     ];
-    let place = TextField::new(
-        "location_or_url",
-        frame.msg("match.schedule.place"),
-        "text",
-    )
-    .value(&input.location_or_url)
-    .hint(frame.msg("match.schedule.place.hint"))
-    .required()
-    .error(errors);
+    let place = TextField::new("location_or_url", frame.msg("match.schedule.place"), "text")
+        .value(&input.location_or_url)
+        .hint(frame.msg("match.schedule.place.hint"))
+        .required()
+        .error(errors);
     MeetingForm {
         moving,
         when,
@@ -496,9 +492,12 @@ pub async fn schedule(
     };
     match result {
         Ok(record) => {
-            let moved = record.history.iter().rev().nth(1).is_some_and(|event| {
-                event.to_status == MatchStatus::MeetingScheduled.as_str()
-            });
+            let moved = record
+                .history
+                .iter()
+                .rev()
+                .nth(1)
+                .is_some_and(|event| event.to_status == MatchStatus::MeetingScheduled.as_str());
             Ok(done(id, if moved { "rescheduled" } else { "scheduled" }))
         }
         Err(error) => {

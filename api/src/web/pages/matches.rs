@@ -274,7 +274,16 @@ pub async fn show(
         Some("outcome") => Some("match.done.outcome"),
         _ => None,
     };
-    render(&request, &state, &user, id, StatusCode::OK, notice, Again::default()).await
+    render(
+        &request,
+        &state,
+        &user,
+        id,
+        StatusCode::OK,
+        notice,
+        Again::default(),
+    )
+    .await
 }
 
 /// The page of match `id` with `status`, its forms drawn afresh or as `again` sent them.
