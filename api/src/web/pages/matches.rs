@@ -2,7 +2,7 @@
 //! need and organization, the status and its history, the other side's contact only as
 //! far as [`access::contact_rights`] allows, the meeting with its `.ics` at
 //! `/matches/{id}/meeting.ics`), and the forms of the actions the viewer may take now
-//! ([`super::match_actions`]). For the parties and the region's coordinators; anyone
+//! ([`super::match_actions`], [`super::match_forms`]). For the parties and the region's coordinators; anyone
 //! else gets the 404 page.
 
 use actix_web::{HttpRequest, HttpResponse, get, http::StatusCode, web};
@@ -28,7 +28,7 @@ use crate::{
         errors::PageError,
         form::Errors,
         frame::{Frame, page},
-        pages::match_actions::{self, Actions, Again},
+        pages::match_forms::{self, Actions, Again},
     },
 };
 
@@ -331,7 +331,7 @@ pub(super) async fn render(
         .collect();
     let offers = services::matches::offers(&user.caller, &record);
     let mut errors = Errors::default();
-    let actions = match_actions::actions(
+    let actions = match_forms::actions(
         &frame,
         record.row.id,
         &offers,

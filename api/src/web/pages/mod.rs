@@ -7,6 +7,7 @@ pub mod lang;
 pub mod login;
 // h-matchact: the actions of /matches/{id}
 pub mod match_actions;
+pub mod match_forms;
 pub mod matches;
 pub mod me;
 pub mod needs;
