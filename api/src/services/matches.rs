@@ -7,12 +7,16 @@
 //! doors decide what of it the actor sees.
 
 mod letters;
+mod offers;
 pub mod parties;
 
 use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction};
 use uuid::Uuid;
 
-pub use self::parties::Parties;
+pub use self::{
+    offers::{Offers, offers},
+    parties::Parties,
+};
 use super::{Error, Result};
 use crate::{
     access::{self, Action, Actor, Decision, MatchFacts, NeedFacts},

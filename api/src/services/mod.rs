@@ -18,6 +18,7 @@ pub mod outbox;
 pub mod profiles;
 pub mod regions;
 pub mod reports;
+pub mod waiting;
 
 pub use error::{Error, Result};
 

@@ -1,8 +1,9 @@
 //! `/matches` (the viewer's matches, newest first) and `/matches/{id}` (one match: the
 //! need and organization, the status and its history, the other side's contact only as
 //! far as [`access::contact_rights`] allows, the meeting with its `.ics` at
-//! `/matches/{id}/meeting.ics`). For the parties and the region's coordinators; anyone
-//! else gets the 404 page. Read only: the actions come later.
+//! `/matches/{id}/meeting.ics`), and the forms of the actions the viewer may take now
+//! ([`super::match_actions`], [`super::match_forms`]). For the parties and the region's coordinators; anyone
+//! else gets the 404 page.
 
 use actix_web::{HttpRequest, HttpResponse, get, http::StatusCode, web};
 use askama::Template;
@@ -25,7 +26,9 @@ use crate::{
     web::{
         caller::PageUser,
         errors::PageError,
+        form::Errors,
         frame::{Frame, page},
+        pages::match_forms::{self, Actions, Again},
     },
 };
 
@@ -33,7 +36,7 @@ use crate::{
 const PER_PAGE: u64 = 20;
 
 /// A time as Japanese participants read it (Asia/Tokyo has no daylight saving).
-fn in_tokyo(at: DateTime<Utc>) -> String {
+pub(super) fn in_tokyo(at: DateTime<Utc>) -> String {
     (at + Duration::hours(9))
         .format("%Y-%m-%d %H:%M")
         .to_string()
@@ -47,7 +50,7 @@ fn status_words(frame: &Frame, status: &str) -> String {
     }
 }
 
-fn status_key(status: MatchStatus) -> &'static str {
+pub(super) fn status_key(status: MatchStatus) -> &'static str {
     match status {
         MatchStatus::Proposed => "match.status.proposed",
         MatchStatus::Introduced => "match.status.introduced",
@@ -60,7 +63,7 @@ fn status_key(status: MatchStatus) -> &'static str {
 }
 
 /// How the viewer sees the professional: by name once they may, else pseudonymously.
-fn professional_line(record: &MatchRecord, by_name: bool) -> Result<String, PageError> {
+pub(super) fn professional_line(record: &MatchRecord, by_name: bool) -> Result<String, PageError> {
     if by_name {
         return Ok(record.parties.professional.display_name.clone());
     }
@@ -228,6 +231,12 @@ struct MatchPage<'a> {
     professional_contact: Option<Contact>,
     meeting: Option<MeetingFacts>,
     history: Vec<Change>,
+    /// What was just done, above everything.
+    notice: Option<&'static str>,
+    /// The forms the viewer may use.
+    actions: Actions,
+    /// The errors of the form sent back, for the summary.
+    errors: Errors,
 }
 
 async fn visible(state: &AppState, user: &PageUser, id: &str) -> Result<MatchRecord, PageError> {
@@ -239,6 +248,12 @@ async fn visible(state: &AppState, user: &PageUser, id: &str) -> Result<MatchRec
     }
 }
 
+/// `?done=`: what the action just taken did.
+#[derive(Debug, Default, Deserialize)]
+pub struct DoneQuery {
+    done: Option<String>,
+}
+
 /// One match.
 #[get("/matches/{id}")]
 pub async fn show(
@@ -246,9 +261,43 @@ pub async fn show(
     state: web::Data<AppState>,
     user: PageUser,
     id: web::Path<String>,
+    query: web::Query<DoneQuery>,
 ) -> Result<HttpResponse, PageError> {
-    let record = visible(&state, &user, &id).await?;
-    let frame = Frame::new(&request, Some(&user));
+    let id = Uuid::parse_str(&id).map_err(|_| PageError::NotFound)?;
+    let notice = match query.done.as_deref() {
+        Some("accepted") => Some("match.done.accepted"),
+        Some("declined") => Some("match.done.declined"),
+        Some("cancelled") => Some("match.done.cancelled"),
+        Some("scheduled") => Some("match.done.scheduled"),
+        Some("rescheduled") => Some("match.done.rescheduled"),
+        Some("meeting_cancelled") => Some("match.done.meeting_cancelled"),
+        Some("outcome") => Some("match.done.outcome"),
+        _ => None,
+    };
+    render(
+        &request,
+        &state,
+        &user,
+        id,
+        StatusCode::OK,
+        notice,
+        Again::default(),
+    )
+    .await
+}
+
+/// The page of match `id` with `status`, its forms drawn afresh or as `again` sent them.
+pub(super) async fn render(
+    request: &HttpRequest,
+    state: &AppState,
+    user: &PageUser,
+    id: Uuid,
+    status: StatusCode,
+    notice: Option<&'static str>,
+    again: Again,
+) -> Result<HttpResponse, PageError> {
+    let record = visible(state, user, &id.to_string()).await?;
+    let frame = Frame::new(request, Some(user));
     let rights = access::contact_rights(&user.caller, &record.facts(), record.contact_shared());
     let parties = &record.parties;
     let organization_contact = rights.organization.then(|| Contact {
@@ -280,9 +329,19 @@ pub async fn show(
             note: event.note.clone(),
         })
         .collect();
+    let offers = services::matches::offers(&user.caller, &record);
+    let mut errors = Errors::default();
+    let actions = match_forms::actions(
+        &frame,
+        record.row.id,
+        &offers,
+        record.meeting.as_ref(),
+        again,
+        &mut errors,
+    );
     page(
         &frame,
-        StatusCode::OK,
+        status,
         &MatchPage {
             frame: &frame,
             need: parties.need.title.clone(),
@@ -295,6 +354,9 @@ pub async fn show(
             professional_contact,
             meeting,
             history,
+            notice,
+            actions,
+            errors,
         },
     )
 }

@@ -5,6 +5,9 @@ pub mod applications;
 pub mod home;
 pub mod lang;
 pub mod login;
+// the actions of /matches/{id}
+pub mod match_actions;
+pub mod match_forms;
 pub mod matches;
 pub mod me;
 pub mod my_data;
@@ -36,6 +39,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(matches::list)
         .service(matches::meeting_ics)
         .service(matches::show)
+        // the actions of /matches/{id}
+        .service(match_actions::accept)
+        .service(match_actions::decline)
+        .service(match_actions::cancel)
+        .service(match_actions::schedule)
+        .service(match_actions::cancel_meeting)
+        .service(match_actions::outcome)
         .service(me::me)
         .service(needs::list)
         .service(needs::show)

@@ -1,0 +1,323 @@
+//! Each role's journey, end to end in one story: an SME registers and writes its need
+//! as a 仕様書; a professional registers, writes a profile, finds the need among their
+//! recommendations and applies with a proposal; the SME sees the applicant ranked,
+//! pseudonymously; the region's coordinator introduces them from the candidates page;
+//! both open the link in their introduction email and see each other's contact; the SME
+//! schedules the meeting; the professional downloads its `.ics`.
+
+use std::time::{Duration, Instant};
+
+use musubi_tests::{TestApp, browser::Browser};
+use serde_json::json;
+
+const SME_EMAIL: &str = "maruyama@musubi.test";
+const SME_PASSWORD: &str = "丸山漆器のパスワード";
+const PRO_EMAIL: &str = "yamada@musubi.test";
+const PRO_NAME: &str = "山田 太郎";
+const PRO_PASSWORD: &str = "塩尻が好きなマーケター";
+const TITLE: &str = "漆器のECサイト立ち上げ マーケティング責任者";
+
+/// Picks `value` in the `<select>` named `name`.
+async fn choose(browser: &Browser, name: &str, value: &str) {
+    browser
+        .click(&format!("select[name='{name}'] option[value='{value}']"))
+        .await;
+}
+
+/// Ticks the checkbox or radio button named `name` with `value`.
+async fn tick(browser: &Browser, name: &str, value: &str) {
+    browser
+        .click(&format!("input[name='{name}'][value='{value}']"))
+        .await;
+}
+
+/// Sets a date or time field, whose typing differs between locales, as a script would.
+async fn set_value(browser: &Browser, css: &str, value: &str) {
+    browser
+        .execute(
+            "document.querySelector(arguments[0]).value = arguments[1];",
+            json!([css, value]),
+        )
+        .await;
+}
+
+async fn submit(browser: &Browser, form: &str) {
+    browser
+        .click(&format!("{form} button[type=submit]"))
+        .await;
+}
+
+async fn log_in(browser: &Browser, email: &str, password: &str) {
+    browser.fill("#email", email).await;
+    browser.fill("#password", password).await;
+    submit(browser, "form.form").await;
+}
+
+async fn log_out(browser: &Browser) {
+    browser.click(".site-nav form button").await;
+    browser.wait_for_path("/").await;
+}
+
+/// Visits the page in Japanese, then in English, then back in Japanese: a screenshot and
+/// the accessibility check in both.
+async fn visit_both(browser: &mut Browser, label: &str) {
+    let path = browser.path().await;
+    browser.visit(&format!("{label}-ja")).await;
+    browser.click(".lang-switch a").await;
+    browser.wait_for_path(&path).await;
+    browser.visit(&format!("{label}-en")).await;
+    browser.click(".lang-switch a").await;
+    browser.wait_for_path(&path).await;
+}
+
+/// The page's whole source, as a person could read it with "view source".
+async fn source(browser: &Browser) -> String {
+    browser
+        .execute("return document.documentElement.outerHTML;", json!([]))
+        .await
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// The first link to `/matches/…` in the newest email to `to`, waiting (bounded) for it.
+async fn match_link_for(app: &TestApp, to: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Ok(entries) = std::fs::read_dir(&app.mail_dir) {
+            for entry in entries {
+                let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+                let message = mail_parser::MessageParser::default().parse(&bytes).unwrap();
+                let recipient = message
+                    .to()
+                    .and_then(|to| to.first())
+                    .and_then(|address| address.address())
+                    .unwrap_or_default()
+                    .to_owned();
+                let text = message.body_text(0).unwrap_or_default().into_owned();
+                if recipient == to
+                    && let Some(start) = text.find("/matches/")
+                {
+                    let path: String = text[start..]
+                        .chars()
+                        .take_while(|c| !c.is_whitespace())
+                        .collect();
+                    return path;
+                }
+            }
+        }
+        assert!(Instant::now() < deadline, "no introduction email to {to}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test]
+async fn an_sme_writes_a_need_a_professional_applies_a_coordinator_introduces_them_and_they_meet() {
+    let app = TestApp::spawn().await;
+    let region = app.create_region("塩尻市", "長野県", "塩尻市").await;
+    let coordinator = app.coordinator(region).await;
+    let mut browser = Browser::start("roles_journey").await;
+    let at = |path: &str| format!("{}{path}", app.address);
+
+    // The workshop registers with its organization and writes its first 仕様書.
+    browser.goto(&at("/register")).await;
+    browser.click("#role-sme").await;
+    browser.fill("#display_name", "丸山 花子").await;
+    browser.fill("#email", SME_EMAIL).await;
+    browser.fill("#password", SME_PASSWORD).await;
+    browser.fill("#org_name", "丸山漆器").await;
+    browser.fill("#org_city", "塩尻市").await;
+    choose(&browser, "org_kind", "sme").await;
+    choose(&browser, "org_region", &region.to_string()).await;
+    choose(&browser, "org_industry", "manufacturing").await;
+    submit(&browser, "form.form").await;
+    browser.wait_for_path("/me").await;
+    browser.click("main a[href='/needs/new']").await;
+    browser.wait_for_path("/needs/new").await;
+    visit_both(&mut browser, "need-new").await;
+    browser.fill("#title", TITLE).await;
+    browser
+        .fill(
+            "#description",
+            "創業百年の漆器店です。百貨店の販路が細り、自社ECを始めたい。",
+        )
+        .await;
+    browser.fill("#goal", "6か月で自社ECの月商100万円").await;
+    choose(&browser, "role", "cmo").await;
+    choose(&browser, "style", "hands_on").await;
+    choose(&browser, "skill_0", "digital_marketing").await;
+    choose(&browser, "level_0", "3").await;
+    browser.click("#must_0").await;
+    browser.fill("#hours_min", "16").await;
+    browser.fill("#hours_max", "32").await;
+    browser.fill("#duration_months", "6").await;
+    choose(&browser, "work_style", "remote").await;
+    browser.fill("#visits", "0").await;
+    tick(&browser, "meeting_slots", "weekday_evening").await;
+    tick(&browser, "meeting_slots", "weekend").await;
+    tick(&browser, "pay", "paid").await;
+    browser.fill("#pay_min", "５０，０００").await;
+    browser.fill("#pay_max", "100000").await;
+    browser.fill("#headcount", "1").await;
+    set_value(&browser, "#apply_by", "2030-01-31").await;
+    tick(&browser, "themes", "traditional_craft").await;
+    submit(&browser, "#need-form").await;
+    let need_path = browser
+        .wait_for_path_where("the new need's page", |path| {
+            path.starts_with("/needs/") && path != "/needs/new"
+        })
+        .await;
+    assert!(browser.text("h1").await.contains(TITLE));
+    visit_both(&mut browser, "need-owner").await;
+    log_out(&browser).await;
+
+    // A marketer from Shiojiri registers, writes a profile, finds the need among the
+    // needs ranked for them, and applies with a proposal.
+    browser.goto(&at("/register")).await;
+    browser.click("#role-professional").await;
+    browser.fill("#display_name", PRO_NAME).await;
+    browser.fill("#email", PRO_EMAIL).await;
+    browser.fill("#password", PRO_PASSWORD).await;
+    submit(&browser, "form.form").await;
+    browser.wait_for_path("/me").await;
+    browser.click("main a[href='/me/profile']").await;
+    browser.wait_for_path("/me/profile").await;
+    visit_both(&mut browser, "profile-new").await;
+    browser
+        .fill("#headline", "元メーカーのマーケター。週末に地方企業のEC支援")
+        .await;
+    browser
+        .fill("#motivation", "生まれ育った塩尻の伝統工芸を次の世代へ")
+        .await;
+    choose(&browser, "skill_0", "digital_marketing").await;
+    choose(&browser, "level_0", "4").await;
+    browser.fill("#years_0", "8").await;
+    choose(&browser, "role_0", "cmo").await;
+    tick(&browser, "industry", "manufacturing").await;
+    tick(&browser, "theme", "traditional_craft").await;
+    choose(&browser, "style", "either").await;
+    browser.fill("#hours_per_month", "24").await;
+    browser.fill("#max_onsite_visits_per_month", "1").await;
+    browser.fill("#max_engagements", "1").await;
+    choose(&browser, "work_style", "remote").await;
+    choose(&browser, "home_prefecture", "東京都").await;
+    browser.fill("#home_city", "世田谷区").await;
+    choose(&browser, "tie_kind_0", "hometown").await;
+    choose(&browser, "tie_prefecture_0", "長野県").await;
+    browser.fill("#tie_city_0", "塩尻市").await;
+    tick(&browser, "meeting_slot", "weekday_evening").await;
+    tick(&browser, "meeting_slot", "weekend").await;
+    browser.fill("#min_compensation_jpy", "30000").await;
+    submit(&browser, "form.profile-form").await;
+    browser.wait_for_path_where("the saved profile", |path| path.starts_with("/me/profile")).await;
+    assert!(browser.exists(".notice").await);
+    browser.click(".notice a[href='/me/recommendations']").await;
+    browser.wait_for_path("/me/recommendations").await;
+    assert!(browser.text("main").await.contains(TITLE));
+    visit_both(&mut browser, "recommendations").await;
+    browser.click(&format!("main a[href='{need_path}']")).await;
+    browser.wait_for_path(&need_path).await;
+    browser
+        .fill(
+            "#proposal",
+            "ECの立ち上げを3回経験しました。月16時間、オンラインで伴走します。",
+        )
+        .await;
+    submit(&browser, &format!("form[action='{need_path}/apply']")).await;
+    browser.wait_for_path("/me/applications?done=applied").await;
+    assert!(browser.text("main").await.contains(TITLE));
+    visit_both(&mut browser, "applied").await;
+    log_out(&browser).await;
+
+    // The workshop sees its applicant ranked, with the factors as bars, and nowhere in
+    // the page, not even its source, the applicant's name or email.
+    let candidates = format!("{need_path}/candidates");
+    browser.goto(&at(&candidates)).await;
+    log_in(&browser, SME_EMAIL, SME_PASSWORD).await;
+    browser.wait_for_path(&candidates).await;
+    assert!(browser.exists(".candidate").await);
+    let page = source(&browser).await;
+    assert!(!page.contains(PRO_NAME) && !page.contains(PRO_EMAIL));
+    visit_both(&mut browser, "candidates-sme").await;
+    log_out(&browser).await;
+
+    // The coordinator introduces them from the same page, with a note.
+    browser.goto(&at(&candidates)).await;
+    log_in(&browser, &coordinator.email, "coordinator-password").await;
+    browser.wait_for_path(&candidates).await;
+    visit_both(&mut browser, "candidates-coordinator").await;
+    browser
+        .fill(
+            ".candidate form textarea[name='note']",
+            "ECの立ち上げ経験が豊富な方です。まずはオンラインでお話しください。",
+        )
+        .await;
+    submit(&browser, ".candidate form").await;
+    let match_path = browser
+        .wait_for_path_where("the new match", |path| path.starts_with("/matches/"))
+        .await;
+    visit_both(&mut browser, "introduced-coordinator").await;
+    log_out(&browser).await;
+
+    // Each side opens the link in their email, logs in, and sees the other's contact.
+    let pro_link = match_link_for(&app, PRO_EMAIL).await;
+    let sme_link = match_link_for(&app, SME_EMAIL).await;
+    assert_eq!(pro_link, match_path);
+    assert_eq!(sme_link, match_path);
+    browser.goto(&at(&pro_link)).await;
+    log_in(&browser, PRO_EMAIL, PRO_PASSWORD).await;
+    browser.wait_for_path(&match_path).await;
+    assert!(browser.text("main").await.contains(SME_EMAIL));
+    visit_both(&mut browser, "match-professional").await;
+    log_out(&browser).await;
+    browser.goto(&at(&sme_link)).await;
+    log_in(&browser, SME_EMAIL, SME_PASSWORD).await;
+    browser.wait_for_path(&match_path).await;
+    assert!(browser.text("main").await.contains(PRO_EMAIL));
+
+    // The workshop schedules the meeting online.
+    set_value(&browser, "#date", "2030-01-15").await;
+    set_value(&browser, "#time", "19:00").await;
+    browser.click("#mode-online").await;
+    browser
+        .fill("#location_or_url", "https://meet.example.jp/abc-defg")
+        .await;
+    submit(&browser, &format!("form[action='{match_path}/meeting']")).await;
+    browser
+        .wait_for_path_where("the match after scheduling", |path| {
+            path.starts_with(&match_path)
+        })
+        .await;
+    assert!(browser.text("main").await.contains("2030-01-15 19:00"));
+    visit_both(&mut browser, "meeting-sme").await;
+    log_out(&browser).await;
+
+    // The professional downloads the meeting's calendar file.
+    browser.goto(&at(&match_path)).await;
+    log_in(&browser, PRO_EMAIL, PRO_PASSWORD).await;
+    browser.wait_for_path(&match_path).await;
+    let ics = format!("{match_path}/meeting.ics");
+    assert!(browser.exists(&format!("a[href='{ics}']")).await);
+    let download = browser
+        .execute(
+            "const request = new XMLHttpRequest(); request.open('GET', arguments[0], false); \
+             request.send(); return [request.status, request.getResponseHeader('Content-Type'), \
+             request.responseText];",
+            json!([ics]),
+        )
+        .await;
+    assert_eq!(download[0], 200, "{download}");
+    assert!(
+        download[1]
+            .as_str()
+            .is_some_and(|kind| kind.starts_with("text/calendar")),
+        "{download}"
+    );
+    let calendar = download[2].as_str().unwrap_or_default();
+    assert!(
+        calendar.contains("BEGIN:VCALENDAR") && calendar.contains("DTSTART"),
+        "{download}"
+    );
+    visit_both(&mut browser, "meeting-professional").await;
+    browser.quit().await;
+}
