@@ -2,6 +2,7 @@
 //! call a service, render a template.
 
 pub mod applications;
+pub mod candidates;
 pub mod home;
 pub mod lang;
 pub mod login;
@@ -35,4 +36,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(password_reset::set_password)
         .service(register::register_form)
         .service(register::submit);
+    // The ranked candidates of a need (and the coordinator's introduce/scout form).
+    cfg.service(candidates::show)
+        .service(candidates::create_match);
 }
