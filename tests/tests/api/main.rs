@@ -25,6 +25,7 @@ mod openapi;
 mod operations;
 mod pages;
 mod pages_applications;
+mod pages_candidates;
 mod pages_matches;
 mod pages_public;
 mod profiles;
