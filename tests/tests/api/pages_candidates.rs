@@ -177,7 +177,7 @@ fn form_key(body: &str, professional: Uuid) -> String {
 
 #[tokio::test]
 async fn the_owner_sees_applicants_ranked_as_the_api_ranks_them_with_bars_and_reasons_but_no_names()
- {
+{
     let w = world().await;
     let mut sme = logged_in(&w.app, &w.sme.email, SME_PASSWORD).await;
     let page = sme.get(&w.page()).await;
@@ -196,9 +196,8 @@ async fn the_owner_sees_applicants_ranked_as_the_api_ranks_them_with_bars_and_re
     let best = &items[0];
     let score = best["score"].as_f64().unwrap();
     assert!(
-        page.body.contains(&format!(
-            "<meter min=\"0\" max=\"100\" value=\"{score}\""
-        )),
+        page.body
+            .contains(&format!("<meter min=\"0\" max=\"100\" value=\"{score}\"")),
         "{}",
         page.body
     );
@@ -218,7 +217,10 @@ async fn the_owner_sees_applicants_ranked_as_the_api_ranks_them_with_bars_and_re
             .sum::<usize>(),
         "a bar for every factor of every candidate"
     );
-    assert!(page.body.contains(&escaped(best["display"].as_str().unwrap())));
+    assert!(
+        page.body
+            .contains(&escaped(best["display"].as_str().unwrap()))
+    );
     assert!(page.body.contains(PROPOSAL), "the proposal is shown");
 
     // Pseudonymous: nothing names the professionals, in the source either.
@@ -331,7 +333,10 @@ async fn a_coordinator_lists_everyone_and_the_excluded_with_why() {
         .unwrap()..];
     let entry = &entry[..entry.find("</form>").unwrap()];
     assert!(entry.contains(">紹介する</button>"), "{entry}");
-    assert!(everyone.body.contains("checked"), "the scope chosen stays chosen");
+    assert!(
+        everyone.body.contains("checked"),
+        "the scope chosen stays chosen"
+    );
 
     let excluded = coordinator.get(&format!("{}?excluded=1", w.page())).await;
     assert_status(&excluded, StatusCode::OK, "with the excluded");
@@ -515,7 +520,10 @@ async fn a_need_titled_with_a_script_renders_as_text() {
     let mut browser = logged_in(&app, &sme.email, SME_PASSWORD).await;
     let page = browser.get(&format!("/needs/{need}/candidates")).await;
     assert_status(&page, StatusCode::OK, "the candidates of the need");
-    assert!(page.body.contains("&#60;script&#62;alert(1)&#60;/script&#62;"));
+    assert!(
+        page.body
+            .contains("&#60;script&#62;alert(1)&#60;/script&#62;")
+    );
     assert!(!page.body.contains("<script>alert(1)"), "{}", page.body);
     assert!(page.body.contains("まだ候補者はいません。"));
 }

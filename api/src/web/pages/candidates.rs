@@ -395,7 +395,11 @@ fn row(frame: &Frame, n: usize, item: Item, forms: bool, reciprocal: bool, again
     let exclusions = item
         .exclusions
         .iter()
-        .map(|exclusion| frame.pick(&exclusion.reason, &exclusion.reason_en).to_owned())
+        .map(|exclusion| {
+            frame
+                .pick(&exclusion.reason, &exclusion.reason_en)
+                .to_owned()
+        })
         .collect();
     let form = forms.then(|| {
         let mine = again.professional_id == Some(item.professional_id);
@@ -403,7 +407,11 @@ fn row(frame: &Frame, n: usize, item: Item, forms: bool, reciprocal: bool, again
             professional_id: item.professional_id.to_string(),
             idempotency_key: Uuid::new_v4().to_string(),
             note_id: format!("note-{n}"),
-            note: if mine { again.note.clone() } else { String::new() },
+            note: if mine {
+                again.note.clone()
+            } else {
+                String::new()
+            },
             note_error: if mine { again.note_error } else { None },
             introduce: item.applied,
         }
@@ -572,11 +580,15 @@ pub async fn create_match(
             return Ok(see_other(&format!("/matches/{}", made.match_id)).finish());
         }
     };
-    let store = CompleteWith::new(claimed.clone(), StatusCode::SEE_OTHER, |record: &MatchRecord| -> anyhow::Result<Made> {
-        Ok(Made {
-            match_id: record.row.id,
-        })
-    });
+    let store = CompleteWith::new(
+        claimed.clone(),
+        StatusCode::SEE_OTHER,
+        |record: &MatchRecord| -> anyhow::Result<Made> {
+            Ok(Made {
+                match_id: record.row.id,
+            })
+        },
+    );
     let created = services::matches::create(
         &state.db,
         &state.ranking,
