@@ -336,7 +336,7 @@ async fn render(
         .items
         .into_iter()
         .enumerate()
-        .map(|(n, item)| row(&frame, n, item, forms, filters.reciprocal, &again))
+        .map(|(n, item)| row(&frame, n, item, forms, filters, &again))
         .collect();
     let base = format!("/needs/{}/candidates", need.0);
     let more = LENGTHS
@@ -366,7 +366,7 @@ async fn render(
     )
 }
 
-fn row(frame: &Frame, n: usize, item: Item, forms: bool, reciprocal: bool, again: &Again) -> Row {
+fn row(frame: &Frame, n: usize, item: Item, forms: bool, filters: Filters, again: &Again) -> Row {
     let bars = item
         .factors
         .iter()
@@ -415,7 +415,7 @@ fn row(frame: &Frame, n: usize, item: Item, forms: bool, reciprocal: bool, again
         display: item.display,
         score: item.score.clamp(0.0, 100.0),
         score_text: format!("{:.1}", item.score),
-        reciprocal: reciprocal.then(|| {
+        reciprocal: filters.reciprocal.then(|| {
             frame.msg_with(
                 "candidates.reciprocal",
                 &[
@@ -424,7 +424,8 @@ fn row(frame: &Frame, n: usize, item: Item, forms: bool, reciprocal: bool, again
                 ],
             )
         }),
-        applied: item.applied,
+        // Among applicants only, every one has applied: said where others are listed too.
+        applied: item.applied && filters.everyone,
         bars,
         exclusions,
         proposal: item.proposal.filter(|text| !text.trim().is_empty()),
