@@ -333,7 +333,10 @@ async fn a_coordinator_lists_everyone_and_the_excluded_with_why() {
         .unwrap()..];
     let entry = &entry[..entry.find("</form>").unwrap()];
     assert!(entry.contains(">紹介する</button>"), "{entry}");
-    assert!(entry.contains("<li>応募あり</li>"), "the applicants are marked");
+    assert!(
+        entry.contains("<li>応募あり</li>"),
+        "the applicants are marked"
+    );
     assert!(
         everyone.body.contains("checked"),
         "the scope chosen stays chosen"
