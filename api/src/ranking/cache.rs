@@ -72,6 +72,17 @@ pub struct ListKey {
     pub include_excluded: bool,
     /// `limit`.
     pub limit: usize,
+    /// Which door's rendering the list is kept as.
+    pub format: ListFormat,
+}
+
+/// Which door a list is rendered for: each keeps its own bytes of the same ranking.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ListFormat {
+    /// The JSON API's page of candidates.
+    Json,
+    /// What the candidates page renders from (the proposals included).
+    Page,
 }
 
 impl ListKey {
@@ -322,6 +333,7 @@ mod tests {
             reciprocal: false,
             include_excluded: false,
             limit: 20,
+            format: ListFormat::Json,
         }
     }
 

@@ -138,6 +138,20 @@ pub async fn by_id(db: &impl ConnectionTrait, id: Uuid) -> anyhow::Result<Option
         .context("looking up a match")
 }
 
+/// The match of a need and a professional, if any (there is at most one: a unique rule).
+pub async fn of_pair(
+    db: &impl ConnectionTrait,
+    need_id: Uuid,
+    professional_id: Uuid,
+) -> anyhow::Result<Option<matches::Model>> {
+    matches::Entity::find()
+        .filter(matches::Column::NeedId.eq(need_id))
+        .filter(matches::Column::ProfessionalId.eq(professional_id))
+        .one(db)
+        .await
+        .context("looking up the match of a pair")
+}
+
 /// The histories of these matches, each oldest first, in one query.
 pub async fn histories(
     db: &impl ConnectionTrait,

@@ -20,7 +20,7 @@ use crate::{
     },
     services::{
         self,
-        candidates::{ListOptions, Ranked, Recommendation},
+        candidates::{ListFormat, ListOptions, Ranked, Recommendation},
     },
     state::AppState,
 };
@@ -115,6 +115,7 @@ pub async fn need_candidates(
         everyone: query.scope.unwrap_or_default() == Scope::All,
         reciprocal: query.mode.unwrap_or_default() == RankMode::Reciprocal,
         include_excluded: query.include_excluded.unwrap_or(false),
+        format: ListFormat::Json,
     };
     let body = services::candidates::candidates(
         &state.db,
@@ -133,6 +134,7 @@ fn render(ranked: Ranked) -> anyhow::Result<Bytes> {
     let Ranked {
         candidates,
         applications,
+        ..
     } = ranked;
     let items = candidates
         .into_iter()

@@ -29,6 +29,8 @@ use crate::{
     repo, scoring,
 };
 
+pub use crate::ranking::cache::ListFormat;
+
 /// How many a ranked list holds: 1–100, 20 unless asked.
 pub fn limit(requested: Option<u64>) -> Result<usize> {
     let limit = requested.unwrap_or(20);
@@ -49,6 +51,8 @@ pub struct ListOptions {
     pub include_excluded: bool,
     /// How many (see [`limit`]).
     pub limit: usize,
+    /// The door the list is rendered for (each keeps its own rendering).
+    pub format: ListFormat,
 }
 
 /// A need's candidates as ranked, for a door to render.
@@ -58,6 +62,10 @@ pub struct Ranked {
     pub candidates: Vec<Candidate>,
     /// The submitted application of each applicant, by professional id.
     pub applications: HashMap<Uuid, Uuid>,
+    /// The proposal (提案) of each applicant, by professional id.
+    pub proposals: HashMap<Uuid, String>,
+    /// The need ranked for.
+    pub need: need::Model,
 }
 
 /// A need's candidates, rendered by `render` (which runs off the async threads, and
@@ -86,6 +94,7 @@ where
         reciprocal: options.reciprocal,
         include_excluded: options.include_excluded,
         limit: options.limit,
+        format: options.format,
     };
     // A role that may never rank this list (a professional; an SME scouting) is refused
     // before the cache: it neither waits for the list's computation nor starts one.
@@ -121,8 +130,9 @@ where
     // Ranking a region and writing the reasons is CPU work: off the async threads, so
     // the requests they are serving meanwhile (kept lists, /health) do not wait.
     let index = Arc::clone(ranking);
+    let need = posted.need.clone();
     let body = tokio::task::spawn_blocking(move || {
-        render(rank(&index, &scored, &applications, &key, today))
+        render(rank(&index, need, &scored, &applications, &key, today))
     })
     .await
     .context("ranking a need's candidates")??;
@@ -133,6 +143,7 @@ where
 /// A need's candidates, ranked with the reasons of each.
 fn rank(
     ranking: &Ranking,
+    need: need::Model,
     scored: &ScoredNeed,
     applications: &[ranking::Applicant],
     key: &ListKey,
@@ -172,6 +183,11 @@ fn rank(
             .iter()
             .map(|a| (a.professional_id, a.id))
             .collect(),
+        proposals: applications
+            .iter()
+            .map(|a| (a.professional_id, a.message.clone()))
+            .collect(),
+        need,
     }
 }
 

@@ -188,6 +188,23 @@ pub async fn get(db: &impl ConnectionTrait, actor: &Actor, id: MatchId) -> Resul
     record(db, found, parties).await
 }
 
+/// The id of the match of a need and a professional, if there is one the actor may read
+/// (after a create refused as `already_matched`, a door shows the match there is).
+#[tracing::instrument(skip_all, fields(need_id = %need_id, professional_id = %professional_id))]
+pub async fn id_of_pair(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    need_id: Uuid,
+    professional_id: Uuid,
+) -> Result<Option<MatchId>> {
+    let Some(found) = repo::matches::of_pair(db, need_id, professional_id).await? else {
+        return Ok(None);
+    };
+    let parties = Parties::of_match(db, &found).await?;
+    let readable = access::decide(Some(actor), Action::ReadMatch(parties.facts(&found))).allowed();
+    Ok(readable.then_some(MatchId(found.id)))
+}
+
 /// The actor's matches, newest first: a professional's own, an SME's on its needs, a
 /// coordinator's region's.
 #[tracing::instrument(skip_all, fields(user_id = %actor.id))]

@@ -26,6 +26,7 @@ mod openapi;
 mod operations;
 mod pages;
 mod pages_applications;
+mod pages_candidates;
 mod pages_match_actions;
 mod pages_matches;
 mod pages_need_form;

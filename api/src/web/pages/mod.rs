@@ -2,6 +2,7 @@
 //! call a service, render a template.
 
 pub mod applications;
+pub mod candidates;
 pub mod home;
 pub mod lang;
 pub mod login;
@@ -63,4 +64,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(my_data::show)
         .service(my_data::export)
         .service(my_data::erase);
+    // The ranked candidates of a need (and the coordinator's introduce/scout form).
+    cfg.service(candidates::show)
+        .service(candidates::create_match);
 }
