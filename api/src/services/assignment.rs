@@ -303,10 +303,8 @@ fn rank(
         let (alone, together): (Vec<usize>, Vec<usize>) =
             (0..open.len()).partition(|&j| !open[j].applicants.is_empty());
         let batch: Vec<engine::Need> = together.iter().map(|&j| open[j].engine.clone()).collect();
-        let lists = ranking.rank_batch_everyone(
-            &batch,
-            request(EDGES_PER_NEED, weights, today, &[], false),
-        );
+        let lists = ranking
+            .rank_batch_everyone(&batch, request(EDGES_PER_NEED, weights, today, &[], false));
         for (j, list) in together.into_iter().zip(lists) {
             ranked[j] = list;
         }
@@ -338,7 +336,10 @@ fn rank(
 type Solved = (Vec<SuggestedPair>, Audit, usize, usize);
 
 /// Chooses the pairs, audits them, and explains the chosen ones.
-#[expect(clippy::too_many_arguments, reason = "one call site, all of it owned data")]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one call site, all of it owned data"
+)]
 fn solve(
     ranking: &Ranking,
     open: &[Open],

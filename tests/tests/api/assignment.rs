@@ -13,6 +13,9 @@ use uuid::Uuid;
 
 use crate::{fields, json, problem};
 
+/// A candidate edge read back: `(need, professional, score, preference, application_id)`.
+type EdgeRow = (Uuid, Uuid, f64, f64, Value);
+
 struct Region {
     app: TestApp,
     region: Uuid,
@@ -154,14 +157,13 @@ impl Region {
     /// The edges as the suggestion should see them: `(need, professional, score,
     /// preference, application_id)` at or above the floor, without the pair already
     /// matched.
-    async fn edges(&self, floor: f64) -> Vec<(Uuid, Uuid, f64, f64, Value)> {
+    async fn edges(&self, floor: f64) -> Vec<EdgeRow> {
         let mut edges = Vec::new();
         for need in [self.first, self.second] {
             for candidate in self.candidates(need).await {
                 let professional = uuid(&candidate["professional_id"]);
                 let score = candidate["score"].as_f64().unwrap();
-                if score >= floor && !(need == self.first && professional == self.introduced.id)
-                {
+                if score >= floor && !(need == self.first && professional == self.introduced.id) {
                     edges.push((
                         need,
                         professional,
@@ -258,7 +260,7 @@ async fn the_pairs_are_the_matchers_optimum_on_the_candidate_edges_within_capaci
     assert_capacities(&r, &got);
 
     // Each pair carries its candidate-list score, reasons and application.
-    let by_pair: HashMap<(Uuid, Uuid), &(Uuid, Uuid, f64, f64, Value)> =
+    let by_pair: HashMap<(Uuid, Uuid), &EdgeRow> =
         edges.iter().map(|edge| ((edge.0, edge.1), edge)).collect();
     let mut total = 0.0;
     for pair in body["pairs"].as_array().unwrap() {
@@ -269,7 +271,9 @@ async fn the_pairs_are_the_matchers_optimum_on_the_candidate_edges_within_capaci
         let factors = pair["factors"].as_array().unwrap();
         assert_eq!(factors.len(), 7, "{pair}");
         assert!(
-            factors.iter().any(|f| !f["reasons"].as_array().unwrap().is_empty()),
+            factors
+                .iter()
+                .any(|f| !f["reasons"].as_array().unwrap().is_empty()),
             "{pair}"
         );
         total += edge.2;
@@ -329,7 +333,10 @@ async fn stable_leaves_no_blocking_pair_and_the_audit_counts_them_as_the_matcher
     let best = assign::assign(&problem).unwrap();
     assert_eq!(pairs_of(&body), to_ids(&best.pairs));
     let audit = assign::audit(&problem, &preference, &best.pairs).unwrap();
-    assert_eq!(body["audit"]["blocking_pairs"], audit.blocking_pairs, "{body}");
+    assert_eq!(
+        body["audit"]["blocking_pairs"], audit.blocking_pairs,
+        "{body}"
+    );
     assert_eq!(body["audit"]["filled"], audit.filled, "{body}");
 }
 
