@@ -52,10 +52,12 @@
 mod builder;
 mod graph;
 mod solver;
+mod stable;
 #[cfg(test)]
 mod tests;
 
 pub use builder::{AssignmentBuilder, Suggestion};
+pub use stable::{Audit, audit, stable};
 
 use crate::error::{Error, ErrorKind, Result};
 

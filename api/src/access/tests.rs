@@ -108,6 +108,7 @@ fn the_policy_answers_the_authorization_table_of_the_api() {
         ("POST /matches/{id}/cancel, outcome",    Box::new(move |_| Action::CloseMatch(m)),                      "F F A H F F F"),
         ("POST /matches/{id}/meetings",           Box::new(move |_| Action::ArrangeMeeting(m)),                  "A H A H F F F"),
         ("GET /regions/{id}/report, weights",     Box::new(|_| Action::CoordinateRegion(id(REGION))),            "F F A H F F F"),
+        ("GET /regions/{id}/assignment",          Box::new(|_| Action::CoordinateRegion(id(REGION))),            "F F A H F F F"),
         ("POST /outbox/{id}/retry (region's email)", Box::new(|_| Action::CoordinateRegion(id(REGION))),         "F F A H F F F"),
     ];
     let actors = actors();

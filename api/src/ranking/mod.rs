@@ -45,7 +45,7 @@ pub mod view;
 pub mod weights;
 
 pub use load::contracted_counts;
-pub use needs::{Applicant, OpenNeeds, applicants, open_needs, recommend};
+pub use needs::{Applicant, OpenNeeds, applicants, applicants_in_region, open_needs, recommend};
 
 use std::{
     collections::HashSet,
@@ -263,6 +263,27 @@ impl Ranking {
                 ranked
             }
         }
+    }
+
+    /// Ranks every listed profile for several needs in one pass over the index (one
+    /// list per need, in order), as [`rank`](Self::rank) with [`Pool::Everyone`] does
+    /// one by one. The eligible only: `include_excluded` is ignored; the proposals
+    /// are scored for every need, so pass those of one need only when ranking one.
+    pub fn rank_batch_everyone(
+        &self,
+        needs: &[engine::Need],
+        request: RankRequest<'_>,
+    ) -> Vec<Vec<Candidate>> {
+        // An inactive profile is an exclusion: without `include_excluded` it is never
+        // listed, as scouting wants.
+        self.read().index.rank_batch(
+            needs,
+            &RankRequest {
+                only: None,
+                include_excluded: false,
+                ..request
+            },
+        )
     }
 
     /// Runs `f` with the index's text statistics, so a single pair is scored exactly

@@ -56,6 +56,34 @@ pub async fn applicants(
         .collect())
 }
 
+/// The submitted applications to a region's open needs, by need, in one query.
+pub async fn applicants_in_region(
+    db: &impl ConnectionTrait,
+    region_id: Uuid,
+) -> anyhow::Result<HashMap<Uuid, Vec<Applicant>>> {
+    let rows: Vec<(Uuid, Uuid, Uuid, String)> = application::Entity::find()
+        .select_only()
+        .column(application::Column::NeedId)
+        .column(application::Column::Id)
+        .column(application::Column::ProfessionalId)
+        .column(application::Column::Message)
+        .filter(application::Column::NeedId.in_subquery(repo::needs::open_ids_in_region(region_id)))
+        .filter(application::Column::Status.eq(ApplicationStatus::Submitted.as_str()))
+        .into_tuple()
+        .all(db)
+        .await
+        .context("reading a region's applicants")?;
+    let mut out: HashMap<Uuid, Vec<Applicant>> = HashMap::new();
+    for (need_id, id, professional_id, message) in rows {
+        out.entry(need_id).or_default().push(Applicant {
+            id,
+            professional_id,
+            message,
+        });
+    }
+    Ok(out)
+}
+
 /// Open needs with their organizations and regions.
 #[derive(Debug, Default)]
 pub struct OpenNeeds {

@@ -556,3 +556,52 @@ pub async fn disclosures_of(
         .await
         .context("listing disclosures")
 }
+
+/// The statuses of an engagement in progress: introduced and not yet over, or
+/// contracted. A scout still waiting for the professional's answer (`proposed`) is not
+/// one yet; a declined or cancelled match no longer is.
+pub const IN_PROGRESS: [MatchStatus; 4] = [
+    MatchStatus::Introduced,
+    MatchStatus::MeetingScheduled,
+    MatchStatus::Met,
+    MatchStatus::Contracted,
+];
+
+/// Every match of a region's needs, as `(need, professional, status)`.
+pub async fn pairs_in_region(
+    db: &impl ConnectionTrait,
+    region_id: Uuid,
+) -> anyhow::Result<Vec<(Uuid, Uuid, String)>> {
+    matches::Entity::find()
+        .select_only()
+        .column(matches::Column::NeedId)
+        .column(matches::Column::ProfessionalId)
+        .column(matches::Column::Status)
+        .filter(matches::Column::RegionId.eq(region_id))
+        .into_tuple()
+        .all(db)
+        .await
+        .context("listing a region's matches")
+}
+
+/// How many engagements in progress ([`IN_PROGRESS`]) each professional has, in any
+/// region; professionals with none are absent.
+pub async fn in_progress_counts(db: &impl ConnectionTrait) -> anyhow::Result<HashMap<Uuid, u32>> {
+    let rows: Vec<(Uuid, i64)> = matches::Entity::find()
+        .select_only()
+        .column(matches::Column::ProfessionalId)
+        .expr_as(
+            sea_orm::sea_query::Func::count(Expr::col(matches::Column::Id)),
+            "engagements",
+        )
+        .filter(matches::Column::Status.is_in(IN_PROGRESS.map(MatchStatus::as_str)))
+        .group_by(matches::Column::ProfessionalId)
+        .into_tuple()
+        .all(db)
+        .await
+        .context("counting engagements in progress")?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, count)| (id, u32::try_from(count).unwrap_or(u32::MAX)))
+        .collect())
+}

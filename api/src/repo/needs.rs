@@ -324,3 +324,27 @@ pub fn ids_in_region(region_id: Uuid) -> sea_orm::sea_query::SelectStatement {
         .filter(need::Column::RegionId.eq(region_id))
         .into_query()
 }
+
+/// A region's open needs, oldest first.
+pub async fn open_in_region(
+    db: &impl ConnectionTrait,
+    region_id: Uuid,
+) -> anyhow::Result<Vec<need::Model>> {
+    need::Entity::find()
+        .filter(need::Column::RegionId.eq(region_id))
+        .filter(need::Column::Status.eq(NeedStatus::Open.as_str()))
+        .order_by_asc(need::Column::Id)
+        .all(db)
+        .await
+        .context("listing a region's open needs")
+}
+
+/// `SELECT id FROM needs` of a region's open needs, for `IN (…)` filters.
+pub fn open_ids_in_region(region_id: Uuid) -> sea_orm::sea_query::SelectStatement {
+    need::Entity::find()
+        .select_only()
+        .column(need::Column::Id)
+        .filter(need::Column::RegionId.eq(region_id))
+        .filter(need::Column::Status.eq(NeedStatus::Open.as_str()))
+        .into_query()
+}

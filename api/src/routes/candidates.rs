@@ -31,7 +31,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 }
 
 /// Whom a candidate list covers.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Scope {
     /// The need's applicants (submitted applications).

@@ -6,6 +6,7 @@
 //! document.
 
 pub mod applications;
+pub mod assignment;
 pub mod auth;
 pub mod candidates;
 pub mod fallback;
@@ -40,6 +41,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     applications::configure(cfg);
     matches::configure(cfg);
     reports::configure(cfg);
+    assignment::configure(cfg);
     candidates::configure(cfg);
     weights::configure(cfg);
     outbox::configure(cfg);

@@ -32,6 +32,7 @@ use utoipa::{
         crate::error::FieldError,
         crate::routes::candidates::Scope,
         crate::routes::candidates::RankMode,
+        crate::routes::assignment::AssignmentMode,
         crate::domain::matching::MatchStatus,
         crate::domain::enums::Role,
         crate::domain::enums::WorkStyle,

@@ -8,6 +8,7 @@
 
 pub mod accounts;
 pub mod applications;
+pub mod assignment;
 pub mod candidates;
 pub mod error;
 pub mod matches;

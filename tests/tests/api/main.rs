@@ -7,6 +7,7 @@
 )]
 
 mod applications;
+mod assignment;
 mod auth;
 mod candidates;
 mod contract;

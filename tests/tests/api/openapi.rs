@@ -35,6 +35,7 @@ const CONTRACT: &[(&str, &str)] = &[
     ("get", "/api/v1/regions/{id}/weights"),
     ("put", "/api/v1/regions/{id}/weights"),
     ("get", "/api/v1/regions/{id}/report"),
+    ("get", "/api/v1/regions/{id}/assignment"),
     ("post", "/api/v1/matches"),
     ("get", "/api/v1/matches"),
     ("get", "/api/v1/matches/{id}"),

@@ -1,0 +1,433 @@
+//! The region-wide suggestion (issue 12): who to introduce to whom across a whole
+//! region at once, for its coordinator.
+//!
+//! 1. **Rank** every open need of the region that still has a place: with
+//!    `scope=all`, every listed profile (needs nobody applied to are ranked together in
+//!    one pass over the index; a need with applicants alone, so that only its own
+//!    applicants' proposals are scored, exactly as its candidate list scores them);
+//!    with `scope=applicants`, each need's applicants. The best [`EDGES_PER_NEED`] of
+//!    each need at or above the floor become candidate edges, except a pair that
+//!    already has a match (a second one would be refused).
+//! 2. **Capacities.** A need takes its `headcount` less its engagements in progress; a
+//!    professional their `max_engagements` less theirs, in any region. In progress:
+//!    `introduced`, `meeting_scheduled`, `met` and `contracted`
+//!    ([`repo::matches::IN_PROGRESS`]); a scout not yet answered (`proposed`) holds no
+//!    place yet.
+//! 3. **Solve** with [`engine::assign::assign`] (`max_weight`: the largest total of the
+//!    needs' scores) or [`engine::assign::stable`] (`stable`: needs propose by their
+//!    score, professionals keep the offers they prefer by their own `preference`), on
+//!    the same edges, and **audit** the answer: total score, places filled, blocking
+//!    pairs ([`engine::assign::audit`]).
+//! 4. **Explain** the chosen pairs only, with the same reasons as the candidate lists.
+//!
+//! Scores go to the solver as hundredths (`round(score × 100)`), as
+//! [`AssignmentBuilder`](engine::assign::AssignmentBuilder) does.
+
+use std::{
+    collections::{HashMap, HashSet},
+    sync::Arc,
+};
+
+use anyhow::Context;
+use chrono::NaiveDate;
+use musubi_matcher::{self as engine, Candidate, Mode, RankRequest, assign::Audit};
+use sea_orm::ConnectionTrait;
+use uuid::Uuid;
+
+use super::{Error, Result};
+use crate::{
+    access::{self, Action, Actor},
+    domain::ids::RegionId,
+    entities::need,
+    ranking::{self, Applicant, Pool, Ranking, convert},
+    repo, scoring,
+};
+
+/// The score floor when none is asked: a pair scoring below 30 of 100 is weak advice.
+pub const DEFAULT_FLOOR: f64 = 30.0;
+
+/// At most this many candidate edges per need: its best-scoring ones.
+pub const EDGES_PER_NEED: usize = 50;
+
+/// How the pairs are chosen.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Method {
+    /// The largest total score ([`engine::assign::assign`]).
+    #[default]
+    MaxWeight,
+    /// Need-proposing deferred acceptance ([`engine::assign::stable`]).
+    Stable,
+}
+
+/// What is asked.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Options {
+    /// The score floor, 0–100 ([`DEFAULT_FLOOR`] when `None`).
+    pub floor: Option<f64>,
+    /// How the pairs are chosen.
+    pub method: Method,
+    /// Everyone listed (`scope=all`), not only each need's applicants.
+    pub everyone: bool,
+}
+
+/// One suggested introduction.
+#[derive(Debug)]
+pub struct SuggestedPair {
+    /// The need.
+    pub need_id: Uuid,
+    /// Its title.
+    pub need_title: String,
+    /// The professional.
+    pub professional_id: Uuid,
+    /// Their submitted application to the need, if any (then `POST /matches`
+    /// introduces; otherwise it scouts).
+    pub application_id: Option<Uuid>,
+    /// The ranking of the pair: scores, and the need's reasons.
+    pub candidate: Candidate,
+}
+
+/// The region's suggestion and its audit.
+#[derive(Debug)]
+pub struct Suggestion {
+    /// The region.
+    pub region_id: Uuid,
+    /// The floor used.
+    pub floor: f64,
+    /// How the pairs were chosen.
+    pub method: Method,
+    /// Whether everyone was ranked.
+    pub everyone: bool,
+    /// The pairs, by need id, then professional id.
+    pub pairs: Vec<SuggestedPair>,
+    /// Total score (hundredths), places filled, blocking pairs.
+    pub audit: Audit,
+    /// Open needs of the region with a place left.
+    pub needs: usize,
+    /// Candidate edges the choice was made on.
+    pub edges: usize,
+}
+
+/// The floor asked for, checked: a score between 0 and 100.
+pub fn floor(requested: Option<f64>) -> Result<f64> {
+    let floor = requested.unwrap_or(DEFAULT_FLOOR);
+    if !floor.is_finite() || !(0.0..=100.0).contains(&floor) {
+        return Err(Error::invalid("floor", "must be a score between 0 and 100"));
+    }
+    Ok(floor)
+}
+
+/// A score as the solver compares it.
+fn units(score: f64) -> i64 {
+    (score * 100.0).round() as i64
+}
+
+/// A need to rank: the matcher's need, its places left, its applicants.
+struct Open {
+    model: need::Model,
+    engine: engine::Need,
+    places: u32,
+    applicants: Vec<Applicant>,
+}
+
+/// The region-wide suggestion (see the [module documentation](self)): for a coordinator
+/// of the region; other roles are refused (403), other regions' coordinators do not
+/// find it (404). The caller is judged before the options.
+#[tracing::instrument(skip_all, fields(region_id = %region_id))]
+pub async fn suggest(
+    db: &impl ConnectionTrait,
+    ranking: &Arc<Ranking>,
+    actor: &Actor,
+    region_id: RegionId,
+    options: Options,
+) -> Result<Suggestion> {
+    let region_id: Uuid = region_id.into();
+    access::decide(Some(actor), Action::CoordinateRegion(region_id)).check()?;
+    let floor = floor(options.floor)?;
+    let region = repo::regions::by_id(db, region_id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let weights = ranking::weights::of_region(&region)?;
+
+    let needs = repo::needs::open_in_region(db, region_id).await?;
+    let organizations = repo::needs::organizations_of(db, &needs).await?;
+    let mut applicants = ranking::applicants_in_region(db, region_id).await?;
+    let matched = repo::matches::pairs_in_region(db, region_id).await?;
+    let in_progress = repo::matches::in_progress_counts(db).await?;
+    let counted: HashSet<&str> = repo::matches::IN_PROGRESS
+        .iter()
+        .map(|status| status.as_str())
+        .collect();
+    let mut taken: HashMap<Uuid, u32> = HashMap::new();
+    for (need_id, _, status) in &matched {
+        if counted.contains(status.as_str()) {
+            *taken.entry(*need_id).or_default() += 1;
+        }
+    }
+    let matched: HashSet<(Uuid, Uuid)> = matched
+        .into_iter()
+        .map(|(need, professional, _)| (need, professional))
+        .collect();
+
+    let mut open = Vec::with_capacity(needs.len());
+    for model in needs {
+        let headcount = u32::try_from(model.headcount).unwrap_or(0);
+        let places = headcount.saturating_sub(taken.get(&model.id).copied().unwrap_or(0));
+        let Some(organization) = organizations.get(&model.organization_id) else {
+            continue;
+        };
+        if places == 0 {
+            continue;
+        }
+        let scored = match convert::scored_need(&model, organization, &region) {
+            Ok(scored) => scored,
+            Err(error) => {
+                tracing::error!(need_id = %model.id, ?error, "a stored need cannot be scored");
+                continue;
+            }
+        };
+        open.push(Open {
+            applicants: applicants.remove(&model.id).unwrap_or_default(),
+            engine: scored.need,
+            model,
+            places,
+        });
+    }
+
+    // Ranking a region is CPU work: off the async threads.
+    let today = scoring::today();
+    let index = Arc::clone(ranking);
+    let everyone = options.everyone;
+    let (open, ranked) = tokio::task::spawn_blocking(move || {
+        let ranked = rank(&index, &open, weights, everyone, today);
+        (open, ranked)
+    })
+    .await
+    .context("ranking a region's needs")?;
+
+    // The candidate edges, and the professionals they name.
+    let floor_units = units(floor);
+    let mut edges: Vec<(u32, Candidate)> = Vec::new();
+    for (j, (need, candidates)) in open.iter().zip(ranked).enumerate() {
+        for candidate in candidates {
+            let professional = ranking::professional_id(candidate.profile_id);
+            if units(f64::from(candidate.score)) >= floor_units
+                && !matched.contains(&(need.model.id, professional))
+            {
+                edges.push((j as u32, candidate));
+            }
+        }
+    }
+    let mut professionals: Vec<Uuid> = edges
+        .iter()
+        .map(|(_, c)| ranking::professional_id(c.profile_id))
+        .collect();
+    professionals.sort_unstable();
+    professionals.dedup();
+    let max_engagements = repo::profiles::max_engagements(db, &professionals).await?;
+    let professional_capacity: Vec<u32> = professionals
+        .iter()
+        .map(|id| {
+            let max = max_engagements.get(id).copied().unwrap_or(0);
+            max.saturating_sub(in_progress.get(id).copied().unwrap_or(0))
+        })
+        .collect();
+
+    let method = options.method;
+    let index = Arc::clone(ranking);
+    let (pairs, audit, needs, edge_count) = tokio::task::spawn_blocking(move || {
+        solve(
+            &index,
+            &open,
+            &professionals,
+            professional_capacity,
+            edges,
+            floor_units,
+            method,
+            weights,
+            today,
+        )
+    })
+    .await
+    .context("solving a region's assignment")??;
+    Ok(Suggestion {
+        region_id,
+        floor,
+        method,
+        everyone,
+        pairs,
+        audit,
+        needs,
+        edges: edge_count,
+    })
+}
+
+/// A ranking request for the region, without reasons.
+fn request<'a>(
+    k: usize,
+    weights: engine::Weights,
+    today: NaiveDate,
+    proposals: &'a [(engine::Id, &'a str)],
+    explain: bool,
+) -> RankRequest<'a> {
+    RankRequest {
+        k,
+        today,
+        weights,
+        mode: Mode::Need,
+        include_excluded: false,
+        only: None,
+        proposals,
+        explain,
+        explain_preference: false,
+    }
+}
+
+fn proposals(applicants: &[Applicant]) -> Vec<(engine::Id, &str)> {
+    applicants
+        .iter()
+        .map(|a| (ranking::engine_id(a.professional_id), a.message.as_str()))
+        .collect()
+}
+
+/// Each need's best [`EDGES_PER_NEED`] candidates, in the order of `open`.
+fn rank(
+    ranking: &Ranking,
+    open: &[Open],
+    weights: engine::Weights,
+    everyone: bool,
+    today: NaiveDate,
+) -> Vec<Vec<Candidate>> {
+    let mut ranked: Vec<Vec<Candidate>> = vec![Vec::new(); open.len()];
+    if everyone {
+        // Needs nobody applied to score no proposal: one pass for them all.
+        let (alone, together): (Vec<usize>, Vec<usize>) =
+            (0..open.len()).partition(|&j| !open[j].applicants.is_empty());
+        let batch: Vec<engine::Need> = together.iter().map(|&j| open[j].engine.clone()).collect();
+        let lists = ranking
+            .rank_batch_everyone(&batch, request(EDGES_PER_NEED, weights, today, &[], false));
+        for (j, list) in together.into_iter().zip(lists) {
+            ranked[j] = list;
+        }
+        for j in alone {
+            let proposals = proposals(&open[j].applicants);
+            ranked[j] = ranking.rank(
+                &open[j].engine,
+                Pool::Everyone,
+                request(EDGES_PER_NEED, weights, today, &proposals, false),
+            );
+        }
+    } else {
+        for (j, need) in open.iter().enumerate() {
+            if need.applicants.is_empty() {
+                continue;
+            }
+            let proposals = proposals(&need.applicants);
+            let ids: Vec<engine::Id> = proposals.iter().map(|&(id, _)| id).collect();
+            ranked[j] = ranking.rank(
+                &need.engine,
+                Pool::Only(&ids),
+                request(EDGES_PER_NEED, weights, today, &proposals, false),
+            );
+        }
+    }
+    ranked
+}
+
+type Solved = (Vec<SuggestedPair>, Audit, usize, usize);
+
+/// Chooses the pairs, audits them, and explains the chosen ones.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one call site, all of it owned data"
+)]
+fn solve(
+    ranking: &Ranking,
+    open: &[Open],
+    professionals: &[Uuid],
+    professional_capacity: Vec<u32>,
+    edges: Vec<(u32, Candidate)>,
+    floor: i64,
+    method: Method,
+    weights: engine::Weights,
+    today: NaiveDate,
+) -> Result<Solved> {
+    let index_of = |id: Uuid| {
+        professionals
+            .binary_search(&id)
+            .map(|at| at as u32)
+            .unwrap_or(u32::MAX)
+    };
+    let problem = engine::assign::Problem {
+        need_capacity: open.iter().map(|need| need.places).collect(),
+        professional_capacity,
+        edges: edges
+            .iter()
+            .map(|(need, candidate)| engine::assign::Edge {
+                need: *need,
+                professional: index_of(ranking::professional_id(candidate.profile_id)),
+                score: units(f64::from(candidate.score)),
+            })
+            .collect(),
+        floor,
+    };
+    let preference: Vec<i64> = edges
+        .iter()
+        .map(|(_, candidate)| units(f64::from(candidate.preference)))
+        .collect();
+    let chosen = match method {
+        Method::MaxWeight => engine::assign::assign(&problem),
+        Method::Stable => engine::assign::stable(&problem, &preference),
+    }
+    .context("solving the assignment")?;
+    let audit =
+        engine::assign::audit(&problem, &preference, &chosen.pairs).context("auditing it")?;
+
+    // The chosen edges, and their reasons (ranked again for the chosen few only).
+    let mut by_pair: HashMap<(u32, u32), Candidate> = HashMap::with_capacity(chosen.pairs.len());
+    let wanted: HashSet<(u32, u32)> = chosen.pairs.iter().copied().collect();
+    for ((need, candidate), edge) in edges.into_iter().zip(&problem.edges) {
+        let key = (need, edge.professional);
+        if wanted.contains(&key) {
+            by_pair.entry(key).or_insert(candidate);
+        }
+    }
+    let mut pairs = Vec::with_capacity(chosen.pairs.len());
+    for run in chosen.pairs.chunk_by(|a, b| a.0 == b.0) {
+        let need = &open[run[0].0 as usize];
+        let ids: Vec<engine::Id> = run
+            .iter()
+            .map(|&(_, p)| ranking::engine_id(professionals[p as usize]))
+            .collect();
+        let proposals = proposals(&need.applicants);
+        let explained = ranking.rank(
+            &need.engine,
+            Pool::Only(&ids),
+            request(ids.len(), weights, today, &proposals, true),
+        );
+        for &(j, p) in run {
+            let Some(mut candidate) = by_pair.remove(&(j, p)) else {
+                continue;
+            };
+            if let Some(found) = explained
+                .iter()
+                .find(|found| found.profile_id == candidate.profile_id)
+            {
+                candidate.explanation.clone_from(&found.explanation);
+            }
+            let professional_id = professionals[p as usize];
+            pairs.push(SuggestedPair {
+                need_id: need.model.id,
+                need_title: need.model.title.clone(),
+                professional_id,
+                application_id: need
+                    .applicants
+                    .iter()
+                    .find(|a| a.professional_id == professional_id)
+                    .map(|a| a.id),
+                candidate,
+            });
+        }
+    }
+    pairs.sort_by_key(|pair| (pair.need_id, pair.professional_id));
+    Ok((pairs, audit, open.len(), problem.edges.len()))
+}
