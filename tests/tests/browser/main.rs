@@ -4,8 +4,13 @@
 //! `musubi_tests::browser`).
 //!
 //! One browser session per journey: starting Chromium is the slow part on a 2-core CI.
+#![expect(
+    clippy::unwrap_used,
+    reason = "in a test, a panic is the failure report"
+)]
 
 mod demo;
+mod roles;
 
 use musubi_tests::{TestApp, browser::Browser, cmo_need};
 

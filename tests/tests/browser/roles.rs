@@ -42,9 +42,7 @@ async fn set_value(browser: &Browser, css: &str, value: &str) {
 }
 
 async fn submit(browser: &Browser, form: &str) {
-    browser
-        .click(&format!("{form} button[type=submit]"))
-        .await;
+    browser.click(&format!("{form} button[type=submit]")).await;
 }
 
 async fn log_in(browser: &Browser, email: &str, password: &str) {
@@ -184,7 +182,10 @@ async fn an_sme_writes_a_need_a_professional_applies_a_coordinator_introduces_th
     browser.wait_for_path("/me/profile").await;
     visit_both(&mut browser, "profile-new").await;
     browser
-        .fill("#headline", "元メーカーのマーケター。週末に地方企業のEC支援")
+        .fill(
+            "#headline",
+            "元メーカーのマーケター。週末に地方企業のEC支援",
+        )
         .await;
     browser
         .fill("#motivation", "生まれ育った塩尻の伝統工芸を次の世代へ")
@@ -208,9 +209,19 @@ async fn an_sme_writes_a_need_a_professional_applies_a_coordinator_introduces_th
     tick(&browser, "meeting_slot", "weekday_evening").await;
     tick(&browser, "meeting_slot", "weekend").await;
     browser.fill("#min_compensation_jpy", "30000").await;
-    submit(&browser, "form.profile-form").await;
-    browser.wait_for_path_where("the saved profile", |path| path.starts_with("/me/profile")).await;
-    assert!(browser.exists(".notice").await);
+    browser
+        .click("form.profile-form > button[type=submit]")
+        .await;
+    browser
+        .wait_for_path_where("the saved profile", |path| path.starts_with("/me/profile"))
+        .await;
+    assert!(
+        browser
+            .exists(".notice a[href='/me/recommendations']")
+            .await,
+        "the profile was not saved: {}",
+        browser.text("main").await
+    );
     browser.click(".notice a[href='/me/recommendations']").await;
     browser.wait_for_path("/me/recommendations").await;
     assert!(browser.text("main").await.contains(TITLE));
@@ -288,7 +299,8 @@ async fn an_sme_writes_a_need_a_professional_applies_a_coordinator_introduces_th
             path.starts_with(&match_path)
         })
         .await;
-    assert!(browser.text("main").await.contains("2030-01-15 19:00"));
+    let main = browser.text("main").await;
+    assert!(main.contains("2030-01-15 19:00"), "{main}");
     visit_both(&mut browser, "meeting-sme").await;
     log_out(&browser).await;
 

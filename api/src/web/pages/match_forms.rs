@@ -134,8 +134,7 @@ pub fn actions(
             (
                 current
                     .filter(|_| moving)
-                    .map(MeetingInput::of)
-                    .unwrap_or_default(),
+                    .map_or_else(MeetingInput::new, MeetingInput::of),
                 Errors::default(),
             )
         });
@@ -238,7 +237,19 @@ pub struct MeetingInput {
     location_or_url: String,
 }
 
+/// The length a new meeting form suggests: an introduction meeting is about an hour.
+const SUGGESTED_MINUTES: &str = "60";
+
 impl MeetingInput {
+    /// The form for a first meeting: empty but for the usual length and online.
+    fn new() -> Self {
+        Self {
+            duration_minutes: SUGGESTED_MINUTES.to_owned(),
+            mode: "online".to_owned(),
+            ..Self::default()
+        }
+    }
+
     /// The form filled with the scheduled meeting, to move it.
     fn of(meeting: &meeting::Model) -> Self {
         let local = meeting.starts_at + Duration::hours(TOKYO_HOURS);
