@@ -111,6 +111,28 @@ async fn the_demos_logins_work_and_every_link_in_its_emails_opens_its_page_after
         log_out(&browser).await;
     }
 
+    // The city's CMO post ranks its applicants with bars and reasons; the first
+    // professional finds needs ranked for them, with reasons in words.
+    let city = &summary.logins[1];
+    let candidates = format!("/needs/{}/candidates", summary.cmo_need_id);
+    browser.goto(&at(&candidates)).await;
+    log_in(&browser, &city.email, summary.password).await;
+    browser.wait_for_path(&candidates).await;
+    assert!(browser.exists(".candidate meter").await);
+    browser.visit("cmo-candidates").await;
+    log_out(&browser).await;
+    let professional = summary
+        .logins
+        .iter()
+        .find(|login| login.role.contains("professional"))
+        .unwrap();
+    browser.goto(&at("/me/recommendations")).await;
+    log_in(&browser, &professional.email, summary.password).await;
+    browser.wait_for_path("/me/recommendations").await;
+    assert!(browser.exists(".recommendations .reasons li").await);
+    browser.visit("recommendations").await;
+    log_out(&browser).await;
+
     // Every link in every email: a visitor is asked to log in, and after logging in as
     // the recipient lands on the linked page, which names the need.
     let emails = delivered(&app);
