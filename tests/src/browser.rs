@@ -419,6 +419,18 @@ impl Browser {
         );
     }
 
+    /// Looks at the page in Japanese, then in English (through the switch every page
+    /// has), then switches back: a screenshot and the accessibility check in both.
+    pub async fn visit_in_both_languages(&mut self, label: &str) {
+        let path = self.path().await;
+        self.visit(&format!("{label}-ja")).await;
+        self.click(".lang-switch a").await;
+        self.wait_for_path(&path).await;
+        self.visit(&format!("{label}-en")).await;
+        self.click(".lang-switch a").await;
+        self.wait_for_path(&path).await;
+    }
+
     /// Whether the page is wider than the window (it should never scroll sideways).
     pub async fn scrolls_sideways(&self) -> bool {
         self.execute(

@@ -107,7 +107,7 @@ async fn the_demos_logins_work_and_every_link_in_its_emails_opens_its_page_after
             login.email,
             login.role
         );
-        browser.visit(&format!("login-{n}")).await;
+        browser.visit_in_both_languages(&format!("login-{n}")).await;
         log_out(&browser).await;
     }
 
@@ -119,7 +119,7 @@ async fn the_demos_logins_work_and_every_link_in_its_emails_opens_its_page_after
     log_in(&browser, &city.email, summary.password).await;
     browser.wait_for_path(&candidates).await;
     assert!(browser.exists(".candidate meter").await);
-    browser.visit("cmo-candidates").await;
+    browser.visit_in_both_languages("cmo-candidates").await;
     log_out(&browser).await;
     let professional = summary
         .logins
@@ -130,7 +130,7 @@ async fn the_demos_logins_work_and_every_link_in_its_emails_opens_its_page_after
     log_in(&browser, &professional.email, summary.password).await;
     browser.wait_for_path("/me/recommendations").await;
     assert!(browser.exists(".recommendations .reasons li").await);
-    browser.visit("recommendations").await;
+    browser.visit_in_both_languages("recommendations").await;
     log_out(&browser).await;
 
     // Every link in every email: a visitor is asked to log in, and after logging in as

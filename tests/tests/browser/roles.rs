@@ -56,18 +56,6 @@ async fn log_out(browser: &Browser) {
     browser.wait_for_path("/").await;
 }
 
-/// Visits the page in Japanese, then in English, then back in Japanese: a screenshot and
-/// the accessibility check in both.
-async fn visit_both(browser: &mut Browser, label: &str) {
-    let path = browser.path().await;
-    browser.visit(&format!("{label}-ja")).await;
-    browser.click(".lang-switch a").await;
-    browser.wait_for_path(&path).await;
-    browser.visit(&format!("{label}-en")).await;
-    browser.click(".lang-switch a").await;
-    browser.wait_for_path(&path).await;
-}
-
 /// The page's whole source, as a person could read it with "view source".
 async fn source(browser: &Browser) -> String {
     browser
@@ -132,7 +120,7 @@ async fn an_sme_writes_a_need_a_professional_applies_a_coordinator_introduces_th
     browser.wait_for_path("/me").await;
     browser.click("main a[href='/needs/new']").await;
     browser.wait_for_path("/needs/new").await;
-    visit_both(&mut browser, "need-new").await;
+    browser.visit_in_both_languages("need-new").await;
     browser.fill("#title", TITLE).await;
     browser
         .fill(
@@ -166,7 +154,7 @@ async fn an_sme_writes_a_need_a_professional_applies_a_coordinator_introduces_th
         })
         .await;
     assert!(browser.text("h1").await.contains(TITLE));
-    visit_both(&mut browser, "need-owner").await;
+    browser.visit_in_both_languages("need-owner").await;
     log_out(&browser).await;
 
     // A marketer from Shiojiri registers, writes a profile, finds the need among the
@@ -180,7 +168,7 @@ async fn an_sme_writes_a_need_a_professional_applies_a_coordinator_introduces_th
     browser.wait_for_path("/me").await;
     browser.click("main a[href='/me/profile']").await;
     browser.wait_for_path("/me/profile").await;
-    visit_both(&mut browser, "profile-new").await;
+    browser.visit_in_both_languages("profile-new").await;
     browser
         .fill(
             "#headline",
@@ -225,7 +213,7 @@ async fn an_sme_writes_a_need_a_professional_applies_a_coordinator_introduces_th
     browser.click(".notice a[href='/me/recommendations']").await;
     browser.wait_for_path("/me/recommendations").await;
     assert!(browser.text("main").await.contains(TITLE));
-    visit_both(&mut browser, "recommendations").await;
+    browser.visit_in_both_languages("recommendations").await;
     browser.click(&format!("main a[href='{need_path}']")).await;
     browser.wait_for_path(&need_path).await;
     browser
@@ -237,7 +225,7 @@ async fn an_sme_writes_a_need_a_professional_applies_a_coordinator_introduces_th
     submit(&browser, &format!("form[action='{need_path}/apply']")).await;
     browser.wait_for_path("/me/applications?done=applied").await;
     assert!(browser.text("main").await.contains(TITLE));
-    visit_both(&mut browser, "applied").await;
+    browser.visit_in_both_languages("applied").await;
     log_out(&browser).await;
 
     // The workshop sees its applicant ranked, with the factors as bars, and nowhere in
@@ -249,14 +237,16 @@ async fn an_sme_writes_a_need_a_professional_applies_a_coordinator_introduces_th
     assert!(browser.exists(".candidate").await);
     let page = source(&browser).await;
     assert!(!page.contains(PRO_NAME) && !page.contains(PRO_EMAIL));
-    visit_both(&mut browser, "candidates-sme").await;
+    browser.visit_in_both_languages("candidates-sme").await;
     log_out(&browser).await;
 
     // The coordinator introduces them from the same page, with a note.
     browser.goto(&at(&candidates)).await;
     log_in(&browser, &coordinator.email, "coordinator-password").await;
     browser.wait_for_path(&candidates).await;
-    visit_both(&mut browser, "candidates-coordinator").await;
+    browser
+        .visit_in_both_languages("candidates-coordinator")
+        .await;
     browser
         .fill(
             ".candidate form textarea[name='note']",
@@ -267,7 +257,9 @@ async fn an_sme_writes_a_need_a_professional_applies_a_coordinator_introduces_th
     let match_path = browser
         .wait_for_path_where("the new match", |path| path.starts_with("/matches/"))
         .await;
-    visit_both(&mut browser, "introduced-coordinator").await;
+    browser
+        .visit_in_both_languages("introduced-coordinator")
+        .await;
     log_out(&browser).await;
 
     // Each side opens the link in their email, logs in, and sees the other's contact.
@@ -279,7 +271,7 @@ async fn an_sme_writes_a_need_a_professional_applies_a_coordinator_introduces_th
     log_in(&browser, PRO_EMAIL, PRO_PASSWORD).await;
     browser.wait_for_path(&match_path).await;
     assert!(browser.text("main").await.contains(SME_EMAIL));
-    visit_both(&mut browser, "match-professional").await;
+    browser.visit_in_both_languages("match-professional").await;
     log_out(&browser).await;
     browser.goto(&at(&sme_link)).await;
     log_in(&browser, SME_EMAIL, SME_PASSWORD).await;
@@ -301,7 +293,7 @@ async fn an_sme_writes_a_need_a_professional_applies_a_coordinator_introduces_th
         .await;
     let main = browser.text("main").await;
     assert!(main.contains("2030-01-15 19:00"), "{main}");
-    visit_both(&mut browser, "meeting-sme").await;
+    browser.visit_in_both_languages("meeting-sme").await;
     log_out(&browser).await;
 
     // The professional downloads the meeting's calendar file.
@@ -330,6 +322,8 @@ async fn an_sme_writes_a_need_a_professional_applies_a_coordinator_introduces_th
         calendar.contains("BEGIN:VCALENDAR") && calendar.contains("DTSTART"),
         "{download}"
     );
-    visit_both(&mut browser, "meeting-professional").await;
+    browser
+        .visit_in_both_languages("meeting-professional")
+        .await;
     browser.quit().await;
 }
