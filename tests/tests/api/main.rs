@@ -28,6 +28,7 @@ mod operations;
 mod pages;
 mod pages_applications;
 mod pages_candidates;
+mod pages_escaping;
 mod pages_match_actions;
 mod pages_matches;
 mod pages_need_form;

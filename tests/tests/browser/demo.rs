@@ -157,7 +157,9 @@ async fn the_demos_logins_work_and_every_link_in_its_emails_opens_its_page_after
                 "{link} from “{}” shows “{heading}”",
                 email.subject
             );
-            browser.visit(&format!("email-{n}-link-{k}")).await;
+            browser
+                .visit_in_both_languages(&format!("email-{n}-link-{k}"))
+                .await;
             *opened.entry(email.to.clone()).or_insert(0) += 1;
             log_out(&browser).await;
         }
