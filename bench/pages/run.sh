@@ -33,73 +33,16 @@ MAX_ASSET_BYTES=${MAX_ASSET_BYTES:-61440}
 TARGET_DIR=${CARGO_TARGET_DIR:-target}
 [[ $# -eq 0 ]] || { echo "usage: $0 (settings from the environment)" >&2; exit 2; }
 
-say() { printf '==> %s\n' "$*" >&2; }
-# shellcheck source=scripts/postgres.sh
-source scripts/postgres.sh
-
-need_tool() {
-  command -v "$1" >/dev/null 2>&1 && return
-  if [[ $EUID -eq 0 ]] && command -v apt-get >/dev/null; then
-    say "installing $2"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" </dev/null >/dev/null
-  fi
-  command -v "$1" >/dev/null 2>&1 || { say "$1 not found: install $2"; exit 1; }
-}
-need_tool wrk wrk
-need_tool curl curl
-need_tool jq jq
+# shellcheck source=bench/common.sh
+source bench/common.sh
+bench_start pages
 need_tool bc bc
 
-# ---------------------------------------------------------------- clean-up
-admin_url="" db_name="" server_pid="" scratch=""
-# shellcheck disable=SC2317  # called from the EXIT trap
-cleanup() {
-  if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
-    kill -TERM "$server_pid" 2>/dev/null || true
-    for _ in $(seq 1 50); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.2; done
-    kill -KILL "$server_pid" 2>/dev/null || true
-  fi
-  if [[ -n "$db_name" && -n "$admin_url" && -z "$pgdir" ]]; then
-    "$(pg_bin psql)" "$admin_url" -XqAw -c "DROP DATABASE IF EXISTS $db_name WITH (FORCE)" >/dev/null 2>&1 || true
-  fi
-  pg_stop_throwaway
-  [[ -z "${SERVER_LOG:-}" || ! -f "$scratch/server.log" ]] || cp "$scratch/server.log" "$SERVER_LOG"
-  [[ -z "$scratch" ]] || rm -rf "$scratch"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-scratch=$(mktemp -d /tmp/musubi-pages.XXXXXX)
-
 # ---------------------------------------------------------------- build
-if [[ -n "${MUSUBI_BIN:-}" ]]; then
-  musubi=$MUSUBI_BIN
-  say "using $musubi (MUSUBI_BIN)"
-else
-  say "building the release musubi (CARGO_TARGET_DIR=$TARGET_DIR)"
-  CARGO_TARGET_DIR=$TARGET_DIR cargo build --release --locked --bin musubi
-  musubi="$TARGET_DIR/release/musubi"
-fi
+bench_build
 
 # ---------------------------------------------------------------- PostgreSQL
-if [[ -n "${DATABASE_URL:-}" ]] && pg_can_create_databases "$DATABASE_URL"; then
-  admin_url=$DATABASE_URL
-  say "PostgreSQL: $(redact "$admin_url")"
-else
-  # The C locale bench/load measures on.
-  pg_start_throwaway C
-  admin_url=$pg_url
-fi
-db_name="musubi_pages_$$"
-"$(pg_bin psql)" "$admin_url" -XqAw -v ON_ERROR_STOP=1 -c "CREATE DATABASE $db_name"
-base=${admin_url%%\?*}
-query=""; [[ "$admin_url" == *\?* ]] && query="?${admin_url#*\?}"
-db_url="${base%/*}/$db_name$query"
-psql_db() { "$(pg_bin psql)" "$db_url" -XqAw -v ON_ERROR_STOP=1 "$@"; }
-
-export DATABASE_URL=$db_url
-export MUSUBI_JWT_SECRET="load-test-secret-load-test-secret-0123456789"
-export MUSUBI_MAIL_DIR="$scratch/mail"
+bench_database pages
 export RUST_LOG=${RUST_LOG:-warn}
 # Two page logins from one address: well inside any throttle, but say so.
 export MUSUBI_THROTTLE_LOGIN_PER_ADDRESS=${MUSUBI_THROTTLE_LOGIN_PER_ADDRESS:-1000}
