@@ -11,6 +11,7 @@
 
 pub mod browser;
 pub mod conformance;
+pub mod demo;
 pub mod pages;
 pub mod smtp;
 

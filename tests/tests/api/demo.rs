@@ -225,19 +225,12 @@ fn printed_logins(lines: &[String]) -> (String, Vec<(String, String)>) {
 #[tokio::test]
 async fn what_the_demo_prints_works_its_logins_its_ranked_candidates_and_its_delivered_emails() {
     // No mail worker in the server: the demo's own delivery must send the mail.
-    let app = TestApp::spawn_with(&[("MUSUBI_MAIL_WORKER", "off")]).await;
-    let summary = demo::load(&app.db, app.settings.clone()).await.unwrap();
-    let mut demo_matches = summary.introductions.clone();
-    demo_matches.push(summary.scout);
-
-    let delivery = demo::deliver(
-        &app.db,
-        app.settings.clone(),
-        Duration::from_secs(20),
-        &demo_matches,
-    )
-    .await
-    .unwrap();
+    let musubi_tests::demo::Demo {
+        app,
+        summary,
+        matches: demo_matches,
+        delivery,
+    } = musubi_tests::demo::loaded_and_delivered().await;
     let lines = demo::report(
         &summary,
         &delivery,

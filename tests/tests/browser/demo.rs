@@ -2,9 +2,8 @@
 //! role's home, and every link in every `.eml` the demo wrote opens its page — first
 //! the login, then, after it, the page the link named.
 
-use std::{collections::BTreeMap, time::Duration};
+use std::collections::BTreeMap;
 
-use musubi_demo as demo;
 use musubi_tests::{TestApp, browser::Browser};
 
 /// One delivered email: who it went to, its subject and the links in its text.
@@ -78,19 +77,12 @@ async fn log_out(browser: &Browser) {
 
 #[tokio::test]
 async fn the_demos_logins_work_and_every_link_in_its_emails_opens_its_page_after_login() {
-    // The demo delivers its own mail, as `musubi demo` does before the server runs.
-    let app = TestApp::spawn_with(&[("MUSUBI_MAIL_WORKER", "off")]).await;
-    let summary = demo::load(&app.db, app.settings.clone()).await.unwrap();
-    let mut demo_matches = summary.introductions.clone();
-    demo_matches.push(summary.scout);
-    let delivery = demo::deliver(
-        &app.db,
-        app.settings.clone(),
-        Duration::from_secs(20),
-        &demo_matches,
-    )
-    .await
-    .unwrap();
+    let musubi_tests::demo::Demo {
+        app,
+        summary,
+        delivery,
+        ..
+    } = musubi_tests::demo::loaded_and_delivered().await;
     assert_eq!(delivery.still_due, 0, "{delivery:?}");
     let public_url = app.settings.public_url.trim_end_matches('/').to_owned();
     let at = |path: &str| format!("{}{path}", app.address);
