@@ -101,6 +101,15 @@ pub struct ReasonForm {
     reason: String,
 }
 
+/// The reason form sent back, with what the service found wrong in it.
+fn reason_again(error: &services::Error, text: String) -> NoteForm {
+    let error = match error {
+        services::Error::Invalid(errors) => reason_error(errors),
+        _ => None,
+    };
+    NoteForm { error, text }
+}
+
 fn reason_error(errors: &FieldErrors) -> Option<&'static str> {
     errors
         .iter()
@@ -127,13 +136,7 @@ pub async fn decline(
         Ok(_) => Ok(done(id, "declined")),
         Err(error) => {
             let again = Again {
-                decline: Some(NoteForm {
-                    error: match &error {
-                        services::Error::Invalid(errors) => reason_error(errors),
-                        _ => None,
-                    },
-                    text: form.reason,
-                }),
+                decline: Some(reason_again(&error, form.reason)),
                 ..Again::default()
             };
             failed(&request, &state, &user, id, error, again).await
@@ -160,13 +163,7 @@ pub async fn cancel(
         Ok(_) => Ok(done(id, "cancelled")),
         Err(error) => {
             let again = Again {
-                cancel: Some(NoteForm {
-                    error: match &error {
-                        services::Error::Invalid(errors) => reason_error(errors),
-                        _ => None,
-                    },
-                    text: form.reason,
-                }),
+                cancel: Some(reason_again(&error, form.reason)),
                 ..Again::default()
             };
             failed(&request, &state, &user, id, error, again).await
