@@ -144,6 +144,7 @@ impl Application {
                 .default_service(web::to(routes::fallback::no_route))
                 // Inside the error handlers, so a refusal is rendered as a page.
                 .wrap(middleware::from_fn(crate::web::csrf::check_origin))
+                .wrap(middleware::from_fn(crate::web::head_as_get))
                 .wrap(ErrorHandlers::new().default_handler(problem_for_plain_errors))
                 .wrap(middleware::from_fn(crate::security_headers::add))
                 .wrap(middleware::from_fn(note_writes))

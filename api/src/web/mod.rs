@@ -19,12 +19,32 @@ pub mod pages;
 pub mod session;
 pub mod token;
 
-use actix_web::web;
+use actix_web::{
+    Error,
+    body::MessageBody,
+    dev::{ServiceRequest, ServiceResponse},
+    http::Method,
+    middleware::Next,
+    web,
+};
 
 /// Registers every page and the static files.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/static/{file}", web::get().to(assets::serve));
     pages::configure(cfg);
+}
+
+/// A `HEAD` of a page is answered as its `GET` (link checkers, mail clients that
+/// preview a link, uptime probes ask with `HEAD`); the server sends only the headers.
+/// The JSON API and the operational endpoints keep their own methods.
+pub async fn head_as_get(
+    mut request: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    if request.method() == Method::HEAD && is_page_path(request.path()) {
+        request.head_mut().method = Method::GET;
+    }
+    next.call(request).await
 }
 
 /// The paths outside `/` that are not pages: the JSON API and the operational

@@ -535,3 +535,39 @@ async fn the_web_session_migration_is_reversible() {
             .is_empty()
     );
 }
+
+#[tokio::test]
+async fn a_head_of_a_page_answers_as_its_get_without_the_body() {
+    let app = TestApp::spawn().await;
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let at = |path: &str| format!("{}{path}", app.address);
+
+    let head = client.head(at("/needs")).send().await.unwrap();
+    assert_eq!(head.status(), StatusCode::OK);
+    let kind = head.headers()[reqwest::header::CONTENT_TYPE]
+        .to_str()
+        .unwrap();
+    assert!(kind.starts_with("text/html"), "{kind}");
+    let length: usize = head.headers()[reqwest::header::CONTENT_LENGTH]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let get = client.get(at("/needs")).send().await.unwrap();
+    assert_eq!(get.text().await.unwrap().len(), length, "the GET's length");
+    assert!(head.bytes().await.unwrap().is_empty());
+
+    // A page that needs a login sends HEAD there too; an unknown page is the 404.
+    let me = client.head(at("/me")).send().await.unwrap();
+    assert_eq!(me.status(), StatusCode::SEE_OTHER);
+    assert_eq!(me.headers()["location"], "/login?next=%2Fme");
+    let nowhere = client.head(at("/nowhere")).send().await.unwrap();
+    assert_eq!(nowhere.status(), StatusCode::NOT_FOUND);
+
+    // The JSON API keeps its methods.
+    let api = client.head(at("/api/v1/needs")).send().await.unwrap();
+    assert_eq!(api.status(), StatusCode::METHOD_NOT_ALLOWED);
+}
