@@ -260,6 +260,11 @@ async fn an_sme_writes_a_need_a_professional_applies_a_coordinator_introduces_th
     browser
         .visit_in_both_languages("introduced-coordinator")
         .await;
+    // Her desk's mail that did not go out: none.
+    browser.goto(&at("/me")).await;
+    browser.click("main a[href='/region/outbox']").await;
+    browser.wait_for_path("/region/outbox").await;
+    browser.visit_in_both_languages("outbox-coordinator").await;
     log_out(&browser).await;
 
     // Each side opens the link in their email, logs in, and sees the other's contact.

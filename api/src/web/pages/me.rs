@@ -65,6 +65,8 @@ struct Me<'a> {
     role_key: &'static str,
     /// Whether the user has applications to look at (a professional).
     applies: bool,
+    /// Whether the user works a region's desk (a coordinator).
+    coordinates: bool,
     /// Its own needs, newest first (an SME; `None` for the other roles).
     own_needs: Option<Vec<OwnNeed>>,
     /// What waits.
@@ -175,6 +177,7 @@ pub async fn me(
             greeting,
             role_key,
             applies: user.role() == AccountRole::Professional,
+            coordinates: user.role() == AccountRole::Coordinator,
             own_needs,
             answers: cards(&frame, &user, &waiting.answers, false)?,
             answers_key,

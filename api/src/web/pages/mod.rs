@@ -17,6 +17,7 @@ pub mod needs;
 pub mod password_reset;
 pub mod profile;
 pub mod recommendations;
+pub mod region_outbox;
 pub mod register;
 
 use actix_web::web;
@@ -55,6 +56,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(password_reset::request_link)
         .service(password_reset::sent)
         .service(password_reset::set_password)
+        .service(region_outbox::list)
+        .service(region_outbox::retry)
         .service(register::register_form)
         .service(register::submit);
     // The professional's profile, recommendations and data.
