@@ -200,9 +200,7 @@ async fn an_sme_writes_a_need_a_professional_applies_a_coordinator_introduces_th
     browser
         .click("form.profile-form > button[type=submit]")
         .await;
-    browser
-        .wait_for_path_where("the saved profile", |path| path.starts_with("/me/profile"))
-        .await;
+    browser.wait_for_path("/me/profile?done=saved").await;
     assert!(
         browser
             .exists(".notice a[href='/me/recommendations']")
@@ -292,9 +290,7 @@ async fn an_sme_writes_a_need_a_professional_applies_a_coordinator_introduces_th
         .await;
     submit(&browser, &format!("form[action='{match_path}/meeting']")).await;
     browser
-        .wait_for_path_where("the match after scheduling", |path| {
-            path.starts_with(&match_path)
-        })
+        .wait_for_path(&format!("{match_path}?done=scheduled"))
         .await;
     let main = browser.text("main").await;
     assert!(main.contains("2030-01-15 19:00"), "{main}");
