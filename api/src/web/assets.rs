@@ -111,6 +111,31 @@ mod tests {
         assert_eq!(url("nothing.css"), "/static/missing");
     }
 
+    #[test]
+    fn the_stylesheet_has_no_rule_left_open() {
+        // A rule left open (a bad merge) makes the browser read everything after it as
+        // part of that rule, and drop it. Only an `@media` block may hold rules.
+        let css = std::str::from_utf8(include_bytes!("static/site.css")).unwrap();
+        let mut open: Vec<bool> = Vec::new(); // each open block: is it an @-rule?
+        for (n, line) in css.lines().enumerate() {
+            for c in line.chars() {
+                match c {
+                    '{' => {
+                        assert!(
+                            open.last().is_none_or(|at_rule| *at_rule),
+                            "line {}: a rule opens inside a rule: {line}",
+                            n + 1
+                        );
+                        open.push(line.trim_start().starts_with('@'));
+                    }
+                    '}' => assert!(open.pop().is_some(), "line {}: closes nothing", n + 1),
+                    _ => {}
+                }
+            }
+        }
+        assert!(open.is_empty(), "a rule is left open");
+    }
+
     /// The static files every page links: those `base.html` names through
     /// `frame.asset("…")` (pages add none of their own).
     fn linked_by_every_page() -> Vec<&'static str> {
