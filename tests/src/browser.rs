@@ -315,6 +315,56 @@ impl Browser {
             .await
     }
 
+    /// Picks `value` in the `<select>` named `name`.
+    pub async fn choose(&self, name: &str, value: &str) {
+        self.click(&format!("select[name='{name}'] option[value='{value}']"))
+            .await;
+    }
+
+    /// Ticks the checkbox or radio button named `name` with `value`.
+    pub async fn tick(&self, name: &str, value: &str) {
+        self.click(&format!("input[name='{name}'][value='{value}']"))
+            .await;
+    }
+
+    /// Sets a field's value as a script would: date, time and range fields, whose
+    /// typing differs between locales and widgets.
+    pub async fn set_value(&self, css: &str, value: &str) {
+        self.execute(
+            "const field = document.querySelector(arguments[0]); field.value = arguments[1]; \
+             field.dispatchEvent(new Event('input', {bubbles: true}));",
+            json!([css, value]),
+        )
+        .await;
+    }
+
+    /// Clicks the submit button of the form `form` (a CSS selector).
+    pub async fn submit(&self, form: &str) {
+        self.click(&format!("{form} button[type=submit]")).await;
+    }
+
+    /// Fills and sends the login form the browser is on.
+    pub async fn log_in(&self, email: &str, password: &str) {
+        self.fill("#email", email).await;
+        self.fill("#password", password).await;
+        self.submit("form.form").await;
+    }
+
+    /// Logs out with the button in the site's navigation, and waits for the home page.
+    pub async fn log_out(&self) {
+        self.click(".site-nav form button").await;
+        self.wait_for_path("/").await;
+    }
+
+    /// The page's whole source, as a person could read it with "view source".
+    pub async fn source(&self) -> String {
+        self.execute("return document.documentElement.outerHTML;", json!([]))
+            .await
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
     /// Presses a key (a WebDriver key code such as `"\u{E004}"` for Tab).
     pub async fn press(&self, key: &str) {
         self.post(

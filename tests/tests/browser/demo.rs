@@ -63,18 +63,6 @@ fn delivered(app: &TestApp) -> Vec<Email> {
     emails
 }
 
-/// Fills and sends the login form the browser is on, as `email`.
-async fn log_in(browser: &Browser, email: &str, password: &str) {
-    browser.fill("#email", email).await;
-    browser.fill("#password", password).await;
-    browser.click("form.form button[type=submit]").await;
-}
-
-async fn log_out(browser: &Browser) {
-    browser.click(".site-nav form button").await;
-    browser.wait_for_path("/").await;
-}
-
 #[tokio::test]
 async fn the_demos_logins_work_and_every_link_in_its_emails_opens_its_page_after_login() {
     let musubi_tests::demo::Demo {
@@ -91,7 +79,7 @@ async fn the_demos_logins_work_and_every_link_in_its_emails_opens_its_page_after
     // Every printed login, as printed: the role's home greets them by name.
     for (n, login) in summary.logins.iter().enumerate() {
         browser.goto(&at("/login")).await;
-        log_in(&browser, &login.email, summary.password).await;
+        browser.log_in(&login.email, summary.password).await;
         browser.wait_for_path("/me").await;
         assert!(
             browser.text("main").await.contains(&login.name),
@@ -100,7 +88,7 @@ async fn the_demos_logins_work_and_every_link_in_its_emails_opens_its_page_after
             login.role
         );
         browser.visit_in_both_languages(&format!("login-{n}")).await;
-        log_out(&browser).await;
+        browser.log_out().await;
     }
 
     // The city's CMO post ranks its applicants with bars and reasons; the first
@@ -108,22 +96,22 @@ async fn the_demos_logins_work_and_every_link_in_its_emails_opens_its_page_after
     let city = &summary.logins[1];
     let candidates = format!("/needs/{}/candidates", summary.cmo_need_id);
     browser.goto(&at(&candidates)).await;
-    log_in(&browser, &city.email, summary.password).await;
+    browser.log_in(&city.email, summary.password).await;
     browser.wait_for_path(&candidates).await;
     assert!(browser.exists(".candidate meter").await);
     browser.visit_in_both_languages("cmo-candidates").await;
-    log_out(&browser).await;
+    browser.log_out().await;
     let professional = summary
         .logins
         .iter()
         .find(|login| login.role.contains("professional"))
         .unwrap();
     browser.goto(&at("/me/recommendations")).await;
-    log_in(&browser, &professional.email, summary.password).await;
+    browser.log_in(&professional.email, summary.password).await;
     browser.wait_for_path("/me/recommendations").await;
     assert!(browser.exists(".recommendations .reasons li").await);
     browser.visit_in_both_languages("recommendations").await;
-    log_out(&browser).await;
+    browser.log_out().await;
 
     // Every link in every email: a visitor is asked to log in, and after logging in as
     // the recipient lands on the linked page, which names the need.
@@ -141,7 +129,7 @@ async fn the_demos_logins_work_and_every_link_in_its_emails_opens_its_page_after
             browser
                 .wait_for_path(&format!("/login?next={encoded}"))
                 .await;
-            log_in(&browser, &email.to, summary.password).await;
+            browser.log_in(&email.to, summary.password).await;
             browser.wait_for_path(path).await;
             let heading = browser.text("h1").await;
             assert!(
@@ -153,7 +141,7 @@ async fn the_demos_logins_work_and_every_link_in_its_emails_opens_its_page_after
                 .visit_in_both_languages(&format!("email-{n}-link-{k}"))
                 .await;
             *opened.entry(email.to.clone()).or_insert(0) += 1;
-            log_out(&browser).await;
+            browser.log_out().await;
         }
     }
     // Both sides of each of the four introductions and the scouted professional.

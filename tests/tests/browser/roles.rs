@@ -17,55 +17,6 @@ const PRO_NAME: &str = "山田 太郎";
 const PRO_PASSWORD: &str = "塩尻が好きなマーケター";
 const TITLE: &str = "漆器のECサイト立ち上げ マーケティング責任者";
 
-/// Picks `value` in the `<select>` named `name`.
-async fn choose(browser: &Browser, name: &str, value: &str) {
-    browser
-        .click(&format!("select[name='{name}'] option[value='{value}']"))
-        .await;
-}
-
-/// Ticks the checkbox or radio button named `name` with `value`.
-async fn tick(browser: &Browser, name: &str, value: &str) {
-    browser
-        .click(&format!("input[name='{name}'][value='{value}']"))
-        .await;
-}
-
-/// Sets a date or time field, whose typing differs between locales, as a script would.
-async fn set_value(browser: &Browser, css: &str, value: &str) {
-    browser
-        .execute(
-            "document.querySelector(arguments[0]).value = arguments[1];",
-            json!([css, value]),
-        )
-        .await;
-}
-
-async fn submit(browser: &Browser, form: &str) {
-    browser.click(&format!("{form} button[type=submit]")).await;
-}
-
-async fn log_in(browser: &Browser, email: &str, password: &str) {
-    browser.fill("#email", email).await;
-    browser.fill("#password", password).await;
-    submit(browser, "form.form").await;
-}
-
-async fn log_out(browser: &Browser) {
-    browser.click(".site-nav form button").await;
-    browser.wait_for_path("/").await;
-}
-
-/// The page's whole source, as a person could read it with "view source".
-async fn source(browser: &Browser) -> String {
-    browser
-        .execute("return document.documentElement.outerHTML;", json!([]))
-        .await
-        .as_str()
-        .unwrap()
-        .to_owned()
-}
-
 /// The first link to `/matches/…` in the newest email to `to`, waiting (bounded) for it.
 async fn match_link_for(app: &TestApp, to: &str) -> String {
     let deadline = Instant::now() + Duration::from_secs(20);
@@ -113,10 +64,10 @@ async fn an_sme_writes_a_need_a_professional_applies_a_coordinator_introduces_th
     browser.fill("#password", SME_PASSWORD).await;
     browser.fill("#org_name", "丸山漆器").await;
     browser.fill("#org_city", "塩尻市").await;
-    choose(&browser, "org_kind", "sme").await;
-    choose(&browser, "org_region", &region.to_string()).await;
-    choose(&browser, "org_industry", "manufacturing").await;
-    submit(&browser, "form.form").await;
+    browser.choose("org_kind", "sme").await;
+    browser.choose("org_region", &region.to_string()).await;
+    browser.choose("org_industry", "manufacturing").await;
+    browser.submit("form.form").await;
     browser.wait_for_path("/me").await;
     browser.click("main a[href='/needs/new']").await;
     browser.wait_for_path("/needs/new").await;
@@ -129,25 +80,25 @@ async fn an_sme_writes_a_need_a_professional_applies_a_coordinator_introduces_th
         )
         .await;
     browser.fill("#goal", "6か月で自社ECの月商100万円").await;
-    choose(&browser, "role", "cmo").await;
-    choose(&browser, "style", "hands_on").await;
-    choose(&browser, "skill_0", "digital_marketing").await;
-    choose(&browser, "level_0", "3").await;
+    browser.choose("role", "cmo").await;
+    browser.choose("style", "hands_on").await;
+    browser.choose("skill_0", "digital_marketing").await;
+    browser.choose("level_0", "3").await;
     browser.click("#must_0").await;
     browser.fill("#hours_min", "16").await;
     browser.fill("#hours_max", "32").await;
     browser.fill("#duration_months", "6").await;
-    choose(&browser, "work_style", "remote").await;
+    browser.choose("work_style", "remote").await;
     browser.fill("#visits", "0").await;
-    tick(&browser, "meeting_slots", "weekday_evening").await;
-    tick(&browser, "meeting_slots", "weekend").await;
-    tick(&browser, "pay", "paid").await;
+    browser.tick("meeting_slots", "weekday_evening").await;
+    browser.tick("meeting_slots", "weekend").await;
+    browser.tick("pay", "paid").await;
     browser.fill("#pay_min", "５０，０００").await;
     browser.fill("#pay_max", "100000").await;
     browser.fill("#headcount", "1").await;
-    set_value(&browser, "#apply_by", "2030-01-31").await;
-    tick(&browser, "themes", "traditional_craft").await;
-    submit(&browser, "#need-form").await;
+    browser.set_value("#apply_by", "2030-01-31").await;
+    browser.tick("themes", "traditional_craft").await;
+    browser.submit("#need-form").await;
     let need_path = browser
         .wait_for_path_where("the new need's page", |path| {
             path.starts_with("/needs/") && path != "/needs/new"
@@ -155,7 +106,7 @@ async fn an_sme_writes_a_need_a_professional_applies_a_coordinator_introduces_th
         .await;
     assert!(browser.text("h1").await.contains(TITLE));
     browser.visit_in_both_languages("need-owner").await;
-    log_out(&browser).await;
+    browser.log_out().await;
 
     // A marketer from Shiojiri registers, writes a profile, finds the need among the
     // needs ranked for them, and applies with a proposal.
@@ -164,7 +115,7 @@ async fn an_sme_writes_a_need_a_professional_applies_a_coordinator_introduces_th
     browser.fill("#display_name", PRO_NAME).await;
     browser.fill("#email", PRO_EMAIL).await;
     browser.fill("#password", PRO_PASSWORD).await;
-    submit(&browser, "form.form").await;
+    browser.submit("form.form").await;
     browser.wait_for_path("/me").await;
     browser.click("main a[href='/me/profile']").await;
     browser.wait_for_path("/me/profile").await;
@@ -178,24 +129,24 @@ async fn an_sme_writes_a_need_a_professional_applies_a_coordinator_introduces_th
     browser
         .fill("#motivation", "生まれ育った塩尻の伝統工芸を次の世代へ")
         .await;
-    choose(&browser, "skill_0", "digital_marketing").await;
-    choose(&browser, "level_0", "4").await;
+    browser.choose("skill_0", "digital_marketing").await;
+    browser.choose("level_0", "4").await;
     browser.fill("#years_0", "8").await;
-    choose(&browser, "role_0", "cmo").await;
-    tick(&browser, "industry", "manufacturing").await;
-    tick(&browser, "theme", "traditional_craft").await;
-    choose(&browser, "style", "either").await;
+    browser.choose("role_0", "cmo").await;
+    browser.tick("industry", "manufacturing").await;
+    browser.tick("theme", "traditional_craft").await;
+    browser.choose("style", "either").await;
     browser.fill("#hours_per_month", "24").await;
     browser.fill("#max_onsite_visits_per_month", "1").await;
     browser.fill("#max_engagements", "1").await;
-    choose(&browser, "work_style", "remote").await;
-    choose(&browser, "home_prefecture", "東京都").await;
+    browser.choose("work_style", "remote").await;
+    browser.choose("home_prefecture", "東京都").await;
     browser.fill("#home_city", "世田谷区").await;
-    choose(&browser, "tie_kind_0", "hometown").await;
-    choose(&browser, "tie_prefecture_0", "長野県").await;
+    browser.choose("tie_kind_0", "hometown").await;
+    browser.choose("tie_prefecture_0", "長野県").await;
     browser.fill("#tie_city_0", "塩尻市").await;
-    tick(&browser, "meeting_slot", "weekday_evening").await;
-    tick(&browser, "meeting_slot", "weekend").await;
+    browser.tick("meeting_slot", "weekday_evening").await;
+    browser.tick("meeting_slot", "weekend").await;
     browser.fill("#min_compensation_jpy", "30000").await;
     browser
         .click("form.profile-form > button[type=submit]")
@@ -220,27 +171,31 @@ async fn an_sme_writes_a_need_a_professional_applies_a_coordinator_introduces_th
             "ECの立ち上げを3回経験しました。月16時間、オンラインで伴走します。",
         )
         .await;
-    submit(&browser, &format!("form[action='{need_path}/apply']")).await;
+    browser
+        .submit(&format!("form[action='{need_path}/apply']"))
+        .await;
     browser.wait_for_path("/me/applications?done=applied").await;
     assert!(browser.text("main").await.contains(TITLE));
     browser.visit_in_both_languages("applied").await;
-    log_out(&browser).await;
+    browser.log_out().await;
 
     // The workshop sees its applicant ranked, with the factors as bars, and nowhere in
     // the page, not even its source, the applicant's name or email.
     let candidates = format!("{need_path}/candidates");
     browser.goto(&at(&candidates)).await;
-    log_in(&browser, SME_EMAIL, SME_PASSWORD).await;
+    browser.log_in(SME_EMAIL, SME_PASSWORD).await;
     browser.wait_for_path(&candidates).await;
     assert!(browser.exists(".candidate").await);
-    let page = source(&browser).await;
+    let page = browser.source().await;
     assert!(!page.contains(PRO_NAME) && !page.contains(PRO_EMAIL));
     browser.visit_in_both_languages("candidates-sme").await;
-    log_out(&browser).await;
+    browser.log_out().await;
 
     // The coordinator introduces them from the same page, with a note.
     browser.goto(&at(&candidates)).await;
-    log_in(&browser, &coordinator.email, "coordinator-password").await;
+    browser
+        .log_in(&coordinator.email, "coordinator-password")
+        .await;
     browser.wait_for_path(&candidates).await;
     browser
         .visit_in_both_languages("candidates-coordinator")
@@ -251,7 +206,7 @@ async fn an_sme_writes_a_need_a_professional_applies_a_coordinator_introduces_th
             "ECの立ち上げ経験が豊富な方です。まずはオンラインでお話しください。",
         )
         .await;
-    submit(&browser, ".candidate form").await;
+    browser.submit(".candidate form").await;
     let match_path = browser
         .wait_for_path_where("the new match", |path| path.starts_with("/matches/"))
         .await;
@@ -263,7 +218,7 @@ async fn an_sme_writes_a_need_a_professional_applies_a_coordinator_introduces_th
     browser.click("main a[href='/region/outbox']").await;
     browser.wait_for_path("/region/outbox").await;
     browser.visit_in_both_languages("outbox-coordinator").await;
-    log_out(&browser).await;
+    browser.log_out().await;
 
     // Each side opens the link in their email, logs in, and sees the other's contact.
     let pro_link = match_link_for(&app, PRO_EMAIL).await;
@@ -271,35 +226,37 @@ async fn an_sme_writes_a_need_a_professional_applies_a_coordinator_introduces_th
     assert_eq!(pro_link, match_path);
     assert_eq!(sme_link, match_path);
     browser.goto(&at(&pro_link)).await;
-    log_in(&browser, PRO_EMAIL, PRO_PASSWORD).await;
+    browser.log_in(PRO_EMAIL, PRO_PASSWORD).await;
     browser.wait_for_path(&match_path).await;
     assert!(browser.text("main").await.contains(SME_EMAIL));
     browser.visit_in_both_languages("match-professional").await;
-    log_out(&browser).await;
+    browser.log_out().await;
     browser.goto(&at(&sme_link)).await;
-    log_in(&browser, SME_EMAIL, SME_PASSWORD).await;
+    browser.log_in(SME_EMAIL, SME_PASSWORD).await;
     browser.wait_for_path(&match_path).await;
     assert!(browser.text("main").await.contains(PRO_EMAIL));
 
     // The workshop schedules the meeting online.
-    set_value(&browser, "#date", "2030-01-15").await;
-    set_value(&browser, "#time", "19:00").await;
+    browser.set_value("#date", "2030-01-15").await;
+    browser.set_value("#time", "19:00").await;
     browser.click("#mode-online").await;
     browser
         .fill("#location_or_url", "https://meet.example.jp/abc-defg")
         .await;
-    submit(&browser, &format!("form[action='{match_path}/meeting']")).await;
+    browser
+        .submit(&format!("form[action='{match_path}/meeting']"))
+        .await;
     browser
         .wait_for_path(&format!("{match_path}?done=scheduled"))
         .await;
     let main = browser.text("main").await;
     assert!(main.contains("2030-01-15 19:00"), "{main}");
     browser.visit_in_both_languages("meeting-sme").await;
-    log_out(&browser).await;
+    browser.log_out().await;
 
     // The professional downloads the meeting's calendar file.
     browser.goto(&at(&match_path)).await;
-    log_in(&browser, PRO_EMAIL, PRO_PASSWORD).await;
+    browser.log_in(PRO_EMAIL, PRO_PASSWORD).await;
     browser.wait_for_path(&match_path).await;
     let ics = format!("{match_path}/meeting.ics");
     assert!(browser.exists(&format!("a[href='{ics}']")).await);
