@@ -110,7 +110,10 @@ pub async fn record_event(
     .map(|_| ())
 }
 
-/// Moves a match to a new state, recording who did it.
+/// Moves a match from `from` to a new state, recording who did it. `None` when the
+/// match is no longer in `from` (another request moved it since it was read): the
+/// update is conditional on the state, so of two requests racing from one state only
+/// one moves it.
 pub async fn transition(
     db: &impl ConnectionTrait,
     current: matches::Model,
@@ -118,16 +121,28 @@ pub async fn transition(
     to: MatchStatus,
     actor: Option<(Uuid, AccountRole)>,
     note: &str,
-) -> anyhow::Result<matches::Model> {
+) -> anyhow::Result<Option<matches::Model>> {
     let id = current.id;
-    let mut model: matches::ActiveModel = current.into();
-    model.status = Set(to.as_str().to_owned());
-    model.updated_at = Set(now());
-    let updated = model.update(db).await.context("updating a match")?;
+    let updated_at = now();
+    let moved = matches::Entity::update_many()
+        .col_expr(matches::Column::Status, Expr::value(to.as_str()))
+        .col_expr(matches::Column::UpdatedAt, Expr::value(updated_at))
+        .filter(matches::Column::Id.eq(id))
+        .filter(matches::Column::Status.eq(from.as_str()))
+        .exec(db)
+        .await
+        .context("updating a match")?;
+    if moved.rows_affected == 0 {
+        return Ok(None);
+    }
     record_event(db, id, Some(from), to, actor, note)
         .await
         .context("recording a match event")?;
-    Ok(updated)
+    Ok(Some(matches::Model {
+        status: to.as_str().to_owned(),
+        updated_at,
+        ..current
+    }))
 }
 
 /// A match by id.

@@ -82,6 +82,15 @@ impl MatchRecord {
 }
 
 /// An illegal transition is a conflict that names the current state.
+/// The match left the state it was read in before this request could move it: another
+/// request moved it first (409, as any step its state does not allow).
+pub(super) fn changed_meanwhile() -> Error {
+    Error::conflict(
+        ConflictCode::IllegalTransition,
+        "the match changed while this request was made; reload it",
+    )
+}
+
 impl From<IllegalTransition> for Error {
     fn from(error: IllegalTransition) -> Self {
         Error::conflict(ConflictCode::IllegalTransition, error.to_string())
@@ -343,7 +352,9 @@ pub async fn accept(
     let to = from.apply(Event::Accept)?;
     committed(db, async move |txn| {
         let by = Some((actor.id, actor.role));
-        let updated = repo::matches::transition(txn, found, from, to, by, "").await?;
+        let updated = repo::matches::transition(txn, found, from, to, by, "")
+            .await?
+            .ok_or_else(changed_meanwhile)?;
         letters::introduce(
             txn,
             mail,
@@ -403,7 +414,9 @@ async fn close(
     let to = from.apply(event)?;
     committed(db, async move |txn| {
         let by = Some((actor.id, actor.role));
-        let updated = repo::matches::transition(txn, found, from, to, by, reason.as_str()).await?;
+        let updated = repo::matches::transition(txn, found, from, to, by, reason.as_str())
+            .await?
+            .ok_or_else(changed_meanwhile)?;
         super::meetings::call_off(txn, mail, &updated, &parties).await?;
         // Tell the other side(s); before an introduction the SME never knew of a scout.
         let mut recipients = vec![&parties.professional];
@@ -446,7 +459,9 @@ pub async fn record_outcome(
     let to = from.apply(spec.result().event())?;
     committed(db, async move |txn| {
         let by = Some((actor.id, actor.role));
-        let updated = repo::matches::transition(txn, found, from, to, by, spec.note()).await?;
+        let updated = repo::matches::transition(txn, found, from, to, by, spec.note())
+            .await?
+            .ok_or_else(changed_meanwhile)?;
         if to == MatchStatus::Met
             && let Some(meeting) = repo::matches::current_meeting(txn, updated.id).await?
         {
@@ -476,7 +491,9 @@ pub async fn end_for_erasure(
     for found in repo::matches::open_of_professional(txn, professional_id.0).await? {
         let from = found.status()?;
         let to = from.apply(Event::Decline)?;
-        let updated = repo::matches::transition(txn, found, from, to, by, "退会 (erased)").await?;
+        let updated = repo::matches::transition(txn, found, from, to, by, "退会 (erased)")
+            .await?
+            .ok_or_else(changed_meanwhile)?;
         let parties = Parties::of_match(txn, &updated).await?;
         super::meetings::call_off(txn, mail, &updated, &parties).await?;
         if from.contact_shared() {

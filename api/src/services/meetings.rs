@@ -8,7 +8,10 @@ use sea_orm::{ConnectionTrait, DatabaseConnection};
 
 use super::{
     Result,
-    matches::{BeforeCommit, Mail, MatchRecord, Parties, allowed, committed, gate, record},
+    matches::{
+        BeforeCommit, Mail, MatchRecord, Parties, allowed, changed_meanwhile, committed, gate,
+        record,
+    },
 };
 use crate::{
     access::{Action, Actor},
@@ -200,7 +203,9 @@ pub async fn schedule(
             spec.mode().as_str()
         );
         let by = Some((actor.id, actor.role));
-        let updated = repo::matches::transition(txn, found, from, to, by, &note).await?;
+        let updated = repo::matches::transition(txn, found, from, to, by, &note)
+            .await?
+            .ok_or_else(changed_meanwhile)?;
         if rescheduling {
             outbox::cancel_pending(txn, updated.id, kind::MEETING_REMINDER).await?;
         }
@@ -244,8 +249,9 @@ pub async fn cancel(
     let to = from.apply(Event::CancelMeeting)?;
     committed(db, async move |txn| {
         let by = Some((actor.id, actor.role));
-        let updated =
-            repo::matches::transition(txn, found, from, to, by, "meeting cancelled").await?;
+        let updated = repo::matches::transition(txn, found, from, to, by, "meeting cancelled")
+            .await?
+            .ok_or_else(changed_meanwhile)?;
         call_off(txn, mail, &updated, &parties).await?;
         record(txn, updated, parties).await
     })

@@ -610,3 +610,59 @@ async fn the_list_shows_each_match_as_it_is_shown_alone() {
     let (status, replay) = json(outcome("met-1").await.unwrap()).await;
     assert_eq!((status, &replay), (200, &first));
 }
+
+#[tokio::test]
+async fn of_two_steps_taken_from_the_same_state_only_the_first_moves_the_match() {
+    use musubi_api::{
+        domain::matching::MatchStatus,
+        entities::{match_event, matches},
+        repo,
+    };
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+
+    let r = region().await;
+    let (_, introduced) = json(propose(&r, &r.applicant, None).await).await;
+    let id = Uuid::parse_str(introduced["id"].as_str().unwrap()).unwrap();
+    // Both requests read the match while it is `introduced` …
+    let read = matches::Entity::find_by_id(id)
+        .one(&r.app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let events = || {
+        match_event::Entity::find()
+            .filter(match_event::Column::MatchId.eq(id))
+            .count(&r.app.db)
+    };
+    let before = events().await.unwrap();
+    // … the first cancels it, the second (a meeting being scheduled) comes too late.
+    let first = repo::matches::transition(
+        &r.app.db,
+        read.clone(),
+        MatchStatus::Introduced,
+        MatchStatus::Cancelled,
+        None,
+        "first",
+    )
+    .await
+    .unwrap();
+    assert_eq!(first.map(|m| m.status).as_deref(), Some("cancelled"));
+    let second = repo::matches::transition(
+        &r.app.db,
+        read,
+        MatchStatus::Introduced,
+        MatchStatus::MeetingScheduled,
+        None,
+        "second",
+    )
+    .await
+    .unwrap();
+    assert!(second.is_none(), "{second:?}");
+    let now = matches::Entity::find_by_id(id)
+        .one(&r.app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(now.status, "cancelled");
+    assert_eq!(events().await.unwrap(), before + 1, "one history row");
+}
