@@ -7,8 +7,8 @@
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set, sea_query::Expr,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set, sea_query::Expr,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -347,6 +347,20 @@ pub async fn list(
         .all(db)
         .await
         .context("listing the outbox")
+}
+
+/// How many of a region's emails are in `status` (the desk's count of dead mail).
+pub async fn count_in_region(
+    db: &impl ConnectionTrait,
+    region_id: Uuid,
+    status: OutboxStatus,
+) -> anyhow::Result<u64> {
+    outbox::Entity::find()
+        .filter(outbox::Column::RegionId.eq(region_id))
+        .filter(outbox::Column::Status.eq(status.as_str()))
+        .count(db)
+        .await
+        .context("counting a region's emails")
 }
 
 /// One row by id.

@@ -163,3 +163,33 @@ pub async fn applicants(
             .collect(),
     })
 }
+
+/// Every application to a region's needs, oldest first (for the coordinator's export).
+pub async fn of_region(
+    db: &impl ConnectionTrait,
+    region_id: Uuid,
+) -> anyhow::Result<Vec<application::Model>> {
+    application::Entity::find()
+        .filter(application::Column::NeedId.in_subquery(super::needs::ids_in_region(region_id)))
+        .order_by_asc(application::Column::Id)
+        .all(db)
+        .await
+        .context("listing a region's applications")
+}
+
+/// The submitted (not withdrawn) applications to a region's open needs, oldest first:
+/// what a coordinator may still introduce.
+pub async fn submitted_to_open_needs(
+    db: &impl ConnectionTrait,
+    region_id: Uuid,
+) -> anyhow::Result<Vec<application::Model>> {
+    application::Entity::find()
+        .filter(
+            application::Column::NeedId.in_subquery(super::needs::open_ids_in_region(region_id)),
+        )
+        .filter(application::Column::Status.eq(ApplicationStatus::Submitted.as_str()))
+        .order_by_asc(application::Column::Id)
+        .all(db)
+        .await
+        .context("listing a region's submitted applications")
+}

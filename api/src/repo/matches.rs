@@ -620,3 +620,16 @@ pub async fn in_progress_counts(db: &impl ConnectionTrait) -> anyhow::Result<Has
         .map(|(id, count)| (id, u32::try_from(count).unwrap_or(u32::MAX)))
         .collect())
 }
+
+/// Every match of a region, oldest first (for the coordinator's export).
+pub async fn of_region(
+    db: &impl ConnectionTrait,
+    region_id: Uuid,
+) -> anyhow::Result<Vec<matches::Model>> {
+    matches::Entity::find()
+        .filter(matches::Column::RegionId.eq(region_id))
+        .order_by_asc(matches::Column::Id)
+        .all(db)
+        .await
+        .context("listing a region's matches")
+}

@@ -11,10 +11,10 @@ use uuid::Uuid;
 use super::{from_json, new_id, now, to_json};
 use crate::{
     domain::{
-        enums::{NeedStatus, Role, Style, WorkStyle},
+        enums::{ApplicationStatus, NeedStatus, Role, Style, WorkStyle},
         need::{HoursRange, MoneyRange, NeedInput, NeedSpec},
     },
-    entities::{need, need_skill, organization},
+    entities::{application, need, need_skill, organization},
     repo::page::PageRequest,
 };
 
@@ -347,4 +347,40 @@ pub fn open_ids_in_region(region_id: Uuid) -> sea_orm::sea_query::SelectStatemen
         .filter(need::Column::RegionId.eq(region_id))
         .filter(need::Column::Status.eq(NeedStatus::Open.as_str()))
         .into_query()
+}
+
+/// Every need of a region, open and closed, oldest first (for the coordinator's export).
+pub async fn in_region(
+    db: &impl ConnectionTrait,
+    region_id: Uuid,
+) -> anyhow::Result<Vec<need::Model>> {
+    need::Entity::find()
+        .filter(need::Column::RegionId.eq(region_id))
+        .order_by_asc(need::Column::Id)
+        .all(db)
+        .await
+        .context("listing a region's needs")
+}
+
+/// How many submitted (not withdrawn) applications each need of a region has, in one
+/// grouped query; needs with none are absent.
+pub async fn applicant_counts(
+    db: &impl ConnectionTrait,
+    region_id: Uuid,
+) -> anyhow::Result<std::collections::HashMap<Uuid, u64>> {
+    let rows: Vec<(Uuid, i64)> = application::Entity::find()
+        .select_only()
+        .column(application::Column::NeedId)
+        .column_as(application::Column::Id.count(), "applicants")
+        .filter(application::Column::NeedId.in_subquery(ids_in_region(region_id)))
+        .filter(application::Column::Status.eq(ApplicationStatus::Submitted.as_str()))
+        .group_by(application::Column::NeedId)
+        .into_tuple()
+        .all(db)
+        .await
+        .context("counting the applicants of a region's needs")?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, count)| (id, u64::try_from(count).unwrap_or_default()))
+        .collect())
 }

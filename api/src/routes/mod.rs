@@ -9,6 +9,7 @@ pub mod applications;
 pub mod assignment;
 pub mod auth;
 pub mod candidates;
+pub mod exports;
 pub mod fallback;
 pub mod health;
 pub mod matches;
@@ -45,6 +46,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     candidates::configure(cfg);
     weights::configure(cfg);
     outbox::configure(cfg);
+    exports::configure(cfg);
     cfg.service(openapi::serve);
 }
 

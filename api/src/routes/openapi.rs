@@ -37,6 +37,8 @@ use utoipa::{
         crate::domain::enums::Role,
         crate::domain::enums::WorkStyle,
         crate::email::outbox::OutboxStatus,
+        crate::services::exports::ExportKind,
+        crate::routes::exports::CsvEncoding,
     )),
 )]
 pub struct ApiDoc;

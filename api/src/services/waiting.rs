@@ -61,7 +61,8 @@ fn first(limit: u64) -> PageRequest {
     }
 }
 
-async fn in_status(
+/// The first rows of the actor's matches in `status`, newest first.
+pub(super) async fn in_status(
     db: &impl ConnectionTrait,
     actor: &Actor,
     status: MatchStatus,

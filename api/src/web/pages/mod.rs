@@ -17,7 +17,10 @@ pub mod needs;
 pub mod password_reset;
 pub mod profile;
 pub mod recommendations;
+pub mod region_desk;
+pub mod region_export;
 pub mod region_outbox;
+pub mod region_report;
 pub mod register;
 
 use actix_web::web;
@@ -70,4 +73,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     // The ranked candidates of a need (and the coordinator's introduce/scout form).
     cfg.service(candidates::show)
         .service(candidates::create_match);
+    // The coordinator's desk, its monthly report and its spreadsheets.
+    cfg.service(region_desk::desk)
+        .service(region_report::show)
+        .service(region_report::csv)
+        .service(region_export::export);
 }
