@@ -35,6 +35,7 @@ mod pages_need_form;
 mod pages_profile;
 mod pages_public;
 mod pages_region_outbox;
+mod pages_region_weights;
 mod profiles;
 mod sessions;
 mod story;
