@@ -29,7 +29,10 @@ use crate::{
     repo, scoring,
 };
 
+pub use self::preview::{Change, Moved, PREVIEW_TOP, Preview, preview_weights};
 pub use crate::ranking::cache::ListFormat;
+
+mod preview;
 
 /// How many a ranked list holds: 1–100, 20 unless asked.
 pub fn limit(requested: Option<u64>) -> Result<usize> {

@@ -9,7 +9,7 @@ use super::{Error, Result};
 use crate::{
     access::{self, Action, Actor},
     domain::ids::RegionId,
-    entities::region,
+    entities::{need, region},
     ranking::weights::{self, RegionWeights},
     repo,
 };
@@ -61,4 +61,16 @@ pub async fn set_weights(
     let parsed = body.parse()?;
     let region = weights::store(db, region, parsed).await?;
     Ok(weights::of_region(&region)?)
+}
+
+/// The region a coordinator works (their desk): other roles are forbidden.
+pub fn own(actor: &Actor) -> Result<RegionId> {
+    Ok(access::desk_region(actor)?.into())
+}
+
+/// The open needs of the coordinator's own region, oldest first.
+#[tracing::instrument(skip_all, fields(user_id = %actor.id))]
+pub async fn open_needs(db: &impl ConnectionTrait, actor: &Actor) -> Result<Vec<need::Model>> {
+    let region = own(actor)?;
+    Ok(repo::needs::open_in_region(db, region.into()).await?)
 }

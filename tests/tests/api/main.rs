@@ -37,6 +37,7 @@ mod pages_profile;
 mod pages_public;
 mod pages_region_desk;
 mod pages_region_outbox;
+mod pages_region_weights;
 mod profiles;
 mod sessions;
 mod story;

@@ -21,6 +21,7 @@ pub mod region_desk;
 pub mod region_export;
 pub mod region_outbox;
 pub mod region_report;
+pub mod region_weights;
 pub mod register;
 
 use actix_web::web;
@@ -61,6 +62,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(password_reset::set_password)
         .service(region_outbox::list)
         .service(region_outbox::retry)
+        .service(region_weights::show)
+        .service(region_weights::submit)
         .service(register::register_form)
         .service(register::submit);
     // The professional's profile, recommendations and data.
