@@ -1,6 +1,8 @@
 //! The coordinator's day, through the demo's 塩尻 region: she logs in and opens her
 //! desk, opens the city's CMO post from it, ranks everyone, scouts one professional,
-//! introduces an applicant, schedules their meeting and records the contract.
+//! introduces an applicant, schedules their meeting and records the contract; then
+//! changes the region's weights after seeing what they would do to the CMO post, and
+//! opens the monthly report's chart and downloads its CSV.
 
 use musubi_tests::{
     browser::Browser,
@@ -55,6 +57,15 @@ async fn record(browser: &Browser, match_path: &str, result: &str) {
         .await;
 }
 
+/// The motivation weight the form shows, as a number.
+async fn motivation(browser: &Browser) -> f64 {
+    browser
+        .attribute("#motivation_fit", "value")
+        .await
+        .and_then(|value| value.parse::<f64>().ok())
+        .unwrap_or_default()
+}
+
 #[tokio::test]
 async fn a_coordinator_works_her_region_from_the_desk_through_a_contract() {
     let Demo { app, summary, .. } = loaded_and_delivered().await;
@@ -67,9 +78,22 @@ async fn a_coordinator_works_her_region_from_the_desk_through_a_contract() {
     browser.log_in(&coordinator.email, summary.password).await;
     browser.wait_for_path("/me").await;
 
-    // The city's CMO post: everyone in the region's pool, ranked, then one scouted.
+    // Her desk: the region's open needs, the CMO post among them, and what waits.
+    browser.click("main a[href='/region']").await;
+    browser.wait_for_path("/region").await;
+    browser.visit_in_both_languages("desk").await;
     let candidates = format!("/needs/{}/candidates", summary.cmo_need_id);
-    browser.goto(&at(&candidates)).await;
+    assert!(
+        browser
+            .text("#desk-needs-table")
+            .await
+            .contains(&summary.cmo_need_title)
+    );
+
+    // The city's CMO post: everyone in the region's pool, ranked, then one scouted.
+    browser
+        .click(&format!("#desk-needs-table a[href='{candidates}']"))
+        .await;
     browser.wait_for_path(&candidates).await;
     browser.tick("scope", "all").await;
     browser.submit("form.filters").await;
@@ -134,5 +158,63 @@ async fn a_coordinator_works_her_region_from_the_desk_through_a_contract() {
             .await
     );
     browser.visit_in_both_languages("contracted").await;
+
+    // The weights: motivation counts for much more; first the preview for the CMO post,
+    // then saved.
+    browser.goto(&at("/region/weights")).await;
+    browser.wait_for_path("/region/weights").await;
+    browser.visit_in_both_languages("weights").await;
+    let before = motivation(&browser).await;
+    browser.fill("#motivation_fit", "60").await;
+    browser
+        .choose("need", &summary.cmo_need_id.to_string())
+        .await;
+    browser
+        .click("form.weights-form button[value='preview']")
+        .await;
+    browser
+        .wait_for_path_where("the preview", |path| path.starts_with("/region/weights"))
+        .await;
+    assert!(
+        browser
+            .exists(".weights-preview .preview-table tbody tr")
+            .await,
+        "{}",
+        browser.text("main").await
+    );
+    assert!(browser.text(".weights-preview").await.contains("→"));
+    browser.visit("weights-preview").await;
+    browser
+        .click("form.weights-form button[value='save']")
+        .await;
+    browser.wait_for_path("/region/weights?done=saved").await;
+    // Saved as a share of the seven: larger than before.
+    let after = motivation(&browser).await;
+    assert!(after > before, "{before} → {after}");
+
+    // The month's funnel as a chart, and the same figures as a spreadsheet.
+    browser.goto(&at("/region")).await;
+    browser.click("main a[href='/region/report']").await;
+    browser.wait_for_path("/region/report").await;
+    assert!(browser.exists("svg.report-chart rect").await);
+    browser.visit_in_both_languages("report").await;
+    let download = browser
+        .execute(
+            "return fetch(arguments[0]).then(response => response.arrayBuffer().then(body => \
+             [response.status, response.headers.get('Content-Type'), \
+              Array.from(new Uint8Array(body).slice(0, 3)), new TextDecoder().decode(body)]));",
+            json!(["/region/report.csv"]),
+        )
+        .await;
+    assert_eq!(download[0], 200, "{download}");
+    assert!(
+        download[1]
+            .as_str()
+            .is_some_and(|kind| kind.starts_with("text/csv")),
+        "{download}"
+    );
+    assert_eq!(download[2], json!([0xEF, 0xBB, 0xBF]), "a BOM for Excel");
+    let mut rows = csv::Reader::from_reader(download[3].as_str().unwrap_or_default().as_bytes());
+    assert!(rows.records().count() >= 1, "{download}");
     browser.quit().await;
 }
