@@ -11,6 +11,7 @@ pub mod auth;
 pub mod candidates;
 pub mod fallback;
 pub mod health;
+pub mod invitations;
 pub mod matches;
 pub mod needs;
 pub mod openapi;
@@ -45,6 +46,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     candidates::configure(cfg);
     weights::configure(cfg);
     outbox::configure(cfg);
+    invitations::configure(cfg);
     cfg.service(openapi::serve);
 }
 

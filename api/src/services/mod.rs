@@ -11,6 +11,7 @@ pub mod applications;
 pub mod assignment;
 pub mod candidates;
 pub mod error;
+pub mod invitations;
 pub mod matches;
 pub mod meetings;
 pub mod needs;

@@ -19,6 +19,7 @@ mod errors;
 mod headers;
 mod idempotent_creates;
 mod input_rules;
+mod invitations;
 mod mail_delivery;
 mod matches;
 mod needs;

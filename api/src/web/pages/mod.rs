@@ -4,6 +4,7 @@
 pub mod applications;
 pub mod candidates;
 pub mod home;
+pub mod invitation;
 pub mod lang;
 pub mod login;
 // the actions of /matches/{id}
@@ -17,6 +18,7 @@ pub mod needs;
 pub mod password_reset;
 pub mod profile;
 pub mod recommendations;
+pub mod region_import;
 pub mod region_outbox;
 pub mod register;
 
@@ -70,4 +72,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     // The ranked candidates of a need (and the coordinator's introduce/scout form).
     cfg.service(candidates::show)
         .service(candidates::create_match);
+    // The coordinator's CSV import of professionals, and the invitation it emails.
+    cfg.service(region_import::form)
+        .service(region_import::upload)
+        .service(invitation::show)
+        .service(invitation::accept);
 }
