@@ -342,9 +342,19 @@ pub struct Acceptance {
 }
 
 /// Why accepting failed inside the transaction: the link, or anything else.
+#[derive(Debug)]
 enum Failure {
     Refused(InvitationRefusal),
     Service(Error),
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Refused(refusal) => write!(f, "this invitation {}", refusal.as_str()),
+            Self::Service(error) => error.fmt(f),
+        }
+    }
 }
 
 impl From<Error> for Failure {

@@ -244,10 +244,10 @@ pub async fn upload(
     request: HttpRequest,
     state: web::Data<AppState>,
     user: PageUser,
-    upload: Upload,
+    sent: Upload,
 ) -> Result<HttpResponse, PageError> {
     let frame = Frame::new(&request, Some(&user));
-    if upload.too_large {
+    if sent.too_large {
         // Nothing is read of it, so there is nothing to forge: say what to do.
         invitations::own_desk(&state.db, &user.caller).await?;
         let error = file_problem_text(&frame, &FileProblem::TooLarge);
@@ -257,13 +257,13 @@ pub async fn upload(
             &import_page(&frame, "", Some(error), None),
         );
     }
-    upload.check_csrf(&request).await?;
+    sent.check_csrf(&request).await?;
     let desk = invitations::own_desk(&state.db, &user.caller).await?;
-    let asked = upload.field("encoding").to_owned();
+    let asked = sent.field("encoding").to_owned();
     let Some(encoding) = Encoding::parse(&asked) else {
         return Err(PageError::BadRequest);
     };
-    let Some(file) = upload.file.as_ref().filter(|file| !file.bytes.is_empty()) else {
+    let Some(file) = sent.file.as_ref().filter(|file| !file.bytes.is_empty()) else {
         let error = frame.msg("import.file.missing").to_owned();
         return page(
             &frame,
