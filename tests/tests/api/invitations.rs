@@ -10,7 +10,9 @@ use std::time::Duration;
 use musubi_api::entities::{invitation, outbox, profile, user};
 use musubi_tests::{FAST_MAIL, TestApp, User, cmo_need, pages::PageClient, smtp::SmtpServer};
 use reqwest::StatusCode;
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
+};
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -74,6 +76,25 @@ async fn token_for(app: &TestApp, email: &str) -> String {
         .unwrap()
         .expect("an invitation email");
     link_token(&mail.text_body)
+}
+
+/// Invites one person with a good row; the token of their link.
+async fn invite(
+    app: &TestApp,
+    coordinator: &User,
+    region: Uuid,
+    name: &str,
+    email: &str,
+) -> String {
+    let report = import_ok(
+        app,
+        coordinator,
+        region,
+        format!("{HEADER}{}", row(name, email)),
+    )
+    .await;
+    assert_eq!(report["invited"], 1, "{report}");
+    token_for(app, email).await
 }
 
 fn link_token(text: &str) -> String {
@@ -355,14 +376,7 @@ async fn accepting_an_invitation_with_consent_makes_the_professional_once_and_lo
     let app = TestApp::spawn().await;
     let region = app.create_region("塩尻市", "長野県", "塩尻市").await;
     let coordinator = app.coordinator(region).await;
-    import_ok(
-        &app,
-        &coordinator,
-        region,
-        format!("{HEADER}{}", row("山田 花子", "hanako@example.jp")),
-    )
-    .await;
-    let token = token_for(&app, "hanako@example.jp").await;
+    let token = invite(&app, &coordinator, region, "山田 花子", "hanako@example.jp").await;
     let path = format!("/invitations/{token}");
 
     let mut visitor = PageClient::new(&app.address);
@@ -520,19 +534,12 @@ async fn an_invited_person_who_never_accepts_is_never_ranked_or_suggested() {
     let coordinator = app.coordinator(region).await;
     let sme = app.sme(region, "信州食品").await;
     let need = app.post_need(&sme, &cmo_need()).await;
-    import_ok(
-        &app,
-        &coordinator,
-        region,
-        format!("{HEADER}{}", row("山田 花子", "hanako@example.jp")),
-    )
-    .await;
+    let token = invite(&app, &coordinator, region, "山田 花子", "hanako@example.jp").await;
 
     assert!(candidates(&app, &coordinator, need).await.is_empty());
     assert!(suggestion(&app, &coordinator, region).await.is_empty());
 
     // Once they accept, they are a candidate: the lists above could have shown them.
-    let token = token_for(&app, "hanako@example.jp").await;
     let path = format!("/invitations/{token}");
     let mut visitor = PageClient::new(&app.address);
     let page = visitor.get(&path).await;
@@ -609,4 +616,53 @@ async fn only_the_regions_coordinators_import() {
     let (status, _) = upload(&owner, &app, &token, csv.as_bytes(), "").await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert_eq!(count_invitations(&app).await, 0);
+}
+
+#[tokio::test]
+async fn an_expired_invitation_says_so_and_no_longer_counts_as_a_duplicate() {
+    let app = TestApp::spawn().await;
+    let region = app.create_region("塩尻市", "長野県", "塩尻市").await;
+    let coordinator = app.coordinator(region).await;
+    let token = invite(&app, &coordinator, region, "山田 花子", "hanako@example.jp").await;
+    let again = import_ok(
+        &app,
+        &coordinator,
+        region,
+        format!("{HEADER}{}", row("山田 花子", "hanako@example.jp")),
+    )
+    .await;
+    assert_eq!(
+        again["rows"][0]["duplicate_of"], "pending_invitation",
+        "{again}"
+    );
+
+    let stored = invitation::Entity::find()
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut expired: invitation::ActiveModel = stored.into();
+    expired.expires_at = Set(chrono::Utc::now() - chrono::Duration::hours(1));
+    expired.update(&app.db).await.unwrap();
+    let mut visitor = PageClient::new(&app.address);
+    let page = visitor.get(&format!("/invitations/{token}")).await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST);
+    assert!(page.body.contains("有効期限"), "{}", page.body);
+    let stored = invitation::Entity::find()
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.status, "expired");
+
+    // The coordinator may invite them again.
+    let renewed = import_ok(
+        &app,
+        &coordinator,
+        region,
+        format!("{HEADER}{}", row("山田 花子", "hanako@example.jp")),
+    )
+    .await;
+    assert_eq!(renewed["invited"], 1, "{renewed}");
+    assert_eq!(count_invitations(&app).await, 2);
 }
