@@ -147,6 +147,7 @@ async fn a_thousand_rows_with_three_duplicates_and_two_bad_rows_invite_995() {
     let started = std::time::Instant::now();
     let report = import_ok(&app, &coordinator, region, csv).await;
     let took = started.elapsed();
+    eprintln!("an import of 1,000 rows took {took:?}");
     assert!(took < Duration::from_secs(20), "the import took {took:?}");
     assert_eq!(report["invited"], 995, "{}", report["rows"]);
     assert_eq!(report["duplicates"], 3);
