@@ -14,6 +14,7 @@ mod m20261121_000004_create_matches;
 mod m20261203_000003_outbox_retry_until;
 mod m20261203_000030_add_token_revocation;
 mod m20261203_160600_create_web_session;
+mod m20261204_181500_create_invitations;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000003_outbox_retry_until::Migration),
             Box::new(m20261203_000030_add_token_revocation::Migration),
             Box::new(m20261203_160600_create_web_session::Migration),
+            Box::new(m20261204_181500_create_invitations::Migration),
         ]
     }
 }

@@ -44,6 +44,8 @@ pub mod kind {
     pub const CANCELLED: &str = "cancelled";
     /// A password-reset link (its body is blanked once the password is reset).
     pub const PASSWORD_RESET: &str = "password_reset";
+    /// A coordinator's import invites a professional to make an account.
+    pub const ACCOUNT_INVITATION: &str = "account_invitation";
 }
 
 /// The life of an outbox row: `pending` → `sending` → `sent`, back to `pending` after a
@@ -211,6 +213,41 @@ impl NewEmail {
 /// row is written `dead` at once, with the reason, where the region's coordinators see it.
 #[tracing::instrument(skip_all, fields(kind = email.kind))]
 pub async fn enqueue(db: &impl ConnectionTrait, email: NewEmail) -> anyhow::Result<Uuid> {
+    let (id, row) = row(email, now());
+    row.insert(db)
+        .await
+        .context("writing an email to the outbox")?;
+    Ok(id)
+}
+
+/// Rows written by one `INSERT` of [`enqueue_many`]: within both databases' limits on
+/// bound parameters (21 columns a row).
+const BATCH: usize = 500;
+
+/// Writes many emails as [`enqueue`] does, a few hundred to a statement (an import of a
+/// thousand invitations is a handful of statements, not a thousand); returns their ids in
+/// order.
+#[tracing::instrument(skip_all, fields(count = emails.len()))]
+pub async fn enqueue_many(
+    db: &impl ConnectionTrait,
+    emails: Vec<NewEmail>,
+) -> anyhow::Result<Vec<Uuid>> {
+    let at = now();
+    let (ids, rows): (Vec<Uuid>, Vec<outbox::ActiveModel>) =
+        emails.into_iter().map(|email| row(email, at)).unzip();
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let batch: Vec<_> = rows.by_ref().take(BATCH).collect();
+        outbox::Entity::insert_many(batch)
+            .exec_without_returning(db)
+            .await
+            .context("writing emails to the outbox")?;
+    }
+    Ok(ids)
+}
+
+/// The row of a new email, written at `at`.
+fn row(email: NewEmail, at: DateTime<Utc>) -> (Uuid, outbox::ActiveModel) {
     let unmailable = EmailAddress::parse(&email.to_address).err();
     if let Some(why) = unmailable {
         tracing::warn!(
@@ -220,8 +257,7 @@ pub async fn enqueue(db: &impl ConnectionTrait, email: NewEmail) -> anyhow::Resu
         );
     }
     let id = new_id();
-    let at = now();
-    outbox::ActiveModel {
+    let row = outbox::ActiveModel {
         id: Set(id),
         kind: Set(email.kind.to_owned()),
         status: Set(match unmailable {
@@ -253,11 +289,8 @@ pub async fn enqueue(db: &impl ConnectionTrait, email: NewEmail) -> anyhow::Resu
         created_at: Set(at),
         updated_at: Set(at),
         retry_until: Set(None),
-    }
-    .insert(db)
-    .await
-    .context("writing an email to the outbox")?;
-    Ok(id)
+    };
+    (id, row)
 }
 
 /// Erasure (APPI): every pending email to this person is cancelled, and the personal

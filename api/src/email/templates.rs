@@ -6,10 +6,12 @@
 //! region's 地域人事部コーディネーター. Times are shown in Asia/Tokyo.
 
 mod account;
+mod invitation;
 mod layout;
 mod meeting;
 
 pub use account::{PasswordReset, password_reset};
+pub use invitation::{AccountInvitation, account_invitation, invitation_link};
 pub use layout::escape_html;
 use layout::{Block, Fact, Letter};
 pub use meeting::{

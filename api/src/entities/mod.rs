@@ -4,6 +4,7 @@
 pub mod application;
 pub mod disclosure;
 pub mod idempotency_key;
+pub mod invitation;
 pub mod match_event;
 pub mod matches;
 pub mod meeting;

@@ -3,6 +3,7 @@
 
 pub mod applications;
 pub mod convert;
+pub mod invitations;
 pub mod matches;
 pub mod needs;
 pub mod page;

@@ -12,6 +12,7 @@ pub mod candidates;
 pub mod exports;
 pub mod fallback;
 pub mod health;
+pub mod invitations;
 pub mod matches;
 pub mod needs;
 pub mod openapi;
@@ -47,6 +48,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     weights::configure(cfg);
     outbox::configure(cfg);
     exports::configure(cfg);
+    invitations::configure(cfg);
     cfg.service(openapi::serve);
 }
 

@@ -13,6 +13,7 @@ pub mod candidates;
 pub mod desk;
 pub mod error;
 pub mod exports;
+pub mod invitations;
 pub mod matches;
 pub mod meetings;
 pub mod needs;

@@ -177,6 +177,14 @@ pub async fn check_origin(
     Ok(next.call(request).await?.map_into_boxed_body())
 }
 
+/// Checks a token sent other than in a urlencoded form (a field of a file upload), as
+/// [`CsrfForm`] checks a form's: before anything sent with it is acted on.
+pub async fn check_token(request: &HttpRequest, submitted: &str) -> Result<(), PageError> {
+    let state = session::state_of(request)?;
+    let current = session::current(request).await?;
+    verify(request, &state.settings, current.as_deref(), submitted)
+}
+
 /// A urlencoded form whose CSRF token was checked before anything else was read of it.
 #[derive(Debug)]
 pub struct CsrfForm<T>(pub T);

@@ -18,6 +18,7 @@ pub mod labels;
 pub mod pages;
 pub mod session;
 pub mod token;
+pub mod upload;
 
 use actix_web::{
     Error,

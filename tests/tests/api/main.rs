@@ -20,6 +20,7 @@ mod exports;
 mod headers;
 mod idempotent_creates;
 mod input_rules;
+mod invitations;
 mod mail_delivery;
 mod matches;
 mod needs;

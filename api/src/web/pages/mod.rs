@@ -4,6 +4,7 @@
 pub mod applications;
 pub mod candidates;
 pub mod home;
+pub mod invitation;
 pub mod lang;
 pub mod login;
 // the actions of /matches/{id}
@@ -19,6 +20,7 @@ pub mod profile;
 pub mod recommendations;
 pub mod region_desk;
 pub mod region_export;
+pub mod region_import;
 pub mod region_outbox;
 pub mod region_report;
 pub mod region_weights;
@@ -81,4 +83,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(region_report::show)
         .service(region_report::csv)
         .service(region_export::export);
+    // The coordinator's CSV import of professionals, and the invitation it emails.
+    cfg.service(region_import::form)
+        .service(region_import::upload)
+        .service(invitation::show)
+        .service(invitation::accept);
 }

@@ -135,6 +135,7 @@ fn links(frame: &Frame) -> (Vec<DeskLink>, Vec<DeskLink>) {
         link("/region/weights", "desk.link.weights"),
         link("/region/report", "desk.link.report"),
         link("/region/outbox", "desk.link.outbox"),
+        link("/region/import", "desk.link.import"),
     ];
     let exports = ExportKind::ALL
         .into_iter()
