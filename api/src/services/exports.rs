@@ -3,8 +3,10 @@
 //!
 //! - UTF-8 with a byte-order mark by default: without it Japanese Excel reads UTF-8 as
 //!   Shift_JIS and shows mojibake. `shift_jis` (Windows-31J, the WHATWG encoder) on
-//!   request, for older tools; a character Shift_JIS cannot hold (an emoji, a rare
-//!   kanji) becomes `?`, as Windows' own conversion does, and is counted in the log.
+//!   request, for older tools; JIS characters Windows writes at other code points (the
+//!   wave dash `〜`, `—`, `‖`, `¢`, `£`, `¬`) are written in their Windows forms, and a
+//!   character Shift_JIS cannot hold at all (an emoji, an accented letter) becomes `?`,
+//!   as Windows' own conversion does, and is counted in the log.
 //! - Written by the `csv` crate: fields with commas, quotes or line breaks are quoted,
 //!   lines end in CRLF (RFC 4180).
 //! - Formula injection neutralised: a cell beginning with `=`, `+`, `-`, `@`, a tab or a
@@ -368,8 +370,25 @@ pub fn csv_file(
     })
 }
 
-/// `text` in Shift_JIS, with `?` for each character it cannot hold, and how many those
-/// were. (`encoding_rs` alone would write them as HTML character references.)
+/// The Windows-31J form of characters that JIS X 0208 text (as macOS and many
+/// Japanese tools write it) uses where Windows has another code point: the same glyph to
+/// a reader of the file, so `10時〜18時` keeps its wave dash.
+fn windows_form(character: char) -> Option<char> {
+    Some(match character {
+        '\u{301C}' => '\u{FF5E}', // 〜 WAVE DASH → ～ FULLWIDTH TILDE
+        '\u{2014}' => '\u{2015}', // — EM DASH → ― HORIZONTAL BAR
+        '\u{2016}' => '\u{2225}', // ‖ DOUBLE VERTICAL LINE → ∥ PARALLEL TO
+        '\u{00A2}' => '\u{FFE0}', // ¢ → ￠
+        '\u{00A3}' => '\u{FFE1}', // £ → ￡
+        '\u{00AC}' => '\u{FFE2}', // ¬ → ￢
+        '\u{00A0}' => ' ',        // no-break space → space
+        _ => return None,
+    })
+}
+
+/// `text` in Shift_JIS, with `?` for each character it cannot hold (after trying the
+/// character's Windows form), and how many those were. (`encoding_rs` alone would write
+/// them as HTML character references.)
 fn shift_jis(text: &str) -> (Vec<u8>, usize) {
     let (bytes, _, unmappable) = encoding_rs::SHIFT_JIS.encode(text);
     if !unmappable {
@@ -379,6 +398,7 @@ fn shift_jis(text: &str) -> (Vec<u8>, usize) {
     let mut replaced = 0;
     let mut buffer = [0u8; 4];
     for character in text.chars() {
+        let character = windows_form(character).unwrap_or(character);
         let (bytes, _, unmappable) =
             encoding_rs::SHIFT_JIS.encode(character.encode_utf8(&mut buffer));
         if unmappable {
@@ -445,16 +465,17 @@ mod tests {
     #[test]
     fn shift_jis_writes_what_it_can_hold_and_a_question_mark_for_the_rest() {
         let file = csv_file(
-            &sheet(&["塩尻の髙橋①", "絵文字😀"]),
+            &sheet(&["塩尻の髙橋①、10時〜18時", "絵文字😀—é"]),
             "x",
             date(),
             Encoding::ShiftJis,
         )
         .unwrap();
-        assert_eq!(file.replaced, 1);
+        assert_eq!(file.replaced, 2);
         let (text, _, malformed) = encoding_rs::SHIFT_JIS.decode(&file.bytes);
         assert!(!malformed);
-        assert_eq!(text, "a,b\r\n塩尻の髙橋①,絵文字?\r\n");
+        // The wave dash and the em dash are written in their Windows forms.
+        assert_eq!(text, "a,b\r\n塩尻の髙橋①、10時～18時,絵文字?―?\r\n");
         assert_eq!(file.content_type(), "text/csv; charset=shift_jis");
     }
 

@@ -54,6 +54,28 @@ struct DeskLink {
     sjis: Option<String>,
 }
 
+/// One list of what waits, under its heading.
+#[derive(Debug)]
+struct WaitList {
+    /// The heading's id (`desk-scouts`, …).
+    id: &'static str,
+    title_key: &'static str,
+    rows: Vec<WaitRow>,
+    /// "12 in all", when the list shows fewer than there are.
+    more: Option<String>,
+}
+
+impl WaitList {
+    fn new(id: &'static str, title_key: &'static str, rows: Vec<WaitRow>) -> Self {
+        Self {
+            id,
+            title_key,
+            rows,
+            more: None,
+        }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "region_desk.html")]
 struct DeskPage<'a> {
@@ -61,13 +83,8 @@ struct DeskPage<'a> {
     pages: Vec<DeskLink>,
     exports: Vec<DeskLink>,
     needs: Vec<NeedRow>,
-    applications: Vec<WaitRow>,
-    /// "12 in all", when the list shows fewer than there are.
-    applications_more: Option<String>,
-    scouts: Vec<WaitRow>,
-    introductions: Vec<WaitRow>,
-    meetings: Vec<WaitRow>,
-    unrecorded: Vec<WaitRow>,
+    /// New applications, scouts, introductions, meetings, met with no outcome.
+    lists: Vec<WaitList>,
     /// "2 emails stopped", when there are any.
     dead_mail: Option<String>,
 }
@@ -75,12 +92,7 @@ struct DeskPage<'a> {
 impl DeskPage<'_> {
     /// Whether nothing waits on the coordinator.
     fn nothing_waits(&self) -> bool {
-        self.applications.is_empty()
-            && self.scouts.is_empty()
-            && self.introductions.is_empty()
-            && self.meetings.is_empty()
-            && self.unrecorded.is_empty()
-            && self.dead_mail.is_none()
+        self.lists.iter().all(|list| list.rows.is_empty()) && self.dead_mail.is_none()
     }
 }
 
@@ -177,6 +189,8 @@ pub async fn desk(
             none: open.applicants == 0,
         })
         .collect();
+    // "Applied 3 days ago", "Scouted today", "Last change 1 day ago".
+    let ago = |key: &str, at| format!("{} {}", frame.msg(key), days(&frame, days_since(at, now)));
     let applications = desk
         .new_applications
         .iter()
@@ -187,17 +201,17 @@ pub async fn desk(
                 .applicant_name
                 .clone()
                 .unwrap_or_else(|| detail.applicant_display.clone()),
-            when: days(&frame, days_since(detail.application.created_at, now)),
+            when: ago("desk.applied", detail.application.created_at),
         })
         .collect();
-    let applications_more =
-        (desk.new_applications_total > desk.new_applications.len()).then(|| {
-            frame.msg_with(
-                "desk.applications.total",
-                &[("count", &desk.new_applications_total.to_string())],
-            )
-        });
-    let waited = |record: &MatchRecord| days(&frame, days_since(record.row.created_at, now));
+    let more = (desk.new_applications_total > desk.new_applications.len()).then(|| {
+        frame.msg_with(
+            "desk.applications.total",
+            &[("count", &desk.new_applications_total.to_string())],
+        )
+    });
+    let scouted = |record: &MatchRecord| ago("desk.waited", record.row.created_at);
+    let changed = |record: &MatchRecord| ago("desk.since", record.row.updated_at);
     let starts = |record: &MatchRecord| {
         record
             .meeting
@@ -205,9 +219,34 @@ pub async fn desk(
             .map(|meeting| in_tokyo(meeting.starts_at))
             .unwrap_or_default()
     };
-    let since_update = |record: &MatchRecord| days(&frame, days_since(record.row.updated_at, now));
-    let (pages, exports) = links(&frame);
     let actor = &user.caller;
+    let lists = vec![
+        WaitList {
+            more,
+            ..WaitList::new("desk-applications", "desk.applications", applications)
+        },
+        WaitList::new(
+            "desk-scouts",
+            "desk.scouts",
+            match_rows(actor, &desk.scouts, scouted)?,
+        ),
+        WaitList::new(
+            "desk-introductions",
+            "desk.introductions",
+            match_rows(actor, &desk.introductions, changed)?,
+        ),
+        WaitList::new(
+            "desk-meetings",
+            "desk.meetings",
+            match_rows(actor, &desk.meetings, starts)?,
+        ),
+        WaitList::new(
+            "desk-unrecorded",
+            "desk.unrecorded",
+            match_rows(actor, &desk.unrecorded, changed)?,
+        ),
+    ];
+    let (pages, exports) = links(&frame);
     page(
         &frame,
         StatusCode::OK,
@@ -216,12 +255,7 @@ pub async fn desk(
             pages,
             exports,
             needs,
-            applications,
-            applications_more,
-            scouts: match_rows(actor, &desk.scouts, waited)?,
-            introductions: match_rows(actor, &desk.introductions, since_update)?,
-            meetings: match_rows(actor, &desk.meetings, starts)?,
-            unrecorded: match_rows(actor, &desk.unrecorded, since_update)?,
+            lists,
             dead_mail: (desk.dead_mail > 0).then(|| {
                 frame.msg_with(
                     "desk.dead_mail.count",

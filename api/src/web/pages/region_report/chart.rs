@@ -151,9 +151,16 @@ pub fn layout(months: &[MonthCounts], name: impl Fn(&str) -> String) -> Chart {
         .max(1);
     let step = step_for(max);
     let top_value = max.div_ceil(step) * step;
-    let group_width = BAR * u32::try_from(SERIES.len()).unwrap_or(5) + GAP;
-    let count = u32::try_from(months.len()).unwrap_or(u32::MAX / group_width);
-    let width = (LEFT + count.saturating_mul(group_width) + RIGHT).max(MIN_WIDTH);
+    // Each month gets a slot: at least five narrow bars and a gap; a few months share
+    // the minimum width, with wider bars (up to twice as wide) centred in their slots.
+    let series_count = u32::try_from(SERIES.len()).unwrap_or(5);
+    let narrowest = BAR * series_count + GAP;
+    let count = u32::try_from(months.len())
+        .unwrap_or(u32::MAX / narrowest)
+        .max(1);
+    let slot = ((MIN_WIDTH - LEFT - RIGHT) / count).max(narrowest);
+    let bar = ((slot - GAP) / series_count).clamp(BAR, 2 * BAR);
+    let width = (LEFT + count.saturating_mul(slot) + RIGHT).max(MIN_WIDTH);
     let baseline = TOP + PLOT_HEIGHT;
     let height_of = |value: u64| -> u32 {
         let scaled = u128::from(value) * u128::from(PLOT_HEIGHT) / u128::from(top_value);
@@ -167,29 +174,29 @@ pub fn layout(months: &[MonthCounts], name: impl Fn(&str) -> String) -> Chart {
         .collect();
     let names: Vec<String> = SERIES.iter().map(|series| name(series.key)).collect();
     let mut groups = Vec::with_capacity(months.len());
-    let mut left = LEFT + GAP / 2;
+    let mut start = LEFT;
     for month in months {
         let mut bars = Vec::with_capacity(SERIES.len());
-        let mut x = left;
+        let mut x = start + (slot - bar * series_count) / 2;
         for (series, label) in SERIES.iter().zip(&names) {
             let value = (series.value)(month);
             let height = height_of(value);
             bars.push(Bar {
                 x,
                 y: baseline - height,
-                width: BAR,
+                width: bar,
                 height,
                 fill: series.fill,
                 title: format!("{} · {label}: {value}", month.month),
             });
-            x += BAR;
+            x += bar;
         }
         groups.push(Group {
             month: month.month.clone(),
-            label_x: left + (group_width - GAP) / 2,
+            label_x: start + slot / 2,
             bars,
         });
-        left += group_width;
+        start += slot;
     }
     let legend = SERIES
         .iter()
@@ -256,10 +263,13 @@ mod tests {
         assert_eq!(chart.groups[1].bars[1].height, 0);
         assert_eq!(november[0].y + november[0].height, chart.baseline);
         assert_eq!(november[1].title, "2026-11 · report.series.applications: 8");
-        // Groups do not overlap and stay inside the plot.
+        // Groups do not overlap and stay inside the plot; two months share its width
+        // with wider bars.
         let last = chart.groups[1].bars.last().unwrap();
-        assert!(chart.groups[1].bars[0].x > november[4].x + BAR);
+        assert!(chart.groups[1].bars[0].x > november[4].x + november[4].width);
         assert!(last.x + last.width <= chart.plot_right);
+        assert_eq!(chart.width, MIN_WIDTH);
+        assert_eq!(november[0].width, 2 * BAR);
         assert_eq!(chart.legend.len(), 5);
     }
 
@@ -270,5 +280,6 @@ mod tests {
         let last = chart.groups[23].bars.last().unwrap();
         assert!(chart.width > MIN_WIDTH);
         assert!(last.x + last.width <= chart.plot_right);
+        assert!(chart.groups.iter().all(|group| group.bars[0].width == BAR));
     }
 }
