@@ -161,8 +161,8 @@ impl Entered {
     }
 
     /// The weights entered, or what is wrong with them: each field's error beside it
-    /// (in `errors`), and the all-zero error once, for every field.
-    fn parse(&self, frame: &Frame, errors: &mut Errors) -> Result<RegionWeights, bool> {
+    /// (in `errors`), or that every weight is zero.
+    fn parse(&self, frame: &Frame, errors: &mut Errors) -> Result<RegionWeights, Refused> {
         let mut numbers = [0.0f64; 7];
         for ((factor, text), number) in Factor::ALL.iter().zip(&self.values).zip(&mut numbers) {
             match number_of(text) {
@@ -174,30 +174,22 @@ impl Entered {
             }
         }
         if !errors.is_empty() {
-            return Err(false);
+            return Err(Refused::Fields);
         }
         if numbers.iter().all(|&value| value == 0.0) {
-            return Err(true);
+            return Err(Refused::AllZero);
         }
-        let [
-            skill_fit,
-            motivation_fit,
-            experience_fit,
-            availability_fit,
-            regional_affinity,
-            work_style_fit,
-            compensation_fit,
-        ] = numbers;
-        Ok(RegionWeights {
-            skill_fit,
-            motivation_fit,
-            experience_fit,
-            availability_fit,
-            regional_affinity,
-            work_style_fit,
-            compensation_fit,
-        })
+        Ok(RegionWeights::from_values(numbers))
     }
+}
+
+/// Why the weights entered were refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Refused {
+    /// Some fields are not numbers 0 or more (each said beside it).
+    Fields,
+    /// Every weight is zero (said once, above them all).
+    AllZero,
 }
 
 /// A typed number: ASCII or full-width digits, finite.
@@ -317,7 +309,7 @@ pub async fn submit(
         needs: &needs,
         notice: None,
         errors,
-        all_zero: matches!(parsed, Err(true)),
+        all_zero: parsed == Err(Refused::AllZero),
         preview: None,
     };
     let Ok(body) = parsed else {
