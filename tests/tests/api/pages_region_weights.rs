@@ -177,6 +177,18 @@ async fn the_preview_shows_who_moves_and_saves_nothing() {
     );
     let me = desk.get("/me").await;
     assert!(me.body.contains("href=\"/region/weights\""), "{}", me.body);
+    // The live preview's scripts are linked from this page only, and served.
+    assert!(!me.body.contains("htmx.min."), "{}", me.body);
+    let script = page
+        .body
+        .split("<script defer src=\"")
+        .nth(2)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_else(|| panic!("no page script: {}", page.body));
+    assert!(page.body.contains("/static/htmx.min."));
+    let served = desk.get(script).await;
+    assert_eq!(served.status, StatusCode::OK, "{script}");
+    assert!(served.body.contains("htmx:beforeSwap"));
 
     // Regional affinity moved on its slider (its number left as it was), the rest typed.
     let token = page.csrf_token().unwrap();
@@ -396,6 +408,13 @@ async fn other_roles_get_the_403_page_and_the_form_needs_its_token() {
     );
     assert!(page.body.contains("募集中の募集がない"), "{}", page.body);
     let token = page.csrf_token().unwrap();
+    // With no need to preview, a preview (a live one, say) keeps what was entered.
+    let nothing = theirs
+        .post_form("/region/weights", &form(&token, "preview", "", &TIES_FIRST))
+        .await;
+    assert_eq!(nothing.status, StatusCode::OK, "{}", nothing.body);
+    assert!(number_input(&nothing.body, "regional_affinity").contains("value=\"12\""));
+    assert!(!nothing.body.contains("preview-table"));
     let saved = theirs
         .post_form("/region/weights", &form(&token, "save", "", &TIES_FIRST))
         .await;

@@ -13,7 +13,10 @@
 //!
 //! Without JavaScript a slider and its number cannot follow each other, so the form
 //! also sends the value each number was rendered with (`{factor}_was`): a number that
-//! was changed wins, else a slider that was moved, else the value as it was.
+//! was changed wins, else a slider that was moved, else the value as it was. With
+//! scripts on (htmx and `region-weights.js`, linked from this page only), the two follow
+//! each other and any change previews at once: the same POST, of which htmx swaps in
+//! `#preview` only.
 
 use std::collections::HashMap;
 
@@ -333,13 +336,15 @@ pub async fn submit(
             return render(&frame, StatusCode::UNPROCESSABLE_ENTITY, view);
         }
     };
+    if needs.is_empty() {
+        // Nothing to preview (the page says so); the weights entered are kept.
+        return render(&frame, StatusCode::OK, view);
+    }
     let Some(need) = needs
         .iter()
         .find(|need| need.id.to_string() == entered.need)
     else {
-        if !needs.is_empty() {
-            view.errors.add(NEED, frame.msg("weights.error.need"));
-        }
+        view.errors.add(NEED, frame.msg("weights.error.need"));
         return render(&frame, StatusCode::UNPROCESSABLE_ENTITY, view);
     };
     let preview = services::candidates::preview_weights(
