@@ -48,6 +48,28 @@ impl RegionWeights {
         ]
     }
 
+    /// The seven weights in the order of [`Factor::ALL`].
+    pub fn from_values(values: [f64; 7]) -> Self {
+        let [
+            skill_fit,
+            motivation_fit,
+            experience_fit,
+            availability_fit,
+            regional_affinity,
+            work_style_fit,
+            compensation_fit,
+        ] = values;
+        Self {
+            skill_fit,
+            motivation_fit,
+            experience_fit,
+            availability_fit,
+            regional_affinity,
+            work_style_fit,
+            compensation_fit,
+        }
+    }
+
     /// Validates through the matcher and normalises. Every bad field is named; the
     /// matcher has the last word (and its message names the factor too).
     pub fn parse(&self) -> Result<Weights, FieldErrors> {

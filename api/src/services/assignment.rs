@@ -261,8 +261,9 @@ pub async fn suggest(
     })
 }
 
-/// A ranking request for the region, without reasons.
-fn request<'a>(
+/// A ranking request by the need's score, of the eligible only (also for a weights
+/// preview).
+pub(super) fn request<'a>(
     k: usize,
     weights: engine::Weights,
     today: NaiveDate,
@@ -282,7 +283,8 @@ fn request<'a>(
     }
 }
 
-fn proposals(applicants: &[Applicant]) -> Vec<(engine::Id, &str)> {
+/// The proposals of a need's applicants, as the matcher scores them.
+pub(super) fn proposals(applicants: &[Applicant]) -> Vec<(engine::Id, &str)> {
     applicants
         .iter()
         .map(|a| (ranking::engine_id(a.professional_id), a.message.as_str()))

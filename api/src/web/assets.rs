@@ -43,6 +43,12 @@ static ASSETS: LazyLock<Vec<Asset>> = LazyLock::new(|| {
             "text/javascript; charset=utf-8",
             include_bytes!("static/vendor/htmx-2.0.11.min.js").as_slice(),
         ),
+        // Only /region/weights links it (with htmx): its live preview.
+        (
+            "region-weights.js",
+            "text/javascript; charset=utf-8",
+            include_bytes!("static/region-weights.js").as_slice(),
+        ),
     ]
     .into_iter()
     .map(|(name, content_type, bytes)| Asset {

@@ -33,7 +33,7 @@ async fn world() -> World {
 }
 
 /// The marketer, with some fields replaced.
-fn profile_with(changes: Value) -> Value {
+pub(crate) fn profile_with(changes: Value) -> Value {
     let mut profile = marketer_profile();
     for (key, value) in changes.as_object().unwrap() {
         profile[key] = value.clone();

@@ -4,12 +4,12 @@
 //! the candidate list at once; bad input is refused beside its field with the input
 //! kept and nothing saved; other roles get the 403 page; the form needs its token.
 
-use musubi_tests::{TestApp, User, cmo_need, marketer_profile, pages::PageClient};
+use musubi_tests::{TestApp, User, cmo_need, pages::PageClient};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::json;
+use crate::{candidates::profile_with, json};
 
 const FACTORS: [&str; 7] = [
     "skill_fit",
@@ -34,15 +34,6 @@ struct World {
     skilled: User,
     /// Less skilled, born in Shiojiri: first when ties weigh most.
     local: User,
-}
-
-/// The marketer, with some fields replaced.
-fn profile_with(changes: Value) -> Value {
-    let mut profile = marketer_profile();
-    for (key, value) in changes.as_object().unwrap() {
-        profile[key] = value.clone();
-    }
-    profile
 }
 
 async fn world() -> World {
@@ -132,6 +123,18 @@ fn form<'a>(
     fields
 }
 
+/// Sends the form, which must be refused with the page (422).
+async fn refused(desk: &mut PageClient, fields: &[(&str, &str)]) -> String {
+    let page = desk.post_form("/region/weights", fields).await;
+    assert_eq!(
+        page.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        page.body
+    );
+    page.body
+}
+
 /// The table row of a candidate (`before-…` or `after-…`).
 fn row<'a>(body: &'a str, side: &str, id: Uuid) -> &'a str {
     let start = body
@@ -174,6 +177,18 @@ async fn the_preview_shows_who_moves_and_saves_nothing() {
     );
     let me = desk.get("/me").await;
     assert!(me.body.contains("href=\"/region/weights\""), "{}", me.body);
+    // The live preview's scripts are linked from this page only, and served.
+    assert!(!me.body.contains("htmx.min."), "{}", me.body);
+    let script = page
+        .body
+        .split("<script defer src=\"")
+        .nth(2)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_else(|| panic!("no page script: {}", page.body));
+    assert!(page.body.contains("/static/htmx.min."));
+    let served = desk.get(script).await;
+    assert_eq!(served.status, StatusCode::OK, "{script}");
+    assert!(served.body.contains("htmx:beforeSwap"));
 
     // Regional affinity moved on its slider (its number left as it was), the rest typed.
     let token = page.csrf_token().unwrap();
@@ -297,100 +312,50 @@ async fn bad_weights_are_refused_beside_their_field_with_the_input_kept() {
     let before = w.stored_weights().await;
 
     for intent in ["save", "preview"] {
+        let sent = |values: &[&'static str; 7]| form(&token, intent, &need, values);
         // Every weight zero: said once above the sliders, every number marked.
-        let zero = desk
-            .post_form(
-                "/region/weights",
-                &form(&token, intent, &need, &["0", "0", "0", "0", "0", "0", "0"]),
-            )
-            .await;
-        assert_eq!(
-            zero.status,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "{}",
-            zero.body
-        );
-        assert!(zero.body.contains("id=\"weights-error\""), "{}", zero.body);
-        assert!(zero.body.contains("すべての重みが0です"));
+        let zero = refused(&mut desk, &sent(&["0"; 7])).await;
+        assert!(zero.contains("id=\"weights-error\""), "{zero}");
+        assert!(zero.contains("すべての重みが0です"));
         for factor in FACTORS {
-            let input = number_input(&zero.body, factor);
+            let input = number_input(&zero, factor);
             assert!(input.contains("aria-invalid=\"true\""), "{input}");
             assert!(input.contains("value=\"0\""), "{input}");
         }
-        assert!(!zero.body.contains("preview-table"));
+        assert!(!zero.contains("preview-table"));
 
         // A negative weight and a word: each refused beside its own field, the rest kept.
-        let mixed = desk
-            .post_form(
-                "/region/weights",
-                &form(
-                    &token,
-                    intent,
-                    &need,
-                    &["-1", "1", "1", "abc", "12", "1", "0"],
-                ),
-            )
-            .await;
-        assert_eq!(
-            mixed.status,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "{}",
-            mixed.body
-        );
-        let body = &mixed.body;
+        let body = refused(&mut desk, &sent(&["-1", "1", "1", "abc", "12", "1", "0"])).await;
+        let beside = |factor: &str, message: &str| {
+            format!("<p class=\"field-error\" id=\"{factor}-error\">{message}")
+        };
         assert!(
-            body.contains(
-                "<p class=\"field-error\" id=\"skill_fit-error\">重みにマイナスは使えません"
-            ),
+            body.contains(&beside("skill_fit", "重みにマイナスは使えません")),
             "{body}"
         );
-        assert!(body.contains("<p class=\"field-error\" id=\"availability_fit-error\">0以上の数値を入力してください"), "{body}");
-        assert!(number_input(body, "skill_fit").contains("value=\"-1\""));
-        assert!(number_input(body, "skill_fit").contains("aria-invalid=\"true\""));
-        assert!(number_input(body, "availability_fit").contains("value=\"abc\""));
-        assert!(number_input(body, "regional_affinity").contains("value=\"12\""));
-        assert!(!number_input(body, "regional_affinity").contains("aria-invalid"));
+        assert!(
+            body.contains(&beside("availability_fit", "0以上の数値を入力してください")),
+            "{body}"
+        );
+        assert!(number_input(&body, "skill_fit").contains("value=\"-1\""));
+        assert!(number_input(&body, "skill_fit").contains("aria-invalid=\"true\""));
+        assert!(number_input(&body, "availability_fit").contains("value=\"abc\""));
+        assert!(number_input(&body, "regional_affinity").contains("value=\"12\""));
+        assert!(!number_input(&body, "regional_affinity").contains("aria-invalid"));
         assert!(
             body.contains("href=\"#skill_fit\""),
             "the summary links to the field"
         );
 
         // A number too large for a weight (the matcher's rule); a missing one.
-        let huge = desk
-            .post_form(
-                "/region/weights",
-                &form(
-                    &token,
-                    intent,
-                    &need,
-                    &["1e300", "1", "1", "1", "1", "1", "1"],
-                ),
-            )
-            .await;
-        assert_eq!(
-            huge.status,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "{}",
-            huge.body
-        );
-        assert!(
-            huge.body.contains("id=\"skill_fit-error\""),
-            "{}",
-            huge.body
-        );
-        let mut fields = form(&token, intent, &need, &TIES_FIRST);
+        let huge = refused(&mut desk, &sent(&["1e300", "1", "1", "1", "1", "1", "1"])).await;
+        assert!(huge.contains("id=\"skill_fit-error\""), "{huge}");
+        let mut fields = sent(&TIES_FIRST);
         fields.retain(|(name, _)| *name != "compensation_fit");
-        let missing = desk.post_form("/region/weights", &fields).await;
-        assert_eq!(
-            missing.status,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "{}",
-            missing.body
-        );
+        let missing = refused(&mut desk, &fields).await;
         assert!(
-            missing.body.contains("id=\"compensation_fit-error\""),
-            "{}",
-            missing.body
+            missing.contains("id=\"compensation_fit-error\""),
+            "{missing}"
         );
     }
 
@@ -398,24 +363,13 @@ async fn bad_weights_are_refused_beside_their_field_with_the_input_kept() {
     let elsewhere = w.app.create_region("上田市", "長野県", "上田市").await;
     let other_sme = w.app.sme(elsewhere, "上田製作所").await;
     let other_need = w.app.post_need(&other_sme, &cmo_need()).await.to_string();
-    let foreign = desk
-        .post_form(
-            "/region/weights",
-            &form(&token, "preview", &other_need, &TIES_FIRST),
-        )
-        .await;
-    assert_eq!(
-        foreign.status,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "{}",
-        foreign.body
-    );
-    assert!(
-        foreign.body.contains("id=\"need-error\""),
-        "{}",
-        foreign.body
-    );
-    assert!(!foreign.body.contains("preview-table"));
+    let foreign = refused(
+        &mut desk,
+        &form(&token, "preview", &other_need, &TIES_FIRST),
+    )
+    .await;
+    assert!(foreign.contains("id=\"need-error\""), "{foreign}");
+    assert!(!foreign.contains("preview-table"));
 
     assert_eq!(w.stored_weights().await, before, "nothing was saved");
 }
@@ -454,6 +408,13 @@ async fn other_roles_get_the_403_page_and_the_form_needs_its_token() {
     );
     assert!(page.body.contains("募集中の募集がない"), "{}", page.body);
     let token = page.csrf_token().unwrap();
+    // With no need to preview, a preview (a live one, say) keeps what was entered.
+    let nothing = theirs
+        .post_form("/region/weights", &form(&token, "preview", "", &TIES_FIRST))
+        .await;
+    assert_eq!(nothing.status, StatusCode::OK, "{}", nothing.body);
+    assert!(number_input(&nothing.body, "regional_affinity").contains("value=\"12\""));
+    assert!(!nothing.body.contains("preview-table"));
     let saved = theirs
         .post_form("/region/weights", &form(&token, "save", "", &TIES_FIRST))
         .await;

@@ -10,11 +10,11 @@
 use std::{collections::HashMap, sync::Arc};
 
 use anyhow::Context;
-use musubi_matcher::{self as engine, Candidate, Mode, RankRequest, Weights};
+use musubi_matcher::{self as engine, Candidate, Weights};
 use sea_orm::ConnectionTrait;
 use uuid::Uuid;
 
-use super::super::{Error, Result, needs};
+use super::super::{Error, Result, assignment, needs};
 use crate::{
     access::{Action, Actor},
     domain::ids::NeedId,
@@ -114,34 +114,16 @@ pub async fn preview_weights(
     let current = scored.weights;
     // Four scans of the index are CPU work: off the async threads.
     let (before, after) = tokio::task::spawn_blocking(move || {
-        let proposals: Vec<(engine::Id, &str)> = applications
-            .iter()
-            .map(|a| (ranking::engine_id(a.professional_id), a.message.as_str()))
-            .collect();
+        let proposals = assignment::proposals(&applications);
         let rank = |weights: Weights, pool: Pool<'_>, k: usize| {
-            index.rank(
-                &scored.need,
-                pool,
-                RankRequest {
-                    k,
-                    today,
-                    weights,
-                    mode: Mode::Need,
-                    include_excluded: false,
-                    only: None,
-                    proposals: &proposals,
-                    explain: false,
-                    explain_preference: false,
-                },
-            )
+            let request = assignment::request(k, weights, today, &proposals, false);
+            index.rank(&scored.need, pool, request)
         };
-        compare(
-            &rank(current, Pool::Everyone, PREVIEW_TOP),
-            &rank(new, Pool::Everyone, PREVIEW_TOP),
-            |weights, ids| rank(weights, Pool::Only(ids), ids.len()),
-            current,
-            new,
-        )
+        let before = rank(current, Pool::Everyone, PREVIEW_TOP);
+        let after = rank(new, Pool::Everyone, PREVIEW_TOP);
+        compare(&before, &after, current, new, |weights, ids| {
+            rank(weights, Pool::Only(ids), ids.len())
+        })
     })
     .await
     .context("previewing weights")?;
@@ -160,9 +142,9 @@ pub async fn preview_weights(
 fn compare(
     before: &[Candidate],
     after: &[Candidate],
-    score_only: impl Fn(Weights, &[engine::Id]) -> Vec<Candidate>,
     current: Weights,
     new: Weights,
+    score_only: impl Fn(Weights, &[engine::Id]) -> Vec<Candidate>,
 ) -> (Vec<Moved>, Vec<Moved>) {
     let place = |list: &[Candidate]| -> HashMap<engine::Id, (usize, f64)> {
         list.iter()
@@ -238,18 +220,12 @@ mod tests {
         let before = [candidate(1, 90.0), candidate(2, 80.0), candidate(3, 70.0)];
         let after = [candidate(3, 95.0), candidate(1, 85.0), candidate(4, 60.0)];
         let asked = std::cell::RefCell::new(Vec::new());
-        let (was, is) = compare(
-            &before,
-            &after,
-            |weights, ids| {
-                asked.borrow_mut().push((weights == new, ids.to_vec()));
-                ids.iter()
-                    .map(|&id| candidate(id, if id == 2 { 50.0 } else { 65.0 }))
-                    .collect()
-            },
-            current,
-            new,
-        );
+        let (was, is) = compare(&before, &after, current, new, |weights, ids| {
+            asked.borrow_mut().push((weights == new, ids.to_vec()));
+            ids.iter()
+                .map(|&id| candidate(id, if id == 2 { 50.0 } else { 65.0 }))
+                .collect()
+        });
         assert_eq!(
             *asked.borrow(),
             [(true, vec![2]), (false, vec![4])],

@@ -13,19 +13,22 @@
 //!
 //! Without JavaScript a slider and its number cannot follow each other, so the form
 //! also sends the value each number was rendered with (`{factor}_was`): a number that
-//! was changed wins, else a slider that was moved, else the value as it was.
+//! was changed wins, else a slider that was moved, else the value as it was. With
+//! scripts on (htmx and `region-weights.js`, linked from this page only), the two follow
+//! each other and any change previews at once: the same POST, of which htmx swaps in
+//! `#preview` only.
 
 use std::collections::HashMap;
 
 use actix_web::{HttpRequest, HttpResponse, get, http::StatusCode, post, web};
 use askama::Template;
-use musubi_matcher::{Factor, Weights};
+use musubi_matcher::Factor;
 use serde::Deserialize;
 
+use self::entered::{Entered, Refused, points, slider_of};
 use crate::{
     domain::ids::NeedId,
     entities::need,
-    ranking::weights::RegionWeights,
     services::{
         self,
         candidates::{Change, Moved, PREVIEW_TOP, Preview},
@@ -40,8 +43,7 @@ use crate::{
     },
 };
 
-/// The slider's range, in points (a weight of 0.25 is 25 points).
-const SLIDER_MAX: f64 = 100.0;
+mod entered;
 
 /// The need select's id and name.
 const NEED: &str = "need";
@@ -121,114 +123,6 @@ struct WeightsPage<'a> {
 pub struct WeightsQuery {
     need: Option<String>,
     done: Option<String>,
-}
-
-/// What the form holds: each factor's number as entered, and the need.
-#[derive(Debug, Clone)]
-struct Entered {
-    values: [String; 7],
-    need: String,
-}
-
-impl Entered {
-    /// The stored weights, in points.
-    fn of_weights(weights: &Weights, need: String) -> Self {
-        Self {
-            values: Factor::ALL.map(|factor| points(weights.get(factor))),
-            need,
-        }
-    }
-
-    /// What was sent: for each factor, a changed number, else a moved slider, else the
-    /// number as it was.
-    fn of_form(form: &HashMap<String, String>) -> Self {
-        let get = |name: &str| form.get(name).map(|value| value.trim()).unwrap_or("");
-        Self {
-            values: Factor::ALL.map(|factor| {
-                let id = factor.as_str();
-                let typed = get(id);
-                let was = form.get(&format!("{id}_was")).map(|was| was.trim());
-                let slider = form.get(&format!("{id}_slider")).map(|s| s.trim());
-                match (was, slider) {
-                    (Some(was), Some(slider)) if typed == was && slider != slider_of(was) => {
-                        slider.to_owned()
-                    }
-                    _ => typed.to_owned(),
-                }
-            }),
-            need: get(NEED).to_owned(),
-        }
-    }
-
-    /// The weights entered, or what is wrong with them: each field's error beside it
-    /// (in `errors`), and the all-zero error once, for every field.
-    fn parse(&self, frame: &Frame, errors: &mut Errors) -> Result<RegionWeights, bool> {
-        let mut numbers = [0.0f64; 7];
-        for ((factor, text), number) in Factor::ALL.iter().zip(&self.values).zip(&mut numbers) {
-            match number_of(text) {
-                Some(value) if value < 0.0 => {
-                    errors.add(factor.as_str(), frame.msg("weights.error.negative"));
-                }
-                Some(value) => *number = value,
-                None => errors.add(factor.as_str(), frame.msg("weights.error.number")),
-            }
-        }
-        if !errors.is_empty() {
-            return Err(false);
-        }
-        if numbers.iter().all(|&value| value == 0.0) {
-            return Err(true);
-        }
-        let [
-            skill_fit,
-            motivation_fit,
-            experience_fit,
-            availability_fit,
-            regional_affinity,
-            work_style_fit,
-            compensation_fit,
-        ] = numbers;
-        Ok(RegionWeights {
-            skill_fit,
-            motivation_fit,
-            experience_fit,
-            availability_fit,
-            regional_affinity,
-            work_style_fit,
-            compensation_fit,
-        })
-    }
-}
-
-/// A typed number: ASCII or full-width digits, finite.
-fn number_of(text: &str) -> Option<f64> {
-    let ascii: String = text
-        .trim()
-        .chars()
-        .map(|c| match c {
-            '０'..='９' => char::from(b'0' + (u32::from(c) - u32::from('０')) as u8),
-            '．' => '.',
-            '－' | '−' => '-',
-            other => other,
-        })
-        .collect();
-    // Rust reads `inf` and `NaN` as numbers; a weight is neither.
-    ascii.parse::<f64>().ok().filter(|value| value.is_finite())
-}
-
-/// A weight (summing to 1 with the others) in points, without trailing zeros.
-fn points(weight: f32) -> String {
-    let text = format!("{:.2}", f64::from(weight) * 100.0);
-    text.trim_end_matches('0').trim_end_matches('.').to_owned()
-}
-
-/// Where a slider stands for a number: rounded into its range (0 when not a number).
-fn slider_of(text: &str) -> String {
-    let value = number_of(text)
-        .unwrap_or(0.0)
-        .clamp(0.0, SLIDER_MAX)
-        .round();
-    format!("{value:.0}")
 }
 
 /// The catalogue's name of a factor, and what it measures.
@@ -317,7 +211,7 @@ pub async fn submit(
         needs: &needs,
         notice: None,
         errors,
-        all_zero: matches!(parsed, Err(true)),
+        all_zero: parsed == Err(Refused::AllZero),
         preview: None,
     };
     let Ok(body) = parsed else {
@@ -341,13 +235,15 @@ pub async fn submit(
             return render(&frame, StatusCode::UNPROCESSABLE_ENTITY, view);
         }
     };
+    if needs.is_empty() {
+        // Nothing to preview (the page says so); the weights entered are kept.
+        return render(&frame, StatusCode::OK, view);
+    }
     let Some(need) = needs
         .iter()
         .find(|need| need.id.to_string() == entered.need)
     else {
-        if !needs.is_empty() {
-            view.errors.add(NEED, frame.msg("weights.error.need"));
-        }
+        view.errors.add(NEED, frame.msg("weights.error.need"));
         return render(&frame, StatusCode::UNPROCESSABLE_ENTITY, view);
     };
     let preview = services::candidates::preview_weights(
@@ -508,55 +404,5 @@ fn preview_view(frame: &Frame, preview: &Preview) -> PreviewView {
             .iter()
             .map(|moved| row("after", moved, moved.rank_after))
             .collect(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn form(pairs: &[(&str, &str)]) -> HashMap<String, String> {
-        pairs
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect()
-    }
-
-    #[test]
-    fn a_changed_number_wins_then_a_moved_slider_then_the_value_as_it_was() {
-        let entered = Entered::of_form(&form(&[
-            // Typed over: the number wins, wherever the slider is.
-            ("skill_fit", "40"),
-            ("skill_fit_was", "25"),
-            ("skill_fit_slider", "25"),
-            // Slid: the slider wins.
-            ("motivation_fit", "20"),
-            ("motivation_fit_was", "20"),
-            ("motivation_fit_slider", "55"),
-            // Neither: the number as it was, even past the slider's range.
-            ("experience_fit", "70.59"),
-            ("experience_fit_was", "70.59"),
-            ("experience_fit_slider", "71"),
-            // No slider sent (a script or a test): the number.
-            ("availability_fit", "abc"),
-        ]));
-        assert_eq!(entered.values[0], "40");
-        assert_eq!(entered.values[1], "55");
-        assert_eq!(entered.values[2], "70.59");
-        assert_eq!(entered.values[3], "abc");
-        assert_eq!(entered.values[4], "");
-    }
-
-    #[test]
-    fn numbers_may_be_typed_full_width_and_never_infinite() {
-        assert_eq!(number_of("２５．５"), Some(25.5));
-        assert_eq!(number_of(" 3 "), Some(3.0));
-        assert_eq!(number_of("inf"), None);
-        assert_eq!(number_of("NaN"), None);
-        assert_eq!(number_of(""), None);
-        assert_eq!(points(0.705_882), "70.59");
-        assert_eq!(points(0.25), "25");
-        assert_eq!(slider_of("150"), "100");
-        assert_eq!(slider_of("x"), "0");
     }
 }
