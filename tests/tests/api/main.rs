@@ -34,6 +34,7 @@ mod pages_matches;
 mod pages_need_form;
 mod pages_profile;
 mod pages_public;
+mod pages_region_assignment;
 mod pages_region_outbox;
 mod profiles;
 mod sessions;

@@ -17,6 +17,7 @@ pub mod needs;
 pub mod password_reset;
 pub mod profile;
 pub mod recommendations;
+pub mod region_assignment;
 pub mod region_outbox;
 pub mod register;
 
@@ -70,4 +71,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     // The ranked candidates of a need (and the coordinator's introduce/scout form).
     cfg.service(candidates::show)
         .service(candidates::create_match);
+    // The region-wide suggestion, approved pair by pair.
+    cfg.service(region_assignment::show)
+        .service(region_assignment::approve);
 }
