@@ -265,25 +265,50 @@ impl Ranking {
         }
     }
 
-    /// Ranks every listed profile for several needs in one pass over the index (one
-    /// list per need, in order), as [`rank`](Self::rank) with [`Pool::Everyone`] does
-    /// one by one. The eligible only: `include_excluded` is ignored; the proposals
-    /// are scored for every need, so pass those of one need only when ranking one.
-    pub fn rank_batch_everyone(
+    /// Ranks every listed profile for several needs, each with its own applicants'
+    /// proposals (`proposals[j]` for `needs[j]`): one list per need, in order, each
+    /// what [`rank`](Self::rank) with [`Pool::Everyone`] gives for that need alone.
+    /// The eligible only (`include_excluded` is ignored). The needs are shared out in
+    /// whole batches over up to `threads` threads, which read the index together.
+    pub fn rank_everyone_proposing(
         &self,
         needs: &[engine::Need],
+        proposals: &[&[(Id, &str)]],
         request: RankRequest<'_>,
+        threads: usize,
     ) -> Vec<Vec<Candidate>> {
+        /// The matcher ranks needs sixteen at a time in one pass over the index.
+        const BATCH: usize = 16;
         // An inactive profile is an exclusion: without `include_excluded` it is never
         // listed, as scouting wants.
-        self.read().index.rank_batch(
-            needs,
-            &RankRequest {
-                only: None,
-                include_excluded: false,
-                ..request
-            },
-        )
+        let request = RankRequest {
+            only: None,
+            include_excluded: false,
+            ..request
+        };
+        let held = self.read();
+        let index = &held.index;
+        let threads = threads.clamp(1, needs.len().div_ceil(BATCH).max(1));
+        if threads == 1 {
+            return index.rank_batch_proposing(needs, proposals, &request);
+        }
+        let share = needs.len().div_ceil(threads).next_multiple_of(BATCH);
+        std::thread::scope(|scope| {
+            let parts: Vec<_> = needs
+                .chunks(share)
+                .zip(proposals.chunks(share))
+                .map(|(needs, proposals)| {
+                    scope.spawn(move || index.rank_batch_proposing(needs, proposals, &request))
+                })
+                .collect();
+            parts
+                .into_iter()
+                .flat_map(|part| {
+                    part.join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                })
+                .collect()
+        })
     }
 
     /// Runs `f` with the index's text statistics, so a single pair is scored exactly

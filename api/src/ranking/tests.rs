@@ -118,3 +118,46 @@ fn a_page_of_scouting_with_excluded_ones_is_full_despite_inactive_profiles() {
     };
     assert_eq!(ranking.rank(&need(), Pool::Everyone, request).len(), 3);
 }
+
+#[test]
+fn needs_ranked_together_over_threads_rank_as_each_alone_with_its_own_proposals() {
+    let profiles: Vec<Profile> = (1..=60).map(|id| profile(id, id % 7 != 0)).collect();
+    let ranking = ranking(&profiles);
+    // 40 needs: more than two batches of sixteen, so each thread gets some.
+    let needs: Vec<Need> = (0..40u16)
+        .map(|j| Need {
+            id: u128::from(j) + 1_000,
+            hours_min: 4 + j % 20,
+            headcount: 1 + j % 3,
+            ..need()
+        })
+        .collect();
+    let proposals: Vec<Vec<(Id, &str)>> = (0..40u128)
+        .map(|j| {
+            (0..j % 3)
+                .map(|t| (1 + (j * 5 + t) % 60, "塩尻の魅力を全国に発信したい"))
+                .collect()
+        })
+        .collect();
+    let each: Vec<&[(Id, &str)]> = proposals.iter().map(Vec::as_slice).collect();
+    let request = RankRequest {
+        include_excluded: true,
+        ..RankRequest::new(5, today())
+    };
+    for threads in [1, 2, 3] {
+        let together = ranking.rank_everyone_proposing(&needs, &each, request, threads);
+        assert_eq!(together.len(), needs.len());
+        for ((need, own), ranked) in needs.iter().zip(&each).zip(&together) {
+            let alone = ranking.rank(
+                need,
+                Pool::Everyone,
+                RankRequest {
+                    proposals: own,
+                    include_excluded: false,
+                    ..request
+                },
+            );
+            assert_eq!(ranked, &alone, "{threads} threads");
+        }
+    }
+}

@@ -1,7 +1,9 @@
 //! The region-wide suggestion with its audit (issue 12): the view of
 //! [`services::assignment`].
 
-use actix_web::{get, web};
+use std::time::{Duration, Instant};
+
+use actix_web::{HttpResponse, get, web};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -12,7 +14,7 @@ use crate::{
     auth::AuthUser,
     error::ApiResult,
     ranking::view::{self, FactorView},
-    services::assignment::{self, Method, Options, SuggestedPair, Suggestion},
+    services::assignment::{self, Method, Options, SuggestedPair, Suggestion, Timings},
     state::AppState,
 };
 
@@ -110,8 +112,14 @@ pub struct AssignmentView {
 /// `max_engagements` (engagements in progress: introduced, meeting scheduled, met,
 /// contracted) honoured; chosen for the largest total (`max_weight`) or stably
 /// (`stable`), with an audit (coordinators of the region).
+///
+/// The `Server-Timing` header says where the time went, in milliseconds: `load`
+/// (reading the region), `rank` (ranking every open need), `edges` (the candidate pairs
+/// and capacities), `solve`, `audit`, `explain` (the chosen pairs' reasons), `view`
+/// (building and serialising the answer) and `total` (all of it, in the server).
 #[utoipa::path(tag = "regions", security(("bearer" = [])), params(("id" = Uuid, Path, description = "region id"), AssignmentQuery), responses(
-    (status = 200, body = AssignmentView),
+    (status = 200, body = AssignmentView,
+        headers(("Server-Timing" = String, description = "each part's wall time in ms: load, rank, edges, solve, audit, explain, view, total (e.g. `rank;dur=412.3, …`)"))),
     (status = 401, body = crate::error::Problem, content_type = "application/problem+json"),
     (status = 403, description = "not a coordinator", body = crate::error::Problem, content_type = "application/problem+json"),
     (status = 404, description = "no such region, or not the caller's", body = crate::error::Problem, content_type = "application/problem+json"),
@@ -124,7 +132,8 @@ pub async fn region_assignment(
     caller: AuthUser,
     id: web::Path<Uuid>,
     query: crate::extract::Query<AssignmentQuery>,
-) -> ApiResult<web::Json<AssignmentView>> {
+) -> ApiResult<HttpResponse> {
+    let started = Instant::now();
     let options = Options {
         floor: query.floor,
         method: match query.mode.unwrap_or_default() {
@@ -141,7 +150,30 @@ pub async fn region_assignment(
         options,
     )
     .await?;
-    Ok(web::Json(suggestion.into()))
+    let timings = suggestion.timings;
+    let viewing = Instant::now();
+    let view = AssignmentView::from(suggestion);
+    let body = serde_json::to_vec(&view).map_err(anyhow::Error::from)?;
+    let view = viewing.elapsed();
+    Ok(HttpResponse::Ok()
+        .content_type("application/json")
+        .insert_header((
+            "Server-Timing",
+            server_timing(&timings, view, started.elapsed()),
+        ))
+        .body(body))
+}
+
+/// `Server-Timing` (W3C): each part's duration in milliseconds.
+fn server_timing(timings: &Timings, view: Duration, total: Duration) -> String {
+    let ms = |d: Duration| d.as_secs_f64() * 1_000.0;
+    timings
+        .parts()
+        .into_iter()
+        .chain([("view", view), ("total", total)])
+        .map(|(name, took)| format!("{name};dur={:.1}", ms(took)))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 impl From<Suggestion> for AssignmentView {

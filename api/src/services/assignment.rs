@@ -2,10 +2,10 @@
 //! region at once, for its coordinator.
 //!
 //! 1. **Rank** every open need of the region that still has a place: with
-//!    `scope=all`, every listed profile (needs nobody applied to are ranked together in
-//!    one pass over the index; a need with applicants alone, so that only its own
-//!    applicants' proposals are scored, exactly as its candidate list scores them);
-//!    with `scope=applicants`, each need's applicants. The best [`EDGES_PER_NEED`] of
+//!    `scope=all`, every listed profile (all the needs in one pass over the index,
+//!    sixteen at a time, shared over the cores; each need scores its own applicants'
+//!    proposals only, exactly as its candidate list scores them); with
+//!    `scope=applicants`, each need's applicants. The best [`EDGES_PER_NEED`] of
 //!    each need at or above the floor become candidate edges, except a pair that
 //!    already has a match (a second one would be refused).
 //! 2. **Capacities.** A need takes its `headcount` less its engagements in progress; a
@@ -26,6 +26,7 @@
 use std::{
     collections::{HashMap, HashSet},
     sync::Arc,
+    time::{Duration, Instant},
 };
 
 use anyhow::Context;
@@ -105,6 +106,42 @@ pub struct Suggestion {
     pub needs: usize,
     /// Candidate edges the choice was made on.
     pub edges: usize,
+    /// How long each part took.
+    pub timings: Timings,
+}
+
+/// How long each part of a suggestion took, wall time (`GET
+/// /regions/{id}/assignment` reports them in its `Server-Timing` header).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Timings {
+    /// Reading the region: its needs, their organizations, applicants, matches and
+    /// engagements in progress.
+    pub load: Duration,
+    /// Ranking every open need.
+    pub rank: Duration,
+    /// Building the candidate edges and the professionals' capacities (a read of their
+    /// `max_engagements`).
+    pub edges: Duration,
+    /// Solving (`max_weight` or `stable`).
+    pub solve: Duration,
+    /// The audit: total, places filled, blocking pairs.
+    pub audit: Duration,
+    /// The reasons of the chosen pairs.
+    pub explain: Duration,
+}
+
+impl Timings {
+    /// The parts as `(name, duration)`, in order.
+    pub fn parts(&self) -> [(&'static str, Duration); 6] {
+        [
+            ("load", self.load),
+            ("rank", self.rank),
+            ("edges", self.edges),
+            ("solve", self.solve),
+            ("audit", self.audit),
+            ("explain", self.explain),
+        ]
+    }
 }
 
 /// The floor asked for, checked: a score between 0 and 100.
@@ -143,6 +180,8 @@ pub async fn suggest(
     let region_id: Uuid = region_id.into();
     access::decide(Some(actor), Action::CoordinateRegion(region_id)).check()?;
     let floor = floor(options.floor)?;
+    let mut timings = Timings::default();
+    let started = Instant::now();
     let region = repo::regions::by_id(db, region_id)
         .await?
         .ok_or(Error::NotFound)?;
@@ -193,7 +232,10 @@ pub async fn suggest(
         });
     }
 
+    timings.load = started.elapsed();
+
     // Ranking a region is CPU work: off the async threads.
+    let started = Instant::now();
     let today = scoring::today();
     let index = Arc::clone(ranking);
     let everyone = options.everyone;
@@ -203,8 +245,10 @@ pub async fn suggest(
     })
     .await
     .context("ranking a region's needs")?;
+    timings.rank = started.elapsed();
 
     // The candidate edges, and the professionals they name.
+    let started = Instant::now();
     let floor_units = units(floor);
     let mut edges: Vec<(u32, Candidate)> = Vec::new();
     for (j, (need, candidates)) in open.iter().zip(ranked).enumerate() {
@@ -231,11 +275,13 @@ pub async fn suggest(
             max.saturating_sub(in_progress.get(id).copied().unwrap_or(0))
         })
         .collect();
+    timings.edges = started.elapsed();
 
     let method = options.method;
     let index = Arc::clone(ranking);
-    let (pairs, audit, needs, edge_count) = tokio::task::spawn_blocking(move || {
+    let ((pairs, audit, needs, edge_count), timings) = tokio::task::spawn_blocking(move || {
         solve(
+            timings,
             &index,
             &open,
             &professionals,
@@ -250,6 +296,7 @@ pub async fn suggest(
     .await
     .context("solving a region's assignment")??;
     Ok(Suggestion {
+        timings,
         region_id,
         floor,
         method,
@@ -299,43 +346,40 @@ fn rank(
     everyone: bool,
     today: NaiveDate,
 ) -> Vec<Vec<Candidate>> {
-    let mut ranked: Vec<Vec<Candidate>> = vec![Vec::new(); open.len()];
     if everyone {
-        // Needs nobody applied to score no proposal: one pass for them all.
-        let (alone, together): (Vec<usize>, Vec<usize>) =
-            (0..open.len()).partition(|&j| !open[j].applicants.is_empty());
-        let batch: Vec<engine::Need> = together.iter().map(|&j| open[j].engine.clone()).collect();
-        let lists = ranking
-            .rank_batch_everyone(&batch, request(EDGES_PER_NEED, weights, today, &[], false));
-        for (j, list) in together.into_iter().zip(lists) {
-            ranked[j] = list;
+        // Every need in one pass over the index (a few, sixteen needs at a time, on
+        // each core), each scoring its own applicants' proposals.
+        let needs: Vec<engine::Need> = open.iter().map(|need| need.engine.clone()).collect();
+        let owned: Vec<Vec<(engine::Id, &str)>> = open
+            .iter()
+            .map(|need| proposals(&need.applicants))
+            .collect();
+        let each: Vec<&[(engine::Id, &str)]> = owned.iter().map(Vec::as_slice).collect();
+        let threads = std::thread::available_parallelism().map_or(1, usize::from);
+        return ranking.rank_everyone_proposing(
+            &needs,
+            &each,
+            request(EDGES_PER_NEED, weights, today, &[], false),
+            threads,
+        );
+    }
+    let mut ranked: Vec<Vec<Candidate>> = vec![Vec::new(); open.len()];
+    for (j, need) in open.iter().enumerate() {
+        if need.applicants.is_empty() {
+            continue;
         }
-        for j in alone {
-            let proposals = proposals(&open[j].applicants);
-            ranked[j] = ranking.rank(
-                &open[j].engine,
-                Pool::Everyone,
-                request(EDGES_PER_NEED, weights, today, &proposals, false),
-            );
-        }
-    } else {
-        for (j, need) in open.iter().enumerate() {
-            if need.applicants.is_empty() {
-                continue;
-            }
-            let proposals = proposals(&need.applicants);
-            let ids: Vec<engine::Id> = proposals.iter().map(|&(id, _)| id).collect();
-            ranked[j] = ranking.rank(
-                &need.engine,
-                Pool::Only(&ids),
-                request(EDGES_PER_NEED, weights, today, &proposals, false),
-            );
-        }
+        let proposals = proposals(&need.applicants);
+        let ids: Vec<engine::Id> = proposals.iter().map(|&(id, _)| id).collect();
+        ranked[j] = ranking.rank(
+            &need.engine,
+            Pool::Only(&ids),
+            request(EDGES_PER_NEED, weights, today, &proposals, false),
+        );
     }
     ranked
 }
 
-type Solved = (Vec<SuggestedPair>, Audit, usize, usize);
+type Solved = ((Vec<SuggestedPair>, Audit, usize, usize), Timings);
 
 /// Chooses the pairs, audits them, and explains the chosen ones.
 #[expect(
@@ -343,6 +387,7 @@ type Solved = (Vec<SuggestedPair>, Audit, usize, usize);
     reason = "one call site, all of it owned data"
 )]
 fn solve(
+    mut timings: Timings,
     ranking: &Ranking,
     open: &[Open],
     professionals: &[Uuid],
@@ -376,13 +421,18 @@ fn solve(
         .iter()
         .map(|(_, candidate)| units(f64::from(candidate.preference)))
         .collect();
+    let started = Instant::now();
     let chosen = match method {
         Method::MaxWeight => engine::assign::assign(&problem),
         Method::Stable => engine::assign::stable(&problem, &preference),
     }
     .context("solving the assignment")?;
+    timings.solve = started.elapsed();
+    let started = Instant::now();
     let audit =
         engine::assign::audit(&problem, &preference, &chosen.pairs).context("auditing it")?;
+    timings.audit = started.elapsed();
+    let started = Instant::now();
 
     // The chosen edges, and their reasons (ranked again for the chosen few only).
     let mut by_pair: HashMap<(u32, u32), Candidate> = HashMap::with_capacity(chosen.pairs.len());
@@ -431,5 +481,6 @@ fn solve(
         }
     }
     pairs.sort_by_key(|pair| (pair.need_id, pair.professional_id));
-    Ok((pairs, audit, open.len(), problem.edges.len()))
+    timings.explain = started.elapsed();
+    Ok(((pairs, audit, open.len(), problem.edges.len()), timings))
 }

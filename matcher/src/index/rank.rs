@@ -193,6 +193,24 @@ impl ProfileIndex {
         self.rank_batch_flushing(needs, request, FLUSH).0
     }
 
+    /// [`rank_batch`](Self::rank_batch) with each need's own proposals:
+    /// `proposals[j]` are those of `needs[j]` (a need's applicants' messages), and
+    /// `request.proposals` is not used. Each list equals what [`rank`](Self::rank)
+    /// gives for that need with its proposals alone.
+    ///
+    /// # Panics
+    ///
+    /// When `proposals` and `needs` differ in length.
+    pub fn rank_batch_proposing(
+        &self,
+        needs: &[Need],
+        proposals: &[&[(Id, &str)]],
+        request: &RankRequest<'_>,
+    ) -> Vec<Vec<Candidate>> {
+        assert_eq!(needs.len(), proposals.len(), "one proposal list a need");
+        self.rank_lanes(needs, |j| proposals[j], request, FLUSH).0
+    }
+
     /// [`rank_batch`](Self::rank_batch), its scans flushing every `flush` pairs a
     /// lane, and what they did.
     pub(super) fn rank_batch_flushing(
@@ -201,11 +219,24 @@ impl ProfileIndex {
         request: &RankRequest<'_>,
         flush: usize,
     ) -> (Vec<Vec<Candidate>>, ScanStats) {
+        self.rank_lanes(needs, |_| request.proposals, request, flush)
+    }
+
+    fn rank_lanes<'p>(
+        &self,
+        needs: &[Need],
+        proposals: impl Fn(usize) -> &'p [(Id, &'p str)],
+        request: &RankRequest<'_>,
+        flush: usize,
+    ) -> (Vec<Vec<Candidate>>, ScanStats) {
         let mut ranked = Vec::with_capacity(needs.len());
         let mut stats = ScanStats::default();
-        for needs in needs.chunks(WIDTH) {
-            let mut lanes: Vec<Lane<'_>> =
-                needs.iter().map(|need| self.lane(need, request)).collect();
+        for (chunk, needs) in needs.chunks(WIDTH).enumerate() {
+            let mut lanes: Vec<Lane<'_>> = needs
+                .iter()
+                .enumerate()
+                .map(|(i, need)| self.lane(need, proposals(chunk * WIDTH + i), request))
+                .collect();
             match request.only {
                 Some(ids) => {
                     let mut rows: Vec<u32> = ids.iter().filter_map(|&id| self.row_of(id)).collect();
@@ -225,7 +256,12 @@ impl ProfileIndex {
         (ranked, stats)
     }
 
-    fn lane<'n>(&self, need: &'n Need, request: &RankRequest<'_>) -> Lane<'n> {
+    fn lane<'n>(
+        &self,
+        need: &'n Need,
+        applied: &[(Id, &str)],
+        request: &RankRequest<'_>,
+    ) -> Lane<'n> {
         let q = NeedQuery::new(
             need,
             &request.weights,
@@ -234,7 +270,7 @@ impl ProfileIndex {
             Some(self.corpus()),
         );
         let mut proposals: Vec<(u32, f32, Vec<u64>)> = Vec::new();
-        for &(id, text) in request.proposals {
+        for &(id, text) in applied {
             if let Some(row) = self.row_of(id)
                 && !proposals.iter().any(|p| p.0 == row)
             {

@@ -283,6 +283,45 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(20))]
+
+    #[test]
+    fn batches_with_each_needs_own_proposals_rank_as_each_need_alone(
+        needs in proptest::collection::vec(need(), 1..21),
+        profiles in pool(),
+        k in 1usize..12,
+    ) {
+        let index = ProfileIndex::build(&profiles);
+        // Need j has j % 4 applicants, each proposing in the need's own words.
+        let texts: Vec<Vec<(u128, String)>> = needs
+            .iter()
+            .enumerate()
+            .map(|(j, need)| {
+                (0..j % 4)
+                    .filter(|_| !profiles.is_empty())
+                    .map(|t| {
+                        let id = profiles[(j * 3 + t) % profiles.len()].id;
+                        (id, format!("{} {}", need.title, need.goal))
+                    })
+                    .collect()
+            })
+            .collect();
+        let borrowed: Vec<Vec<(u128, &str)>> = texts
+            .iter()
+            .map(|list| list.iter().map(|(id, text)| (*id, text.as_str())).collect())
+            .collect();
+        let proposals: Vec<&[(u128, &str)]> = borrowed.iter().map(Vec::as_slice).collect();
+        let request = RankRequest::new(k, today());
+        let batch = index.rank_batch_proposing(&needs, &proposals, &request);
+        prop_assert_eq!(batch.len(), needs.len());
+        for ((need, own), ranked) in needs.iter().zip(&proposals).zip(&batch) {
+            let alone = index.rank(need, &RankRequest { proposals: own, ..request });
+            prop_assert_eq!(ranked, &alone);
+        }
+    }
+}
+
 /// Rows for 32 blocks: enough for the production [`FLUSH`] to flush partially at
 /// least twice before the last flush, for one lane as for sixteen.
 const MANY: usize = 32 * BLOCK;

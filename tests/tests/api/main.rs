@@ -36,6 +36,7 @@ mod pages_matches;
 mod pages_need_form;
 mod pages_profile;
 mod pages_public;
+mod pages_region_assignment;
 mod pages_region_desk;
 mod pages_region_outbox;
 mod pages_region_weights;

@@ -13,7 +13,12 @@
 //! - Anyone else gets the 404 page; a visitor logs in and comes back.
 
 pub use self::introduce::create_match;
+pub(crate) use self::{
+    bars::{Bar, bars},
+    introduce::{Outcome, make_match},
+};
 
+mod bars;
 mod introduce;
 
 use actix_web::{HttpRequest, HttpResponse, get, http::StatusCode, web};
@@ -162,19 +167,6 @@ fn listed(ranked: Ranked) -> anyhow::Result<Bytes> {
     Ok(Bytes::from(serde_json::to_vec(&listed)?))
 }
 
-/// One factor as a bar.
-#[derive(Debug)]
-struct Bar {
-    /// The id of its label (the meter is named by it).
-    id: String,
-    label: String,
-    /// In `[0, 1]`.
-    value: f64,
-    percent: String,
-    weight: String,
-    reasons: Vec<String>,
-}
-
 /// The coordinator's form on a candidate: introduce an applicant, or scout.
 #[derive(Debug)]
 struct MatchForm {
@@ -279,22 +271,6 @@ pub async fn show(
     .await
 }
 
-/// The factor's label in the page's language.
-fn factor_label(frame: &Frame, factor: &FactorView) -> String {
-    let key = match factor.factor.as_str() {
-        "skill_fit" => "candidates.factor.skill_fit",
-        "motivation_fit" => "candidates.factor.motivation_fit",
-        "experience_fit" => "candidates.factor.experience_fit",
-        "availability_fit" => "candidates.factor.availability_fit",
-        "regional_affinity" => "candidates.factor.regional_affinity",
-        "work_style_fit" => "candidates.factor.work_style_fit",
-        "compensation_fit" => "candidates.factor.compensation_fit",
-        // A factor the catalogue does not know yet: the matcher's own label.
-        _ => return factor.label.clone(),
-    };
-    frame.msg(key).to_owned()
-}
-
 /// The page, with what a refused form brings back.
 async fn render(
     request: &HttpRequest,
@@ -367,24 +343,7 @@ async fn render(
 }
 
 fn row(frame: &Frame, n: usize, item: Item, forms: bool, filters: Filters, again: &Again) -> Row {
-    let bars = item
-        .factors
-        .iter()
-        .map(|factor| Bar {
-            id: format!("f-{n}-{}", factor.factor),
-            label: factor_label(frame, factor),
-            value: factor.score.clamp(0.0, 1.0),
-            percent: format!("{:.0}%", factor.score * 100.0),
-            weight: frame.msg_with(
-                "candidates.weight",
-                &[("percent", &format!("{:.0}", factor.weight * 100.0))],
-            ),
-            reasons: match frame.lang_code() {
-                "en" => factor.reasons_en.clone(),
-                _ => factor.reasons.clone(),
-            },
-        })
-        .collect();
+    let bars = bars(frame, &format!("f-{n}"), &item.factors);
     let exclusions = item
         .exclusions
         .iter()

@@ -18,6 +18,7 @@ pub mod needs;
 pub mod password_reset;
 pub mod profile;
 pub mod recommendations;
+pub mod region_assignment;
 pub mod region_desk;
 pub mod region_export;
 pub mod region_import;
@@ -88,4 +89,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(region_import::upload)
         .service(invitation::show)
         .service(invitation::accept);
+    // The region-wide suggestion, approved pair by pair.
+    cfg.service(region_assignment::show)
+        .service(region_assignment::approve);
 }

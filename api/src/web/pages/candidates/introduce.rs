@@ -11,7 +11,7 @@ use uuid::Uuid;
 use super::{Again, CandidatesQuery, Filters, need_id, render};
 use crate::{
     auth::AccountRole,
-    domain::{error::ConflictCode, matching::CreateMatch},
+    domain::{error::ConflictCode, ids::NeedId, matching::CreateMatch},
     error::ApiError,
     idempotency::{self, CompleteWith, Found, IdempotencyKey},
     services::{
@@ -85,6 +85,102 @@ async fn claim(
     )))
 }
 
+/// What became of a coordinator's form that makes a match.
+#[derive(Debug)]
+pub(crate) enum Outcome {
+    /// Made, now or by an earlier sending of the same form (its key): that match.
+    Made(Uuid),
+    /// The pair had a match already (another coordinator's, or through the API).
+    Existing(Uuid),
+    /// Refused: the need is closed.
+    Closed,
+    /// Refused: the note is over [`NOTE_MAX`] characters.
+    NoteTooLong,
+    /// Refused: the note has characters that cannot be used.
+    NoteInvalid,
+}
+
+/// Introduces an applicant to a need, or scouts anyone else for it, with a note, once
+/// per `key` (the form's `idempotency_key`): a second sending of the same form (a
+/// double click, a reload) answers with the match the first made, and no more mail.
+/// The one way the pages make a match (the candidates page and the region-wide
+/// suggestion both send here). A need outside the coordinator's region, or a
+/// professional who is not listed, is the 404 page.
+pub(crate) async fn make_match(
+    state: &AppState,
+    user: &PageUser,
+    need: NeedId,
+    professional_id: Uuid,
+    note: String,
+    key: &str,
+) -> Result<Outcome, PageError> {
+    if user.role() != AccountRole::Coordinator {
+        return Err(PageError::NotFound);
+    }
+    if note.chars().count() > NOTE_MAX {
+        return Ok(Outcome::NoteTooLong);
+    }
+    let key = key.trim();
+    let key = IdempotencyKey((!key.is_empty() && key.len() <= 255).then(|| key.to_owned()));
+    let fingerprint = idempotency::fingerprint(&serde_json::json!({
+        "need_id": need.0, "professional_id": professional_id, "note": note,
+    }));
+    let claimed = match claim(state, user, &key, &fingerprint).await? {
+        Found::Fresh(claimed) => claimed,
+        Found::Done(stored) => {
+            let made: Made = serde_json::from_str(&stored.body)
+                .map_err(|error| PageError::Internal(error.into()))?;
+            return Ok(Outcome::Made(made.match_id));
+        }
+    };
+    let store = CompleteWith::new(
+        claimed.clone(),
+        StatusCode::SEE_OTHER,
+        |record: &MatchRecord| -> anyhow::Result<Made> {
+            Ok(Made {
+                match_id: record.row.id,
+            })
+        },
+    );
+    let created = services::matches::create(
+        &state.db,
+        &state.ranking,
+        Mail::from(&*state.settings),
+        &user.caller,
+        CreateMatch {
+            need_id: need.0,
+            professional_id,
+            note,
+        },
+        store,
+    )
+    .await;
+    if created.is_err() {
+        claimed.release(&state.db).await;
+    }
+    match created {
+        Ok(record) => Ok(Outcome::Made(record.row.id)),
+        Err(services::Error::Conflict(ConflictCode::AlreadyMatched, _)) => {
+            // Matched already (by another coordinator, or through the API): that match.
+            let existing =
+                services::matches::id_of_pair(&state.db, &user.caller, need.0, professional_id)
+                    .await?;
+            existing
+                .map(|found| Outcome::Existing(found.0))
+                .ok_or(PageError::NotFound)
+        }
+        Err(services::Error::Conflict(ConflictCode::NeedClosed, _)) => Ok(Outcome::Closed),
+        Err(services::Error::Invalid(errors)) if errors.iter().any(|e| e.field == "note") => {
+            Ok(Outcome::NoteInvalid)
+        }
+        // No such need in the coordinator's region, or no such professional to list.
+        Err(services::Error::Invalid(_) | services::Error::Forbidden(_)) => {
+            Err(PageError::NotFound)
+        }
+        Err(error) => Err(error.into()),
+    }
+}
+
 /// Introduces an applicant, or scouts anyone else, with a note; then shows the match.
 /// Sent twice with the same key (a double click, a reload), it makes one match.
 #[post("/needs/{id}/candidates/match")]
@@ -108,82 +204,32 @@ pub async fn create_match(
         note: form.note.clone(),
         ..Again::default()
     };
-    if form.note.chars().count() > NOTE_MAX {
-        again.note_error = Some("candidates.note.too_long");
-        return render(
-            &request,
-            &state,
-            &user,
-            need,
-            filters,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            again,
-        )
-        .await;
-    }
-    let key = form.idempotency_key.trim();
-    let key = IdempotencyKey((!key.is_empty() && key.len() <= 255).then(|| key.to_owned()));
-    let fingerprint = idempotency::fingerprint(&serde_json::json!({
-        "need_id": need.0, "professional_id": professional_id, "note": form.note,
-    }));
-    let claimed = match claim(&state, &user, &key, &fingerprint).await? {
-        Found::Fresh(claimed) => claimed,
-        Found::Done(stored) => {
-            let made: Made = serde_json::from_str(&stored.body)
-                .map_err(|error| PageError::Internal(error.into()))?;
-            return Ok(see_other(&format!("/matches/{}", made.match_id)).finish());
-        }
-    };
-    let store = CompleteWith::new(
-        claimed.clone(),
-        StatusCode::SEE_OTHER,
-        |record: &MatchRecord| -> anyhow::Result<Made> {
-            Ok(Made {
-                match_id: record.row.id,
-            })
-        },
-    );
-    let created = services::matches::create(
-        &state.db,
-        &state.ranking,
-        Mail::from(&*state.settings),
-        &user.caller,
-        CreateMatch {
-            need_id: need.0,
-            professional_id,
-            note: form.note,
-        },
-        store,
+    let outcome = make_match(
+        &state,
+        &user,
+        need,
+        professional_id,
+        form.note,
+        &form.idempotency_key,
     )
-    .await;
-    if created.is_err() {
-        claimed.release(&state.db).await;
-    }
-    let (status, refusal) = match created {
-        Ok(record) => return Ok(see_other(&format!("/matches/{}", record.row.id)).finish()),
-        Err(services::Error::Conflict(ConflictCode::AlreadyMatched, _)) => {
-            // Matched already (by another coordinator, or through the API): that match.
-            let existing =
-                services::matches::id_of_pair(&state.db, &user.caller, need.0, professional_id)
-                    .await?;
-            return match existing {
-                Some(found) => Ok(see_other(&format!("/matches/{found}")).finish()),
-                None => Err(PageError::NotFound),
-            };
+    .await?;
+    let status = match outcome {
+        Outcome::Made(id) | Outcome::Existing(id) => {
+            return Ok(see_other(&format!("/matches/{id}")).finish());
         }
-        Err(services::Error::Conflict(ConflictCode::NeedClosed, _)) => {
-            (StatusCode::CONFLICT, "candidates.refused.closed")
+        Outcome::NoteTooLong => {
+            again.note_error = Some("candidates.note.too_long");
+            StatusCode::UNPROCESSABLE_ENTITY
         }
-        Err(services::Error::Invalid(errors)) if errors.iter().any(|e| e.field == "note") => {
+        Outcome::Closed => {
+            again.refusal = Some("candidates.refused.closed");
+            StatusCode::CONFLICT
+        }
+        Outcome::NoteInvalid => {
             again.note_error = Some("candidates.note.invalid");
-            (StatusCode::UNPROCESSABLE_ENTITY, "candidates.refused.note")
+            again.refusal = Some("candidates.refused.note");
+            StatusCode::UNPROCESSABLE_ENTITY
         }
-        // No such need in the coordinator's region, or no such professional to list.
-        Err(services::Error::Invalid(_) | services::Error::Forbidden(_)) => {
-            return Err(PageError::NotFound);
-        }
-        Err(error) => return Err(error.into()),
     };
-    again.refusal = Some(refusal);
     render(&request, &state, &user, need, filters, status, again).await
 }
