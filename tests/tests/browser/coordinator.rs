@@ -1,7 +1,8 @@
 //! The coordinator's day, through the demo's 塩尻 region: she logs in and opens her
 //! desk, opens the city's CMO post from it, ranks everyone, scouts one professional,
-//! introduces an applicant, schedules their meeting and records the contract; then
-//! changes the region's weights after seeing what they would do to the CMO post, and
+//! introduces an applicant, schedules their meeting and records the contract; opens
+//! the region-wide suggestion and approves one of its pairs; then changes the region's
+//! weights after seeing what they would do to the CMO post, and
 //! opens the monthly report's chart and downloads its CSV.
 
 use musubi_tests::{
@@ -158,6 +159,39 @@ async fn a_coordinator_works_her_region_from_the_desk_through_a_contract() {
             .await
     );
     browser.visit_in_both_languages("contracted").await;
+
+    // The region-wide suggestion, in both modes; she approves its first pair, which
+    // leaves the list as a match of its own.
+    browser.goto(&at("/region")).await;
+    browser.click("main a[href='/region/assignment']").await;
+    browser.wait_for_path("/region/assignment").await;
+    browser.tick("mode", "stable").await;
+    browser.submit("form.assignment-filters").await;
+    browser
+        .wait_for_path_where("the stable suggestion", |path| path.contains("mode=stable"))
+        .await;
+    browser.visit_in_both_languages("suggestion-stable").await;
+    let need = browser
+        .attribute("form.match-form input[name='need_id']", "value")
+        .await
+        .unwrap();
+    let suggested = browser
+        .attribute("form.match-form input[name='professional_id']", "value")
+        .await
+        .unwrap();
+    let form = format!(
+        "form.match-form:has(input[name='need_id'][value='{need}']):has(input[name='professional_id'][value='{suggested}'])"
+    );
+    browser.submit(&form).await;
+    browser
+        .wait_for_path_where("the approved pair", |path| path.contains("done=approved"))
+        .await;
+    assert!(browser.exists(".notice").await);
+    assert!(
+        !browser.exists(&form).await,
+        "the approved pair is still offered"
+    );
+    browser.visit_in_both_languages("suggestion-approved").await;
 
     // The weights: motivation counts for much more; first the preview for the CMO post,
     // then saved.
