@@ -290,6 +290,16 @@ impl Browser {
             .await;
     }
 
+    /// Chooses a local file in the file field `css` (as a person picking it would).
+    pub async fn upload(&self, css: &str, file: &Path) {
+        let id = self.element(css).await;
+        self.post(
+            &format!("/element/{id}/value"),
+            json!({"text": file.to_str().expect("a UTF-8 path")}),
+        )
+        .await;
+    }
+
     /// The rendered text of an element.
     pub async fn text(&self, css: &str) -> String {
         let id = self.element(css).await;

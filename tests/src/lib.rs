@@ -15,7 +15,11 @@ pub mod demo;
 pub mod pages;
 pub mod smtp;
 
-use std::{path::PathBuf, sync::Arc};
+use std::{
+    path::PathBuf,
+    sync::Arc,
+    time::{Duration, Instant},
+};
 
 use musubi_api::{
     auth::{AccountRole, password},
@@ -520,6 +524,42 @@ pub const UNTHROTTLED: &[(&str, &str)] = &[
 ];
 
 impl TestApp {
+    /// The path of the first link starting with `prefix` (`/matches/`, say) in an email
+    /// to `to` in the server's mail folder, waiting (up to 20 s) for one to arrive.
+    pub async fn link_in_mail(&self, to: &str, prefix: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            for entry in std::fs::read_dir(&self.mail_dir).into_iter().flatten() {
+                let Ok(bytes) = std::fs::read(entry.expect("a mail folder entry").path()) else {
+                    continue;
+                };
+                let Some(message) = mail_parser::MessageParser::default().parse(&bytes) else {
+                    continue;
+                };
+                let recipient = message
+                    .to()
+                    .and_then(|to| to.first())
+                    .and_then(|address| address.address())
+                    .unwrap_or_default()
+                    .to_owned();
+                let text = message.body_text(0).unwrap_or_default().into_owned();
+                if recipient == to
+                    && let Some(start) = text.find(prefix)
+                {
+                    return text[start..]
+                        .chars()
+                        .take_while(|c| !c.is_whitespace())
+                        .collect();
+                }
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no email to {to} with a link to {prefix}…"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     /// `POST /auth/login` without asserting anything.
     pub async fn try_login(&self, email: &str, password: &str) -> reqwest::Response {
         self.client

@@ -252,3 +252,66 @@ async fn a_coordinator_works_her_region_from_the_desk_through_a_contract() {
     assert!(rows.records().count() >= 1, "{download}");
     browser.quit().await;
 }
+
+/// A spreadsheet of professionals the region knows, as a coordinator keeps it.
+const SHEET: &str = "氏名,メール,見出し,月間稼働時間,働き方,都道府県,市区町村,スキル,自己紹介\r\n\
+    髙橋 美咲,misaki@musubi.test,酒蔵の広報を手伝います,16,リモート,長野県,松本市,広報戦略,漆器と日本酒が好きです\r\n\
+    渡辺 健,,見出し,16,現地,長野県,,,\r\n";
+
+#[tokio::test]
+async fn a_coordinator_invites_from_a_spreadsheet_and_the_invited_professional_consents() {
+    let app = musubi_tests::TestApp::spawn().await;
+    let region = app.create_region("塩尻市", "長野県", "塩尻市").await;
+    let coordinator = app.coordinator(region).await;
+    let mut browser = Browser::start("invitation_journey").await;
+    let at = |path: &str| format!("{}{path}", app.address);
+    let sheet = app.mail_dir.with_file_name("professionals.csv");
+    std::fs::write(&sheet, SHEET).unwrap();
+
+    // The coordinator uploads the sheet: one row invited, one rejected with its reason.
+    browser.goto(&at("/login?next=%2Fregion")).await;
+    browser
+        .log_in(&coordinator.email, "coordinator-password")
+        .await;
+    browser.wait_for_path("/region").await;
+    browser.click("main a[href='/region/import']").await;
+    browser.wait_for_path("/region/import").await;
+    browser.visit_in_both_languages("import").await;
+    browser.upload("#file", &sheet).await;
+    browser.submit("form[action='/region/import']").await;
+    browser
+        .wait_for_path_where("the import's report", |_| true)
+        .await;
+    let report = browser.text(".import-report").await;
+    assert!(
+        report.contains("渡辺 健") || report.contains("3"),
+        "{report}"
+    );
+    browser.visit("import-report").await;
+    browser.log_out().await;
+
+    // The invited professional opens the link in her email, reviews the profile filled
+    // from the row, consents and is at home.
+    let link = app
+        .link_in_mail("misaki@musubi.test", "/invitations/")
+        .await;
+    browser.goto(&at(&link)).await;
+    browser.wait_for_path(&link).await;
+    assert_eq!(
+        browser.attribute("#headline", "value").await.as_deref(),
+        Some("酒蔵の広報を手伝います")
+    );
+    browser.visit_in_both_languages("invitation").await;
+    browser.fill("#password", "松本の酒蔵が好きです").await;
+    browser
+        .fill("#password_again", "松本の酒蔵が好きです")
+        .await;
+    browser.click("#consent").await;
+    browser.submit(&format!("form[action='{link}']")).await;
+    browser
+        .wait_for_path_where("her home", |path| path.starts_with("/me"))
+        .await;
+    assert!(browser.text("main").await.contains("髙橋 美咲"));
+    browser.visit("invited-home").await;
+    browser.quit().await;
+}

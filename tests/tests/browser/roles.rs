@@ -5,8 +5,6 @@
 //! both open the link in their introduction email and see each other's contact; the SME
 //! schedules the meeting; the professional downloads its `.ics`.
 
-use std::time::{Duration, Instant};
-
 use musubi_tests::{TestApp, browser::Browser};
 use serde_json::json;
 
@@ -16,37 +14,6 @@ const PRO_EMAIL: &str = "yamada@musubi.test";
 const PRO_NAME: &str = "山田 太郎";
 const PRO_PASSWORD: &str = "塩尻が好きなマーケター";
 const TITLE: &str = "漆器のECサイト立ち上げ マーケティング責任者";
-
-/// The first link to `/matches/…` in the newest email to `to`, waiting (bounded) for it.
-async fn match_link_for(app: &TestApp, to: &str) -> String {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        if let Ok(entries) = std::fs::read_dir(&app.mail_dir) {
-            for entry in entries {
-                let bytes = std::fs::read(entry.unwrap().path()).unwrap();
-                let message = mail_parser::MessageParser::default().parse(&bytes).unwrap();
-                let recipient = message
-                    .to()
-                    .and_then(|to| to.first())
-                    .and_then(|address| address.address())
-                    .unwrap_or_default()
-                    .to_owned();
-                let text = message.body_text(0).unwrap_or_default().into_owned();
-                if recipient == to
-                    && let Some(start) = text.find("/matches/")
-                {
-                    let path: String = text[start..]
-                        .chars()
-                        .take_while(|c| !c.is_whitespace())
-                        .collect();
-                    return path;
-                }
-            }
-        }
-        assert!(Instant::now() < deadline, "no introduction email to {to}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
 
 #[tokio::test]
 async fn an_sme_writes_a_need_a_professional_applies_a_coordinator_introduces_them_and_they_meet() {
@@ -221,8 +188,8 @@ async fn an_sme_writes_a_need_a_professional_applies_a_coordinator_introduces_th
     browser.log_out().await;
 
     // Each side opens the link in their email, logs in, and sees the other's contact.
-    let pro_link = match_link_for(&app, PRO_EMAIL).await;
-    let sme_link = match_link_for(&app, SME_EMAIL).await;
+    let pro_link = app.link_in_mail(PRO_EMAIL, "/matches/").await;
+    let sme_link = app.link_in_mail(SME_EMAIL, "/matches/").await;
     assert_eq!(pro_link, match_path);
     assert_eq!(sme_link, match_path);
     browser.goto(&at(&pro_link)).await;

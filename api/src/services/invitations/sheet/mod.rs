@@ -279,6 +279,24 @@ pub fn read(bytes: &[u8], encoding: Encoding) -> Result<Sheet, FileProblem> {
     {
         return Err(FileProblem::MissingColumn(missing));
     }
+    // A row's line, counted from where its first cell starts: the csv crate's own count
+    // (and its offset) fall one behind after CRLF line ends, Excel's, which would send
+    // people to the wrong row.
+    let bytes = text.as_bytes();
+    let mut counted = (0_usize, 1_u64);
+    let mut line_at = |at: u64| {
+        let mut start = usize::try_from(at).unwrap_or(usize::MAX).min(bytes.len());
+        while matches!(bytes.get(start), Some(b'\r' | b'\n')) {
+            start += 1;
+        }
+        let (from, lines) = counted;
+        let more = bytes[from.min(start)..start]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count() as u64;
+        counted = (start.max(from), lines + more);
+        counted.1
+    };
     let mut rows = Vec::new();
     for record in records {
         let record = record.map_err(|error| unreadable(&error))?;
@@ -294,7 +312,7 @@ pub fn read(bytes: &[u8], encoding: Encoding) -> Result<Sheet, FileProblem> {
             .filter_map(|(column, cell)| column.map(|column| (column, cell.trim().to_owned())))
             .collect();
         rows.push(SheetRow {
-            line: record.position().map_or(0, csv::Position::line),
+            line: record.position().map_or(0, |at| line_at(at.byte())),
             cells,
         });
     }
@@ -314,6 +332,15 @@ mod tests {
 
     const HEADER: &str =
         "氏名,メール,headline,hours_per_month,働き方,都道府県,市区町村,スキル,自己紹介\n";
+
+    #[test]
+    fn each_row_is_reported_at_its_line_in_the_file_with_crlf_line_ends_too() {
+        let row = "山田 花子,hanako@example.jp,マーケター,24,リモート,長野,塩尻市,,\r\n";
+        let text = format!("{}{row}{row}", HEADER.replace('\n', "\r\n"));
+        let sheet = read(text.as_bytes(), Encoding::Auto).unwrap();
+        let lines: Vec<u64> = sheet.rows.iter().map(|row| row.line).collect();
+        assert_eq!(lines, [2, 3]);
+    }
 
     #[test]
     fn a_bom_and_japanese_headers_are_read_and_a_row_parses() {
