@@ -311,6 +311,20 @@ impl Ranking {
         })
     }
 
+    /// Each professional's `max_engagements` as their indexed profile has it, in
+    /// order (0 for one not in the index).
+    pub fn max_engagements(&self, professionals: &[Uuid]) -> Vec<u32> {
+        let held = self.read();
+        professionals
+            .iter()
+            .map(|&id| {
+                held.index
+                    .max_engagements(engine_id(id))
+                    .map_or(0, u32::from)
+            })
+            .collect()
+    }
+
     /// Runs `f` with the index's text statistics, so a single pair is scored exactly
     /// as the index ranks it.
     pub fn with_corpus<R>(&self, f: impl FnOnce(&Corpus) -> R) -> R {
