@@ -9,7 +9,8 @@
 //!    each need at or above the floor become candidate edges, except a pair that
 //!    already has a match (a second one would be refused).
 //! 2. **Capacities.** A need takes its `headcount` less its engagements in progress; a
-//!    professional their `max_engagements` less theirs, in any region. In progress:
+//!    professional their `max_engagements` (as the ranking index holds their profile,
+//!    the one it was just ranked on) less theirs, in any region. In progress:
 //!    `introduced`, `meeting_scheduled`, `met` and `contracted`
 //!    ([`repo::matches::IN_PROGRESS`]); a scout not yet answered (`proposed`) holds no
 //!    place yet.
@@ -18,7 +19,10 @@
 //!    score, professionals keep the offers they prefer by their own `preference`), on
 //!    the same edges, and **audit** the answer: total score, places filled, blocking
 //!    pairs ([`engine::assign::audit`]).
-//! 4. **Explain** the chosen pairs only, with the same reasons as the candidate lists.
+//! 4. **Explain** the chosen pairs only, with the same reasons as the candidate lists
+//!    (shared over the cores too).
+//!
+//! Each part is timed ([`Timings`]); the JSON route reports them in `Server-Timing`.
 //!
 //! Scores go to the solver as hundredths (`round(score × 100)`), as
 //! [`AssignmentBuilder`](engine::assign::AssignmentBuilder) does.
