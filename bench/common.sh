@@ -3,7 +3,8 @@
 # the server and drops the database, the release `musubi`, and a fresh PostgreSQL
 # database. The caller sets `server_pid` once it starts the server.
 #
-#   bench_start NAME     scratch dir /tmp/musubi-NAME.XXXXXX, traps, the tools
+#   bench_start NAME [--no-wrk]  scratch dir /tmp/musubi-NAME.XXXXXX, traps, the tools
+#                        (wrk too, unless --no-wrk)
 #   bench_build          sets `musubi` (MUSUBI_BIN, else a release build in TARGET_DIR)
 #   bench_database NAME  a fresh database musubi_NAME_<pid>: sets db_name, db_url,
 #                        exports DATABASE_URL and the server's other settings
@@ -39,7 +40,7 @@ bench_cleanup() {
 }
 
 bench_start() {
-  need_tool wrk wrk
+  [[ "${2:-}" == --no-wrk ]] || need_tool wrk wrk
   need_tool curl curl
   need_tool jq jq
   trap bench_cleanup EXIT

@@ -269,7 +269,10 @@ impl Ranking {
     /// proposals (`proposals[j]` for `needs[j]`): one list per need, in order, each
     /// what [`rank`](Self::rank) with [`Pool::Everyone`] gives for that need alone.
     /// The eligible only (`include_excluded` is ignored). The needs are shared out in
-    /// whole batches over up to `threads` threads, which read the index together.
+    /// whole batches over up to `threads` threads, which read the index together,
+    /// each batch under the read lock on its own (a profile written meanwhile is
+    /// ranked in its new state by the batches after the write, as when needs are
+    /// ranked one by one).
     pub fn rank_everyone_proposing(
         &self,
         needs: &[engine::Need],
@@ -286,20 +289,30 @@ impl Ranking {
             include_excluded: false,
             ..request
         };
-        let held = self.read();
-        let index = &held.index;
+        // The lock is taken a batch at a time, so a write (and the readers queued
+        // behind it) never waits for a whole region.
+        let rank = |needs: &[engine::Need], proposals: &[&[(Id, &str)]]| {
+            needs
+                .chunks(BATCH)
+                .zip(proposals.chunks(BATCH))
+                .flat_map(|(needs, proposals)| {
+                    self.read()
+                        .index
+                        .rank_batch_proposing(needs, proposals, &request)
+                })
+                .collect::<Vec<_>>()
+        };
         let threads = threads.clamp(1, needs.len().div_ceil(BATCH).max(1));
         if threads == 1 {
-            return index.rank_batch_proposing(needs, proposals, &request);
+            return rank(needs, proposals);
         }
         let share = needs.len().div_ceil(threads).next_multiple_of(BATCH);
         std::thread::scope(|scope| {
+            let rank = &rank;
             let parts: Vec<_> = needs
                 .chunks(share)
                 .zip(proposals.chunks(share))
-                .map(|(needs, proposals)| {
-                    scope.spawn(move || index.rank_batch_proposing(needs, proposals, &request))
-                })
+                .map(|(needs, proposals)| scope.spawn(move || rank(needs, proposals)))
                 .collect();
             parts
                 .into_iter()
@@ -309,6 +322,20 @@ impl Ranking {
                 })
                 .collect()
         })
+    }
+
+    /// Each professional's `max_engagements` as their indexed profile has it, in
+    /// order (0 for one not in the index).
+    pub fn max_engagements(&self, professionals: &[Uuid]) -> Vec<u32> {
+        let held = self.read();
+        professionals
+            .iter()
+            .map(|&id| {
+                held.index
+                    .max_engagements(engine_id(id))
+                    .map_or(0, u32::from)
+            })
+            .collect()
     }
 
     /// Runs `f` with the index's text statistics, so a single pair is scored exactly

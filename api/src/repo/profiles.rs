@@ -189,28 +189,3 @@ pub async fn applications_with_titles(
         })
         .collect())
 }
-
-/// Each of these professionals' `max_engagements`, by id (a thousand ids a query);
-/// professionals without a profile are absent.
-pub async fn max_engagements(
-    db: &impl ConnectionTrait,
-    ids: &[Uuid],
-) -> anyhow::Result<HashMap<Uuid, u32>> {
-    let mut out = HashMap::with_capacity(ids.len());
-    for chunk in ids.chunks(1_000) {
-        let rows: Vec<(Uuid, i32)> = profile::Entity::find()
-            .select_only()
-            .column(profile::Column::UserId)
-            .column(profile::Column::MaxEngagements)
-            .filter(profile::Column::UserId.is_in(chunk.iter().copied()))
-            .into_tuple()
-            .all(db)
-            .await
-            .context("reading professionals' max_engagements")?;
-        out.extend(
-            rows.into_iter()
-                .map(|(id, max)| (id, u32::try_from(max).unwrap_or(0))),
-        );
-    }
-    Ok(out)
-}

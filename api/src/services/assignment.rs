@@ -9,7 +9,8 @@
 //!    each need at or above the floor become candidate edges, except a pair that
 //!    already has a match (a second one would be refused).
 //! 2. **Capacities.** A need takes its `headcount` less its engagements in progress; a
-//!    professional their `max_engagements` less theirs, in any region. In progress:
+//!    professional their `max_engagements` (as the ranking index holds their profile,
+//!    the one it was just ranked on) less theirs, in any region. In progress:
 //!    `introduced`, `meeting_scheduled`, `met` and `contracted`
 //!    ([`repo::matches::IN_PROGRESS`]); a scout not yet answered (`proposed`) holds no
 //!    place yet.
@@ -18,7 +19,10 @@
 //!    score, professionals keep the offers they prefer by their own `preference`), on
 //!    the same edges, and **audit** the answer: total score, places filled, blocking
 //!    pairs ([`engine::assign::audit`]).
-//! 4. **Explain** the chosen pairs only, with the same reasons as the candidate lists.
+//! 4. **Explain** the chosen pairs only, with the same reasons as the candidate lists
+//!    (shared over the cores too).
+//!
+//! Each part is timed ([`Timings`]); the JSON route reports them in `Server-Timing`.
 //!
 //! Scores go to the solver as hundredths (`round(score × 100)`), as
 //! [`AssignmentBuilder`](engine::assign::AssignmentBuilder) does.
@@ -267,13 +271,13 @@ pub async fn suggest(
         .collect();
     professionals.sort_unstable();
     professionals.dedup();
-    let max_engagements = repo::profiles::max_engagements(db, &professionals).await?;
+    // Their `max_engagements` as the index holds them: the profiles the ranking just
+    // read (a database read of tens of thousands of ids took longer than the solve).
+    let max_engagements = ranking.max_engagements(&professionals);
     let professional_capacity: Vec<u32> = professionals
         .iter()
-        .map(|id| {
-            let max = max_engagements.get(id).copied().unwrap_or(0);
-            max.saturating_sub(in_progress.get(id).copied().unwrap_or(0))
-        })
+        .zip(max_engagements)
+        .map(|(id, max)| max.saturating_sub(in_progress.get(id).copied().unwrap_or(0)))
         .collect();
     timings.edges = started.elapsed();
 
@@ -355,12 +359,11 @@ fn rank(
             .map(|need| proposals(&need.applicants))
             .collect();
         let each: Vec<&[(engine::Id, &str)]> = owned.iter().map(Vec::as_slice).collect();
-        let threads = std::thread::available_parallelism().map_or(1, usize::from);
         return ranking.rank_everyone_proposing(
             &needs,
             &each,
             request(EDGES_PER_NEED, weights, today, &[], false),
-            threads,
+            threads(),
         );
     }
     let mut ranked: Vec<Vec<Candidate>> = vec![Vec::new(); open.len()];
@@ -377,6 +380,33 @@ fn rank(
         );
     }
     ranked
+}
+
+/// The cores to share CPU work over.
+fn threads() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from)
+}
+
+/// `f` of every item, in order, the items shared out in runs over [`threads`].
+fn in_parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let share = items.len().div_ceil(threads()).max(1);
+    if share == items.len() {
+        return items.iter().map(f).collect();
+    }
+    std::thread::scope(|scope| {
+        let f = &f;
+        let parts: Vec<_> = items
+            .chunks(share)
+            .map(|part| scope.spawn(move || part.iter().map(f).collect::<Vec<R>>()))
+            .collect();
+        parts
+            .into_iter()
+            .flat_map(|part| {
+                part.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    })
 }
 
 type Solved = ((Vec<SuggestedPair>, Audit, usize, usize), Timings);
@@ -443,19 +473,23 @@ fn solve(
             by_pair.entry(key).or_insert(candidate);
         }
     }
-    let mut pairs = Vec::with_capacity(chosen.pairs.len());
-    for run in chosen.pairs.chunk_by(|a, b| a.0 == b.0) {
+    let runs: Vec<&[(u32, u32)]> = chosen.pairs.chunk_by(|a, b| a.0 == b.0).collect();
+    let explained = in_parallel(&runs, |run| {
         let need = &open[run[0].0 as usize];
         let ids: Vec<engine::Id> = run
             .iter()
             .map(|&(_, p)| ranking::engine_id(professionals[p as usize]))
             .collect();
         let proposals = proposals(&need.applicants);
-        let explained = ranking.rank(
+        ranking.rank(
             &need.engine,
             Pool::Only(&ids),
             request(ids.len(), weights, today, &proposals, true),
-        );
+        )
+    });
+    let mut pairs = Vec::with_capacity(chosen.pairs.len());
+    for (run, explained) in runs.into_iter().zip(explained) {
+        let need = &open[run[0].0 as usize];
         for &(j, p) in run {
             let Some(mut candidate) = by_pair.remove(&(j, p)) else {
                 continue;

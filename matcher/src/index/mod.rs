@@ -288,6 +288,13 @@ impl ProfileIndex {
         })
     }
 
+    /// How many engagements `id`'s profile takes at once (`max_engagements`), if
+    /// indexed.
+    pub fn max_engagements(&self, id: Id) -> Option<u8> {
+        let row = self.id_map.get(id, &self.ids)?;
+        Some(self.caps[row as usize][1])
+    }
+
     /// Finishes every pending clean-up and releases spare capacity.
     pub fn compact(&mut self) {
         self.reclaim(true);

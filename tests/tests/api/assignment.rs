@@ -31,7 +31,8 @@ struct Region {
     introduced: User,
 }
 
-fn profile_with(changes: Value) -> Value {
+/// The marketer, with some fields replaced.
+pub(crate) fn profile_with(changes: Value) -> Value {
     let mut profile = marketer_profile();
     for (key, value) in changes.as_object().unwrap() {
         profile[key] = value.clone();

@@ -9,7 +9,7 @@ use std::{collections::BTreeSet, time::Duration};
 
 use musubi_api::entities::outbox;
 use musubi_tests::{
-    FAST_MAIL, TestApp, User, cmo_need, marketer_profile,
+    FAST_MAIL, TestApp, User, cmo_need,
     pages::{Page, PageClient},
     smtp::SmtpServer,
 };
@@ -18,7 +18,7 @@ use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::json;
+use crate::{assignment::profile_with, json};
 
 const COORDINATOR_PASSWORD: &str = "coordinator-password";
 const SME_PASSWORD: &str = "sme-password-123";
@@ -35,14 +35,6 @@ struct Region {
     second: Uuid,
     designer: User,
     professionals: Vec<User>,
-}
-
-fn profile_with(changes: Value) -> Value {
-    let mut profile = marketer_profile();
-    for (key, value) in changes.as_object().unwrap() {
-        profile[key] = value.clone();
-    }
-    profile
 }
 
 /// Two needs, four professionals of different fits, one application; mail goes to a

@@ -466,3 +466,107 @@ fn row(frame: &Frame, n: usize, pair: SuggestedPair, again: &Again) -> Row {
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use musubi_matcher::{Candidate, assign::Audit};
+
+    use super::*;
+
+    fn pair(n: u128) -> SuggestedPair {
+        SuggestedPair {
+            need_id: Uuid::from_u128(n),
+            need_title: format!("need {n}"),
+            professional_id: Uuid::from_u128(1_000 + n),
+            application_id: n.is_multiple_of(2).then(|| Uuid::from_u128(2_000 + n)),
+            candidate: Candidate {
+                profile_id: 1_000 + n,
+                score: 50.0,
+                preference: 40.0,
+                reciprocal_score: 44.4,
+                display: "マーケター · 10年".to_owned(),
+                excluded: Vec::new(),
+                explanation: None,
+                preference_detail: None,
+            },
+        }
+    }
+
+    fn suggestion(pairs: u128, needs: usize) -> Suggestion {
+        Suggestion {
+            region_id: Uuid::nil(),
+            floor: 30.0,
+            method: Method::MaxWeight,
+            everyone: true,
+            pairs: (0..pairs).map(pair).collect(),
+            audit: Audit {
+                total_score: 5_000 * pairs as i64,
+                filled: pairs as u64,
+                blocking_pairs: 3,
+            },
+            needs,
+            edges: 50 * needs,
+            timings: Default::default(),
+        }
+    }
+
+    fn frame() -> Frame {
+        Frame::new(
+            &actix_web::test::TestRequest::default().to_http_request(),
+            None,
+        )
+    }
+
+    #[test]
+    fn a_big_suggestion_shows_the_first_pairs_and_counts_the_rest() {
+        let frame = frame();
+        let (audit, empty, rows, more) = shown(&frame, suggestion(250, 300), &Again::default());
+        assert_eq!(rows.len(), SHOWN);
+        assert_eq!(
+            rows[0].anchor,
+            format!("p-{}-{}", Uuid::from_u128(0), Uuid::from_u128(1_000))
+        );
+        assert!(rows[0].introduce && !rows[1].introduce);
+        assert_ne!(rows[0].form.idempotency_key, rows[1].form.idempotency_key);
+        assert_eq!(empty, None);
+        let more = more.unwrap();
+        assert!(more.contains("200") && more.contains("50"), "{more}");
+        let audit = audit.unwrap();
+        assert!(audit.total.contains("12500.0"), "{}", audit.total);
+        assert!(audit.blocking.contains('3'), "{}", audit.blocking);
+    }
+
+    #[test]
+    fn a_small_one_shows_every_pair_and_an_empty_one_says_why() {
+        let frame = frame();
+        let (_, _, rows, more) = shown(&frame, suggestion(SHOWN as u128, 300), &Again::default());
+        assert_eq!((rows.len(), more), (SHOWN, None));
+        let (_, empty, rows, _) = shown(&frame, suggestion(0, 0), &Again::default());
+        assert_eq!((rows.len(), empty), (0, Some("assignment.empty.needs")));
+        let (_, empty, _, _) = shown(&frame, suggestion(0, 4), &Again::default());
+        assert_eq!(empty, Some("assignment.empty.pairs"));
+    }
+
+    #[test]
+    fn the_query_is_written_out_whatever_was_asked() {
+        let asked = |floor: &str, mode: &str, scope: &str| {
+            Asked::of(&AssignmentQuery {
+                floor: Some(floor.to_owned()),
+                mode: Some(mode.to_owned()),
+                scope: Some(scope.to_owned()),
+                ..AssignmentQuery::default()
+            })
+        };
+        assert_eq!(
+            asked("", "", "").query(),
+            "floor=30&mode=max_weight&scope=all"
+        );
+        assert_eq!(
+            asked("42.5", "stable", "applicants").query(),
+            "floor=42.5&mode=stable&scope=applicants"
+        );
+        let bad = asked("101", "stable", "all");
+        assert_eq!((bad.floor, bad.floor_text.as_str()), (None, "101"));
+        assert_eq!(asked("abc", "", "").floor, None);
+    }
+}
