@@ -524,6 +524,35 @@ pub const UNTHROTTLED: &[(&str, &str)] = &[
 ];
 
 impl TestApp {
+    /// Waits (up to 20 s) until the worker has sent an email to `to`, then makes it
+    /// `dead` with `error`, as if every attempt had failed; returns the row.
+    pub async fn kill_email_to(
+        &self,
+        to: &str,
+        error: &str,
+    ) -> musubi_api::entities::outbox::Model {
+        use musubi_api::entities::outbox;
+        use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let row = loop {
+            let found = outbox::Entity::find()
+                .filter(outbox::Column::ToAddress.eq(to))
+                .one(&self.db)
+                .await
+                .expect("reading the outbox");
+            if let Some(row) = found.filter(|row| row.status == "sent") {
+                break row;
+            }
+            assert!(Instant::now() < deadline, "the email to {to} was not sent");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        };
+        let mut dead: outbox::ActiveModel = row.into();
+        dead.status = Set("dead".to_owned());
+        dead.sent_at = Set(None);
+        dead.last_error = Set(Some(error.to_owned()));
+        dead.update(&self.db).await.expect("marking the email dead")
+    }
+
     /// The path of the first link starting with `prefix` (`/matches/`, say) in an email
     /// to `to` in the server's mail folder, waiting (up to 20 s) for one to arrive.
     pub async fn link_in_mail(&self, to: &str, prefix: &str) -> String {

@@ -7,12 +7,9 @@
 //! JSON report's numbers.
 
 use chrono::{Duration, Utc};
-use musubi_api::entities::outbox;
 use musubi_tests::{TestApp, User, cmo_need, marketer_profile, pages::PageClient};
 use reqwest::StatusCode;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
-use std::time::{Duration as Wait, Instant};
 use uuid::Uuid;
 
 use crate::json;
@@ -68,28 +65,6 @@ async fn schedule(app: &TestApp, coordinator: &User, id: &str, days: i64) {
     )
     .await;
     assert_eq!(status, 201, "{body}");
-}
-
-/// Waits until the worker has sent the email to `to`, then marks it dead.
-async fn kill_email_to(app: &TestApp, to: &str) -> outbox::Model {
-    let deadline = Instant::now() + Wait::from_secs(20);
-    let row = loop {
-        let found = outbox::Entity::find()
-            .filter(outbox::Column::ToAddress.eq(to))
-            .one(&app.db)
-            .await
-            .unwrap();
-        if let Some(row) = found.filter(|row| row.status == "sent") {
-            break row;
-        }
-        assert!(Instant::now() < deadline, "the email was not sent");
-        tokio::time::sleep(Wait::from_millis(100)).await;
-    };
-    let mut dead: outbox::ActiveModel = row.clone().into();
-    dead.status = Set("dead".to_owned());
-    dead.sent_at = Set(None);
-    dead.last_error = Set(Some("550 mailbox unavailable".to_owned()));
-    dead.update(&app.db).await.unwrap()
 }
 
 /// The part of `body` from the element with `id="{id}"` to the end of its section.
@@ -187,7 +162,9 @@ async fn the_desk_lists_needs_fewest_applicants_first_and_everything_that_waits(
     );
     let introduced = make_match(&app, &coordinator, busy, &applicants[2]).await;
     // Dead mail: the scout invitation never arrived.
-    let dead = kill_email_to(&app, &scouted.email).await;
+    let dead = app
+        .kill_email_to(&scouted.email, "550 mailbox unavailable")
+        .await;
 
     let mut desk = logged_in(&app, &coordinator.email, "coordinator-password").await;
     let me = desk.get("/me").await;

@@ -5,7 +5,7 @@
 use musubi_api::entities::outbox;
 use musubi_tests::{TestApp, cmo_need, marketer_profile, pages::PageClient};
 use reqwest::StatusCode;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::EntityTrait;
 use serde_json::json;
 use std::time::{Duration, Instant};
 
@@ -43,25 +43,8 @@ async fn a_coordinator_sees_a_dead_email_with_its_error_and_sends_it_again() {
     .await;
     assert_eq!(status, 201, "{body}");
 
-    // The scout invitation: wait until the worker has handled it, then make it dead.
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let row = loop {
-        let found = outbox::Entity::find()
-            .filter(outbox::Column::ToAddress.eq(pro.email.clone()))
-            .one(&app.db)
-            .await
-            .unwrap();
-        if let Some(row) = found.filter(|row| row.status == "sent") {
-            break row;
-        }
-        assert!(Instant::now() < deadline, "the invitation was not sent");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    };
-    let mut dead: outbox::ActiveModel = row.clone().into();
-    dead.status = Set("dead".to_owned());
-    dead.sent_at = Set(None);
-    dead.last_error = Set(Some(ERROR.to_owned()));
-    dead.update(&app.db).await.unwrap();
+    // The scout invitation: once the worker has sent it, it is made dead.
+    let row = app.kill_email_to(&pro.email, ERROR).await;
 
     let mut desk = logged_in(&app, &coordinator.email, "coordinator-password").await;
     let me = desk.get("/me").await;
