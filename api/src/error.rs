@@ -55,9 +55,9 @@ pub enum ApiError {
     /// 413: the body is over the limit.
     #[error("payload too large")]
     PayloadTooLarge,
-    /// 415: the body is not JSON.
+    /// 415: the body is not of the media type the endpoint reads (named here).
     #[error("unsupported media type")]
-    UnsupportedMediaType,
+    UnsupportedMediaType(&'static str),
     /// 422: the body parsed but some fields are invalid.
     #[error("validation failed")]
     Validation(Vec<FieldError>),
@@ -95,7 +95,7 @@ impl ApiError {
             Self::MethodNotAllowed => "method_not_allowed",
             Self::Conflict(code, _) => code.as_str(),
             Self::PayloadTooLarge => "payload_too_large",
-            Self::UnsupportedMediaType => "unsupported_media_type",
+            Self::UnsupportedMediaType(_) => "unsupported_media_type",
             Self::Validation(_) => "validation_failed",
             Self::InvalidResetToken(_) => "invalid_reset_token",
             Self::TooManyRequests { .. } => "too_many_requests",
@@ -113,7 +113,7 @@ impl ApiError {
             Self::MethodNotAllowed => "Method not allowed",
             Self::Conflict(..) => "Conflict",
             Self::PayloadTooLarge => "Payload too large",
-            Self::UnsupportedMediaType => "Unsupported media type",
+            Self::UnsupportedMediaType(_) => "Unsupported media type",
             Self::Validation(_) => "Validation failed",
             Self::InvalidResetToken(_) => "Invalid password-reset link",
             Self::TooManyRequests { .. } => "Too many requests",
@@ -134,7 +134,7 @@ impl ApiError {
                 "request bodies are limited to {} bytes",
                 crate::extract::BODY_LIMIT
             ),
-            Self::UnsupportedMediaType => "send the body as application/json".to_owned(),
+            Self::UnsupportedMediaType(wanted) => format!("send the body as {wanted}"),
             Self::Validation(errors) => {
                 let fields: Vec<&str> = errors.iter().map(|error| error.field.as_str()).collect();
                 format!("invalid fields: {}", fields.join(", "))
@@ -178,7 +178,7 @@ impl ResponseError for ApiError {
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::Conflict(..) => StatusCode::CONFLICT,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::InvalidResetToken(_) => StatusCode::BAD_REQUEST,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,

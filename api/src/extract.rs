@@ -58,7 +58,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
                 body.extend_from_slice(&chunk);
             }
             if content_type_ok == Some(false) {
-                return Err(ApiError::UnsupportedMediaType);
+                return Err(ApiError::UnsupportedMediaType("application/json"));
             }
             parse_json(&body).map(Json)
         })

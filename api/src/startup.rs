@@ -251,7 +251,7 @@ fn problem_for_plain_errors<B: actix_web::body::MessageBody + 'static>(
         404 => ApiError::NoRoute,
         405 => ApiError::MethodNotAllowed,
         413 => ApiError::PayloadTooLarge,
-        415 => ApiError::UnsupportedMediaType,
+        415 => ApiError::UnsupportedMediaType("application/json"),
         503 => ApiError::Unavailable(anyhow::anyhow!("unavailable")),
         code if code >= 500 => ApiError::Internal(anyhow::anyhow!("unhandled {status}")),
         _ => ApiError::BadRequest(

@@ -197,7 +197,7 @@ pub async fn import_invitations(
     let is_csv = content_type(&request)
         .is_some_and(|(essence, _)| matches!(essence.as_str(), "text/csv" | "text/plain"));
     if !is_csv {
-        return Err(ApiError::UnsupportedMediaType);
+        return Err(ApiError::UnsupportedMediaType("text/csv"));
     }
     let encoding = encoding(&request, &query)?;
     let mut body = web::BytesMut::new();

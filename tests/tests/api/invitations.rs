@@ -605,7 +605,8 @@ async fn only_the_regions_coordinators_import() {
         .send()
         .await
         .unwrap();
-    problem(wrong_type, 415).await;
+    let refused = problem(wrong_type, 415).await;
+    assert_eq!(refused["detail"], "send the body as text/csv", "{refused}");
     assert_eq!(count_invitations(&app).await, 0);
 
     let mut owner = logged_in(&app, &sme.email, "sme-password-123").await;
