@@ -290,6 +290,15 @@ impl Browser {
             .await;
     }
 
+    /// Scrolls the element `css` to the top of the window (for a screenshot of it).
+    pub async fn scroll_to(&self, css: &str) {
+        self.execute(
+            "document.querySelector(arguments[0]).scrollIntoView({block: 'start'});",
+            json!([css]),
+        )
+        .await;
+    }
+
     /// Chooses a local file in the file field `css` (as a person picking it would).
     pub async fn upload(&self, css: &str, file: &Path) {
         let id = self.element(css).await;

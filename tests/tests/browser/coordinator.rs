@@ -192,6 +192,8 @@ async fn a_coordinator_works_her_region_from_the_desk_through_a_contract() {
         "the approved pair is still offered"
     );
     browser.visit_in_both_languages("suggestion-approved").await;
+    browser.scroll_to(".assignment-audit").await;
+    browser.screenshot("suggestion-pairs").await;
 
     // The weights: motivation counts for much more; first the preview for the CMO post,
     // then saved.
@@ -218,6 +220,8 @@ async fn a_coordinator_works_her_region_from_the_desk_through_a_contract() {
     );
     assert!(browser.text(".weights-preview").await.contains("→"));
     browser.visit("weights-preview").await;
+    browser.scroll_to(".weights-preview").await;
+    browser.screenshot("weights-preview-table").await;
     browser
         .click("form.weights-form button[value='save']")
         .await;
