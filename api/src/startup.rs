@@ -46,11 +46,12 @@ struct RankingFeed {
 }
 
 /// The outbox worker running beside the server, the periodic nudge check that feeds it,
-/// and the switch that stops both.
+/// the periodic forgetting of expired invitations, and the switch that stops them.
 struct MailWorker {
     shutdown: tokio::sync::watch::Sender<bool>,
     handle: tokio::task::JoinHandle<()>,
     nudges: tokio::task::JoinHandle<()>,
+    forgetting: tokio::task::JoinHandle<()>,
 }
 
 /// Builds the OpenAPI document from the registered routes, as JSON.
@@ -104,6 +105,21 @@ impl Application {
                 NUDGE_CHECK_EVERY,
                 stop.clone(),
             );
+            let db = state.db.clone();
+            let forgetting = crate::services::periodic::spawn(
+                "expired invitations forgotten",
+                crate::services::invitations::FORGET_CHECK_EVERY,
+                stop.clone(),
+                move || {
+                    let db = db.clone();
+                    async move {
+                        Ok(
+                            crate::services::invitations::forget_expired(&db, chrono::Utc::now())
+                                .await?,
+                        )
+                    }
+                },
+            );
             let handle = email::worker::spawn_supervised(
                 state.db.clone(),
                 state.settings.clone(),
@@ -114,6 +130,7 @@ impl Application {
                 shutdown,
                 handle,
                 nudges,
+                forgetting,
             })
         } else {
             None
@@ -192,6 +209,7 @@ impl Application {
         if let Some(worker) = self.mail_worker {
             let _ = worker.shutdown.send(true);
             let _ = worker.nudges.await;
+            let _ = worker.forgetting.await;
             let grace = self.state.settings.mail.send_timeout + std::time::Duration::from_secs(5);
             if tokio::time::timeout(grace, worker.handle).await.is_err() {
                 tracing::warn!(

@@ -221,3 +221,18 @@ pub async fn claim(db: &impl ConnectionTrait, id: Uuid, user_id: Uuid) -> anyhow
         .rows_affected;
     Ok(claimed == 1)
 }
+
+/// Removes every invitation never accepted whose link expired before `cutoff`, with the
+/// name, email and profile it holds; how many.
+pub async fn forget_unaccepted(
+    db: &impl ConnectionTrait,
+    cutoff: DateTime<Utc>,
+) -> anyhow::Result<u64> {
+    let removed = invitation::Entity::delete_many()
+        .filter(invitation::Column::Status.ne(InvitationStatus::Accepted.as_str()))
+        .filter(invitation::Column::ExpiresAt.lt(cutoff))
+        .exec(db)
+        .await
+        .context("forgetting expired invitations")?;
+    Ok(removed.rows_affected)
+}

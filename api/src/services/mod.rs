@@ -19,6 +19,7 @@ pub mod meetings;
 pub mod needs;
 pub mod nudges;
 pub mod outbox;
+pub mod periodic;
 pub mod profiles;
 pub mod regions;
 pub mod reports;

@@ -98,24 +98,15 @@ async fn nudge(
     Ok(true)
 }
 
-/// Checks for due nudges every `every` until `shutdown` turns true.
+/// Checks for unanswered matches now and every `every` after, until `shutdown`.
 pub fn spawn(
     db: DatabaseConnection,
     settings: Arc<Settings>,
     every: StdDuration,
-    mut shutdown: tokio::sync::watch::Receiver<bool>,
+    shutdown: tokio::sync::watch::Receiver<bool>,
 ) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        loop {
-            match run_once(&db, &settings, Utc::now()).await {
-                Ok(0) => {}
-                Ok(count) => tracing::info!(count, "nudges queued"),
-                Err(error) => tracing::warn!(error = %error, "nudge check failed; will retry"),
-            }
-            tokio::select! {
-                _ = tokio::time::sleep(every) => {}
-                changed = shutdown.changed() => if changed.is_err() || *shutdown.borrow() { break },
-            }
-        }
+    super::periodic::spawn("nudges queued", every, shutdown, move || {
+        let (db, settings) = (db.clone(), settings.clone());
+        async move { Ok(run_once(&db, &settings, Utc::now()).await? as u64) }
     })
 }

@@ -668,3 +668,58 @@ async fn an_expired_invitation_says_so_and_no_longer_counts_as_a_duplicate() {
     assert_eq!(renewed["invited"], 1, "{renewed}");
     assert_eq!(count_invitations(&app).await, 2);
 }
+
+#[tokio::test]
+async fn invitations_never_accepted_are_forgotten_a_month_after_their_link_expired() {
+    use musubi_api::services::invitations::{FORGET_AFTER_DAYS, forget_expired};
+
+    let app = TestApp::spawn().await;
+    let region = app.create_region("塩尻市", "長野県", "塩尻市").await;
+    let coordinator = app.coordinator(region).await;
+    let people = [
+        ("山田 花子", "hanako@example.jp", FORGET_AFTER_DAYS + 1),
+        ("高橋 美咲", "misaki@example.jp", FORGET_AFTER_DAYS - 1),
+        ("渡辺 健", "ken@example.jp", FORGET_AFTER_DAYS + 1),
+        ("佐藤 陽菜", "hina@example.jp", -1),
+    ];
+    let sheet: String = people
+        .iter()
+        .map(|(name, email, _)| row(name, email))
+        .collect();
+    let report = import_ok(&app, &coordinator, region, format!("{HEADER}{sheet}")).await;
+    assert_eq!(report["invited"], 4, "{report}");
+    // 渡辺 accepted before his link expired (his invitation records how he came); 佐藤's
+    // link still works; 高橋's expired less than a month ago.
+    let now = chrono::Utc::now();
+    for (_, email, expired_days_ago) in people {
+        let stored = invitation::Entity::find()
+            .filter(invitation::Column::Email.eq(email))
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap();
+        let mut aged: invitation::ActiveModel = stored.into();
+        aged.expires_at = Set(now - chrono::Duration::days(expired_days_ago));
+        if email == "ken@example.jp" {
+            aged.status = Set("accepted".to_owned());
+        }
+        aged.update(&app.db).await.unwrap();
+    }
+
+    assert_eq!(forget_expired(&app.db, now).await.unwrap(), 1);
+    let mut left: Vec<String> = invitation::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|kept| kept.email)
+        .collect();
+    left.sort();
+    assert_eq!(
+        left,
+        ["hina@example.jp", "ken@example.jp", "misaki@example.jp"],
+        "only the unaccepted invitation expired over a month ago is forgotten"
+    );
+    // Nothing more to forget.
+    assert_eq!(forget_expired(&app.db, now).await.unwrap(), 0);
+}

@@ -19,6 +19,7 @@ pub use accept::{Acceptance, Invitation, accept, open};
 
 use std::collections::HashMap;
 
+use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
 use uuid::Uuid;
 
@@ -37,6 +38,21 @@ use sheet::{Encoding, FileProblem, RowProblem};
 
 /// How long an invitation's link works.
 pub const VALID_FOR_DAYS: u64 = 14;
+
+/// Days an invitation never accepted is kept after its link stopped working (meanwhile
+/// the link's page says it expired); then it is forgotten.
+pub const FORGET_AFTER_DAYS: i64 = 30;
+
+/// How often expired invitations are looked for.
+pub const FORGET_CHECK_EVERY: std::time::Duration = std::time::Duration::from_secs(3_600);
+
+/// Forgets the invitations never accepted whose link expired [`FORGET_AFTER_DAYS`]
+/// before `now`: the person never consented, so nothing of theirs — name, email, the
+/// profile from the coordinator's sheet — is kept. How many were removed.
+pub async fn forget_expired(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<u64> {
+    let cutoff = now - chrono::Duration::days(FORGET_AFTER_DAYS);
+    Ok(repo::invitations::forget_unaccepted(db, cutoff).await?)
+}
 
 /// Why a row was not invited although it was well formed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
