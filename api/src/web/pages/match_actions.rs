@@ -126,22 +126,7 @@ pub async fn decline(
     id: web::Path<String>,
     CsrfForm(form): CsrfForm<ReasonForm>,
 ) -> Result<HttpResponse, PageError> {
-    let id = match_id(&id)?;
-    let reason = Reason {
-        reason: Some(form.reason.clone()),
-    };
-    match services::matches::decline(&state.db, mail(&state), &user.caller, MatchId(id), reason)
-        .await
-    {
-        Ok(_) => Ok(done(id, "declined")),
-        Err(error) => {
-            let again = Again {
-                decline: Some(reason_again(&error, form.reason)),
-                ..Again::default()
-            };
-            failed(&request, &state, &user, id, error, again).await
-        }
-    }
+    end_with_reason(&request, &state, &user, &id, form, Ending::Decline).await
 }
 
 /// A coordinator of the region calls the match off.
@@ -153,20 +138,56 @@ pub async fn cancel(
     id: web::Path<String>,
     CsrfForm(form): CsrfForm<ReasonForm>,
 ) -> Result<HttpResponse, PageError> {
-    let id = match_id(&id)?;
+    end_with_reason(&request, &state, &user, &id, form, Ending::Cancel).await
+}
+
+/// The two ways a match is ended with a reason.
+#[derive(Debug, Clone, Copy)]
+enum Ending {
+    Decline,
+    Cancel,
+}
+
+/// Ends the match as `ending` says, then shows it; on a refusal, the form again with
+/// the reason kept.
+async fn end_with_reason(
+    request: &HttpRequest,
+    state: &AppState,
+    user: &PageUser,
+    id: &str,
+    form: ReasonForm,
+    ending: Ending,
+) -> Result<HttpResponse, PageError> {
+    let id = match_id(id)?;
     let reason = Reason {
         reason: Some(form.reason.clone()),
     };
-    match services::matches::cancel(&state.db, mail(&state), &user.caller, MatchId(id), reason)
-        .await
-    {
-        Ok(_) => Ok(done(id, "cancelled")),
+    let (db, actor, which) = (&state.db, &user.caller, MatchId(id));
+    let result = match ending {
+        Ending::Decline => services::matches::decline(db, mail(state), actor, which, reason).await,
+        Ending::Cancel => services::matches::cancel(db, mail(state), actor, which, reason).await,
+    };
+    match result {
+        Ok(_) => Ok(done(
+            id,
+            match ending {
+                Ending::Decline => "declined",
+                Ending::Cancel => "cancelled",
+            },
+        )),
         Err(error) => {
-            let again = Again {
-                cancel: Some(reason_again(&error, form.reason)),
-                ..Again::default()
+            let kept = Some(reason_again(&error, form.reason));
+            let again = match ending {
+                Ending::Decline => Again {
+                    decline: kept,
+                    ..Again::default()
+                },
+                Ending::Cancel => Again {
+                    cancel: kept,
+                    ..Again::default()
+                },
             };
-            failed(&request, &state, &user, id, error, again).await
+            failed(request, state, user, id, error, again).await
         }
     }
 }
