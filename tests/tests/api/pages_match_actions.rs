@@ -626,3 +626,45 @@ async fn me_lists_what_waits_for_each_role() {
         page.body
     );
 }
+
+#[tokio::test]
+async fn the_coordinator_calls_an_introduction_off_with_a_reason() {
+    let r = region(None).await;
+    let path = introduce(&r, &r.applicant).await;
+    let cancel = format!("{path}/cancel");
+    let mut desk = logged_in(&r.app, &r.coordinator.email, COORDINATOR_PASSWORD).await;
+
+    let long = "い".repeat(2_001);
+    let answer = submit(&mut desk, &path, &cancel, &[("reason", &long)]).await;
+    assert_status(
+        &answer,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a reason too long",
+    );
+    assert!(
+        answer.body.contains("id=\"cancel-reason-error\""),
+        "{}",
+        answer.body
+    );
+    assert!(answer.body.contains(&long), "the reason kept");
+    assert_eq!(
+        api_match(&r, &path, &r.coordinator).await["status"],
+        "introduced"
+    );
+
+    let answer = submit(
+        &mut desk,
+        &path,
+        &cancel,
+        &[("reason", "募集が取り下げられました")],
+    )
+    .await;
+    let page = followed(&mut desk, &answer, &format!("{path}?done=cancelled")).await;
+    assert!(
+        page.body.contains("募集が取り下げられました"),
+        "{}",
+        page.body
+    );
+    let found = api_match(&r, &path, &r.coordinator).await;
+    assert_eq!(found["status"], "cancelled", "{found}");
+}
