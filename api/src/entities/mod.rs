@@ -1,6 +1,7 @@
 //! Database entities, one file per table, in sea-orm's generated form. They never go
 //! over the wire: routes build response views from them.
 
+pub mod action_link;
 pub mod application;
 pub mod disclosure;
 pub mod idempotency_key;

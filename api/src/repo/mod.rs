@@ -1,6 +1,7 @@
 //! Hand-written queries beside the generated entities. Every function takes
 //! `&impl ConnectionTrait`, so it composes inside a transaction.
 
+pub mod action_links;
 pub mod applications;
 pub mod convert;
 pub mod invitations;

@@ -14,6 +14,7 @@ pub mod desk;
 pub mod error;
 pub mod exports;
 pub mod invitations;
+pub mod links;
 pub mod matches;
 pub mod meetings;
 pub mod needs;

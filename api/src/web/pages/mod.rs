@@ -6,6 +6,7 @@ pub mod candidates;
 pub mod home;
 pub mod invitation;
 pub mod lang;
+pub mod links;
 pub mod login;
 // the actions of /matches/{id}
 pub mod match_actions;
