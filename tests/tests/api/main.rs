@@ -24,6 +24,7 @@ mod input_rules;
 mod invitations;
 mod mail_delivery;
 mod matches;
+mod meeting_proposals;
 mod needs;
 mod old_data_mail;
 mod openapi;

@@ -111,7 +111,8 @@ pub struct Again {
     pub outcome: Option<(OutcomeInput, Option<&'static str>, Option<&'static str>)>,
 }
 
-/// The page's forms for a viewer offered `offers`, drawn afresh or as `again` sent them.
+/// The page's forms for a viewer offered `offers`, drawn afresh or as `again` sent them;
+/// a first meeting's form is filled with the `suggested` time, if any.
 pub fn actions(
     frame: &Frame,
     id: Uuid,
@@ -119,6 +120,7 @@ pub fn actions(
     current: Option<&meeting::Model>,
     again: Again,
     errors: &mut Errors,
+    suggested: Option<DateTime<Utc>>,
 ) -> Actions {
     // (The handlers below are unit structs of these names: bind to others.)
     let Again {
@@ -134,7 +136,7 @@ pub fn actions(
             (
                 current
                     .filter(|_| moving)
-                    .map_or_else(MeetingInput::new, MeetingInput::of),
+                    .map_or_else(|| MeetingInput::new(suggested), MeetingInput::of),
                 Errors::default(),
             )
         });
@@ -241,9 +243,17 @@ pub struct MeetingInput {
 const SUGGESTED_MINUTES: &str = "60";
 
 impl MeetingInput {
-    /// The form for a first meeting: empty but for the usual length and online.
-    fn new() -> Self {
+    /// The form for a first meeting: the suggested time (where both sides' meeting
+    /// slots meet, see `services::proposals::suggest_for`), the usual length, online.
+    fn new(suggested: Option<DateTime<Utc>>) -> Self {
+        let local = suggested.map(|at| at + Duration::hours(TOKYO_HOURS));
         Self {
+            date: local
+                .map(|at| at.format("%Y-%m-%d").to_string())
+                .unwrap_or_default(),
+            time: local
+                .map(|at| at.format("%H:%M").to_string())
+                .unwrap_or_default(),
             duration_minutes: SUGGESTED_MINUTES.to_owned(),
             mode: "online".to_owned(),
             ..Self::default()
