@@ -271,7 +271,7 @@ fn invitations(s: &Setup) -> Vec<(String, String)> {
             let ics = calendar(m).expect("an invitation carries its calendar");
             let dtstart = ics
                 .lines()
-                .find(|line| line.starts_with("DTSTART"))
+                .find(|line| line.starts_with("DTSTART;TZID="))
                 .unwrap_or_default()
                 .to_owned();
             (m.rcpt_to.join(","), dtstart)
