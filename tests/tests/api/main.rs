@@ -43,6 +43,8 @@ mod pages_region_desk;
 mod pages_region_outbox;
 mod pages_region_weights;
 mod profiles;
+mod reply_windows;
+mod report_speed;
 mod sessions;
 mod story;
 mod throttling;
