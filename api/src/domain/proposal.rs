@@ -256,7 +256,9 @@ mod tests {
     use super::*;
 
     fn at(text: &str) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339(text).unwrap().with_timezone(&Utc)
+        DateTime::parse_from_rfc3339(text)
+            .unwrap()
+            .with_timezone(&Utc)
     }
 
     fn propose(times: &[DateTime<Utc>]) -> ProposeTimes {
@@ -280,7 +282,11 @@ mod tests {
         assert_eq!(spec.times(), [day(3), day(4), day(5)]);
         assert_eq!(fields(propose(&[]).parse(now).unwrap_err()), ["proposals"]);
         assert_eq!(
-            fields(propose(&[day(1), day(2), day(3), day(4)]).parse(now).unwrap_err()),
+            fields(
+                propose(&[day(1), day(2), day(3), day(4)])
+                    .parse(now)
+                    .unwrap_err()
+            ),
             ["proposals"]
         );
         assert_eq!(
@@ -322,13 +328,19 @@ mod tests {
             fields(request(Some(time), Some(vec![time])).ask().unwrap_err()),
             ["proposals"]
         );
-        assert_eq!(fields(request(None, None).ask().unwrap_err()), ["starts_at"]);
+        assert_eq!(
+            fields(request(None, None).ask().unwrap_err()),
+            ["starts_at"]
+        );
     }
 
     #[test]
     fn slots_overlap_or_fall_back_to_the_professionals() {
         use MeetingSlot::*;
-        assert_eq!(shared_slots(&[WeekdayEvening, Weekend], &[Weekend]), [Weekend]);
+        assert_eq!(
+            shared_slots(&[WeekdayEvening, Weekend], &[Weekend]),
+            [Weekend]
+        );
         assert_eq!(shared_slots(&[WeekdayDay], &[Weekend]), [Weekend]);
         assert_eq!(shared_slots(&[], &[WeekdayDay]), [WeekdayDay]);
         assert_eq!(shared_slots(&[], &[]), [WeekdayEvening]);

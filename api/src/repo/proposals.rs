@@ -139,7 +139,10 @@ pub async fn settle(
     at: DateTime<Utc>,
 ) -> anyhow::Result<bool> {
     let settled = meeting_proposal::Entity::update_many()
-        .col_expr(meeting_proposal::Column::Status, Expr::value(status.as_str()))
+        .col_expr(
+            meeting_proposal::Column::Status,
+            Expr::value(status.as_str()),
+        )
         .col_expr(meeting_proposal::Column::ChosenAt, Expr::value(chosen_at))
         .col_expr(meeting_proposal::Column::SettledAt, Expr::value(Some(at)))
         .filter(meeting_proposal::Column::Id.eq(id))

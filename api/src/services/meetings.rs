@@ -16,9 +16,9 @@ use super::{
 use crate::{
     access::{Action, Actor},
     domain::{
+        account::AccountRole,
         ids::MatchId,
         matching::{Event, MatchStatus},
-        account::AccountRole,
         meeting::{MeetingSpec, MeetingStatus, ScheduleMeeting},
     },
     email::{

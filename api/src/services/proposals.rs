@@ -261,12 +261,11 @@ pub async fn follow_link(
         // The match moved on since the email (cancelled, say): nothing was changed and
         // the link stays as it was.
         Err(Error::Conflict(..)) => {
-            let match_id = match links::peek::<TimeChoice>(db, Purpose::MeetingTime, token, now)
-                .await?
-            {
-                Ok(followed) => Some(followed.match_id),
-                Err(_) => None,
-            };
+            let match_id =
+                match links::peek::<TimeChoice>(db, Purpose::MeetingTime, token, now).await? {
+                    Ok(followed) => Some(followed.match_id),
+                    Err(_) => None,
+                };
             Ok(Answered::Refused(LinkRefusal::Used, match_id))
         }
         other => other,

@@ -69,7 +69,11 @@ pub fn owed_by(
 
 /// Who owes the next answer of a match.
 pub fn owed(record: &MatchRecord) -> Option<Owed> {
-    owed_by(record.status, record.row.updated_at, record.proposal.as_ref())
+    owed_by(
+        record.status,
+        record.row.updated_at,
+        record.proposal.as_ref(),
+    )
 }
 
 /// Tells the region's coordinators about every match whose answer has been owed for

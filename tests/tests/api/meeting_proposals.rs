@@ -66,7 +66,10 @@ async fn setup() -> Setup {
         .await,
     )
     .await;
-    assert_eq!((status, created["status"].as_str()), (201, Some("introduced")));
+    assert_eq!(
+        (status, created["status"].as_str()),
+        (201, Some("introduced"))
+    );
     let match_id = created["id"].as_str().unwrap().parse().unwrap();
     Setup {
         smtp,
@@ -103,7 +106,9 @@ async fn propose(s: &Setup, times: &[DateTime<Utc>]) -> Value {
 
 /// A time as `DTSTART;TZID=Asia/Tokyo:` writes it.
 fn tokyo_stamp(at: DateTime<Utc>) -> String {
-    (at + Duration::hours(9)).format("%Y%m%dT%H%M%S").to_string()
+    (at + Duration::hours(9))
+        .format("%Y%m%dT%H%M%S")
+        .to_string()
 }
 
 fn subject(message: &Received) -> String {
@@ -282,8 +287,7 @@ fn invitations(s: &Setup) -> Vec<(String, String)> {
 }
 
 #[tokio::test]
-async fn a_time_picked_with_one_click_from_the_email_schedules_the_meeting_and_nothing_else_does()
-{
+async fn a_time_picked_with_one_click_from_the_email_schedules_the_meeting_and_nothing_else_does() {
     let s = setup().await;
     let times = [in_days(3), in_days(4), in_days(5)];
     let proposed = propose(&s, &times).await;
@@ -309,7 +313,10 @@ async fn a_time_picked_with_one_click_from_the_email_schedules_the_meeting_and_n
     let shown = (times[1] + Duration::hours(9))
         .format("%Y-%m-%d %H:%M")
         .to_string();
-    assert!(page.contains("面談の日時が確定しました") && page.contains(&shown), "{page}");
+    assert!(
+        page.contains("面談の日時が確定しました") && page.contains(&shown),
+        "{page}"
+    );
     let after = snapshot(&s).await;
     assert_eq!(after.status, "meeting_scheduled");
     assert_eq!(after.meetings, [(times[1], 0, "scheduled".to_owned())]);
@@ -351,7 +358,10 @@ async fn a_time_picked_with_one_click_from_the_email_schedules_the_meeting_and_n
     ] {
         let (status, page) = follow(&s.app, link).await;
         assert_eq!(status, code, "{link}: {page}");
-        assert!(page.contains(words) && page.contains("何も変更していません"), "{page}");
+        assert!(
+            page.contains(words) && page.contains("何も変更していません"),
+            "{page}"
+        );
         assert_eq!(snapshot(&s).await, before, "{link} changed something");
     }
 
@@ -375,7 +385,11 @@ async fn a_time_picked_with_one_click_from_the_email_schedules_the_meeting_and_n
     let (status, page) = follow(&s.app, &second[0]).await;
     assert_eq!(status, 410, "{page}");
     assert!(page.contains("有効期限が切れています"), "{page}");
-    assert_eq!(snapshot(&s).await, before, "an expired link changed something");
+    assert_eq!(
+        snapshot(&s).await,
+        before,
+        "an expired link changed something"
+    );
     assert_eq!(before.meetings, [(times[1], 0, "scheduled".to_owned())]);
 
     // The mailbox holds nothing new: the same invitations, no update, no cancellation.
@@ -385,7 +399,7 @@ async fn a_time_picked_with_one_click_from_the_email_schedules_the_meeting_and_n
         !s.smtp
             .messages()
             .iter()
-            .any(|m| subject(&m).contains("変更") || subject(&m).contains("中止")),
+            .any(|m| subject(m).contains("変更") || subject(m).contains("中止")),
         "no update or cancellation went out"
     );
 }
@@ -413,7 +427,7 @@ async fn none_of_these_work_asks_the_proposer_for_other_times() {
         .filter(|m| subject(m).contains("別の候補日時のお願い"))
         .collect();
     assert_eq!(asked.len(), 1);
-    assert_eq!(asked[0].rcpt_to, [s.sme.email.clone()]);
+    assert_eq!(asked[0].rcpt_to, std::slice::from_ref(&s.sme.email));
     // The match no longer shows the proposal, and waits on the SME again.
     let (_, seen) = json(
         s.app
@@ -438,7 +452,10 @@ async fn a_proposal_takes_one_to_three_distinct_future_times_from_whoever_arrang
         async move { app.post(&path, &token, &body).await }
     };
     let cases = [
-        (vec![in_days(3), in_days(4), in_days(5), in_days(6)], "proposals"),
+        (
+            vec![in_days(3), in_days(4), in_days(5), in_days(6)],
+            "proposals",
+        ),
         (vec![in_days(3), in_days(3)], "proposals[1]"),
         (vec![in_days(-1), in_days(3)], "proposals[0]"),
         (vec![], "proposals"),
@@ -458,10 +475,8 @@ async fn a_proposal_takes_one_to_three_distinct_future_times_from_whoever_arrang
     )
     .await;
     // The coordinator may propose too; a closed match names its state.
-    let (status, body) = json(
-        post(proposal_body(&[in_days(3)]), s.coordinator.token.clone()).await,
-    )
-    .await;
+    let (status, body) =
+        json(post(proposal_body(&[in_days(3)]), s.coordinator.token.clone()).await).await;
     assert_eq!(status, 201, "{body}");
     assert_eq!(body["meeting_proposal"]["proposer_role"], "coordinator");
     let cancel = s
@@ -478,7 +493,10 @@ async fn a_proposal_takes_one_to_three_distinct_future_times_from_whoever_arrang
         409,
     )
     .await;
-    assert!(body["detail"].as_str().unwrap().contains("cancelled"), "{body}");
+    assert!(
+        body["detail"].as_str().unwrap().contains("cancelled"),
+        "{body}"
+    );
     // The links of the proposal made before the match was called off do nothing.
     let links = choose_links(&s, &s.professional.email, 0).await;
     let before = snapshot(&s).await;

@@ -232,7 +232,10 @@ async fn the_match_page_and_the_desk_show_who_owes_an_answer_and_since_when() {
         line.contains("プロフェッショナルの回答待ち") && line.contains("4日"),
         "{line}"
     );
-    assert!(line.contains("awaiting-late"), "past the first nudge: {line}");
+    assert!(
+        line.contains("awaiting-late"),
+        "past the first nudge: {line}"
+    );
     let introduction = coordinator.get(&format!("/matches/{}", r.introduced)).await;
     let line = element(&introduction.body, "awaiting");
     assert!(
@@ -251,13 +254,15 @@ async fn the_match_page_and_the_desk_show_who_owes_an_answer_and_since_when() {
     let scouts = &desk.body[desk.body.find("id=\"desk-scouts\"").unwrap()..];
     let scouts = &scouts[..scouts.find("</ul>").unwrap()];
     assert!(
-        scouts.contains("owes owes-late") && scouts.contains("プロフェッショナルの回答待ち（4日前から）"),
+        scouts.contains("owes owes-late")
+            && scouts.contains("プロフェッショナルの回答待ち（4日前から）"),
         "{scouts}"
     );
     let introductions = &desk.body[desk.body.find("id=\"desk-introductions\"").unwrap()..];
     let introductions = &introductions[..introductions.find("</ul>").unwrap()];
     assert!(
-        introductions.contains("募集元の回答待ち（今日から）") && !introductions.contains("owes-late"),
+        introductions.contains("募集元の回答待ち（今日から）")
+            && !introductions.contains("owes-late"),
         "{introductions}"
     );
 

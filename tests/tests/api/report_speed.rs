@@ -131,7 +131,11 @@ async fn the_median_days_to_introduction_and_to_a_first_meeting_are_right_on_han
     .await;
     let scout = made["id"].as_str().unwrap().to_owned();
     let accepted = app
-        .post(&format!("/matches/{scout}/accept"), &scouted.token, &json!({}))
+        .post(
+            &format!("/matches/{scout}/accept"),
+            &scouted.token,
+            &json!({}),
+        )
         .await;
     assert_eq!(accepted.status(), 200);
     // A match of another region counts for nothing here.
@@ -184,8 +188,16 @@ async fn the_median_days_to_introduction_and_to_a_first_meeting_are_right_on_han
         let rest = &shown.body[start..];
         rest[..rest.find("</dd>").unwrap()].to_owned()
     };
-    assert!(figure("speed-introduction").contains("2.5日（3件の中央値）"), "{}", figure("speed-introduction"));
-    assert!(figure("speed-meeting").contains("3.0日（3件の中央値）"), "{}", figure("speed-meeting"));
+    assert!(
+        figure("speed-introduction").contains("2.5日（3件の中央値）"),
+        "{}",
+        figure("speed-introduction")
+    );
+    assert!(
+        figure("speed-meeting").contains("3.0日（3件の中央値）"),
+        "{}",
+        figure("speed-meeting")
+    );
 }
 
 #[tokio::test]
@@ -199,7 +211,13 @@ async fn a_region_without_matches_has_no_reply_speed_yet() {
     )
     .await;
     assert_eq!(status, 200);
-    assert!(report["reply_speed"]["median_days_to_introduction"].is_null(), "{report}");
-    assert!(report["reply_speed"]["median_days_to_first_meeting"].is_null(), "{report}");
+    assert!(
+        report["reply_speed"]["median_days_to_introduction"].is_null(),
+        "{report}"
+    );
+    assert!(
+        report["reply_speed"]["median_days_to_first_meeting"].is_null(),
+        "{report}"
+    );
     assert_eq!(report["reply_speed"]["introductions_measured"], 0);
 }

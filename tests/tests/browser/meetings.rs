@@ -75,15 +75,25 @@ async fn the_professional_picks_a_proposed_time_on_the_match_page() {
     assert!(offered.contains(&second), "{offered}");
     assert!(browser.exists("#choose-time-0").await && browser.exists("#choose-time-2").await);
     assert!(browser.exists("#choose-none").await);
-    browser.visit_in_both_languages("match-proposed-times").await;
+    browser
+        .visit_in_both_languages("match-proposed-times")
+        .await;
 
     browser.scroll_to("#choose-time-1").await;
     browser.click("#choose-time-1").await;
     browser
         .wait_for_path(&format!("{page}?done=time_chosen"))
         .await;
-    assert!(browser.text("p.notice[role=status]").await.contains("面談が確定しました"));
-    assert!(!browser.exists("#proposal").await, "the proposal is answered");
+    assert!(
+        browser
+            .text("p.notice[role=status]")
+            .await
+            .contains("面談が確定しました")
+    );
+    assert!(
+        !browser.exists("#proposal").await,
+        "the proposal is answered"
+    );
     assert!(browser.text("main").await.contains(&second));
     browser.visit("match-time-chosen").await;
     let scheduled = meeting::Entity::find()

@@ -11,8 +11,8 @@ use super::{
     letter, match_link,
     meeting::meeting_time,
 };
-pub use crate::domain::proposal::OwedBy;
 use crate::domain::meeting::MeetingMode;
+pub use crate::domain::proposal::OwedBy;
 
 const OPTION_JA: [&str; 3] = ["候補1", "候補2", "候補3"];
 const OPTION_EN: [&str; 3] = ["Option 1", "Option 2", "Option 3"];
@@ -77,7 +77,10 @@ pub fn meeting_proposal(context: &MeetingProposal<'_>) -> Rendered {
             Fact::new(
                 "所要時間",
                 "Length",
-                format!("{}分 / {} min", context.duration_minutes, context.duration_minutes),
+                format!(
+                    "{}分 / {} min",
+                    context.duration_minutes, context.duration_minutes
+                ),
             ),
             match context.mode {
                 MeetingMode::Online => Fact::new("形式", "Format", "オンライン / Online"),

@@ -427,7 +427,10 @@ pub(super) async fn render(
     let awaiting = awaiting(&frame, &record, now);
     let offers = services::matches::offers(&user.caller, &record);
     let mut errors = Errors::default();
-    let suggested = services::proposals::suggest_for(parties, now).times.first().copied();
+    let suggested = services::proposals::suggest_for(parties, now)
+        .times
+        .first()
+        .copied();
     let actions = match_forms::actions(
         &frame,
         record.row.id,

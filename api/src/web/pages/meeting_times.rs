@@ -59,7 +59,10 @@ pub async fn follow(
         } => Chosen {
             frame: &frame,
             title_key: "meeting_choice.confirmed.title",
-            lead: frame.msg_with("meeting_choice.confirmed.at", &[("at", &in_tokyo(starts_at))]),
+            lead: frame.msg_with(
+                "meeting_choice.confirmed.at",
+                &[("at", &in_tokyo(starts_at))],
+            ),
             detail_key: Some("meeting_choice.confirmed.invitation"),
             match_href: format!("/matches/{match_id}"),
         },

@@ -232,28 +232,30 @@ pub async fn desk(
     let owing = |rows: Vec<WaitRow>, records: &[MatchRecord]| -> Vec<WaitRow> {
         rows.into_iter()
             .zip(records)
-            .map(|(row, record)| match services::reply_windows::owed(record) {
-                Some(owed) => {
-                    let waited = days_since(owed.since, now);
-                    let who = frame.msg(match owed.by {
-                        services::reply_windows::OwedBy::Professional => {
-                            "match.awaiting.professional"
+            .map(
+                |(row, record)| match services::reply_windows::owed(record) {
+                    Some(owed) => {
+                        let waited = days_since(owed.since, now);
+                        let who = frame.msg(match owed.by {
+                            services::reply_windows::OwedBy::Professional => {
+                                "match.awaiting.professional"
+                            }
+                            services::reply_windows::OwedBy::Organization => {
+                                "match.awaiting.organization"
+                            }
+                        });
+                        WaitRow {
+                            owes: Some(frame.msg_with(
+                                "desk.awaiting",
+                                &[("who", who), ("since", &days(&frame, waited))],
+                            )),
+                            late: waited >= services::nudges::NUDGE_AFTER_DAYS,
+                            ..row
                         }
-                        services::reply_windows::OwedBy::Organization => {
-                            "match.awaiting.organization"
-                        }
-                    });
-                    WaitRow {
-                        owes: Some(frame.msg_with(
-                            "desk.awaiting",
-                            &[("who", who), ("since", &days(&frame, waited))],
-                        )),
-                        late: waited >= services::nudges::NUDGE_AFTER_DAYS,
-                        ..row
                     }
-                }
-                None => row,
-            })
+                    None => row,
+                },
+            )
             .collect()
     };
     let lists = vec![

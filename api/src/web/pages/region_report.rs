@@ -53,7 +53,10 @@ fn speed_figures(frame: &Frame, speed: &ReplySpeed) -> Vec<SpeedFigure> {
     let value = |median: Option<f64>, count: u64| match median {
         Some(days) => frame.msg_with(
             "report.speed.days",
-            &[("days", &format!("{days:.1}")), ("count", &count.to_string())],
+            &[
+                ("days", &format!("{days:.1}")),
+                ("count", &count.to_string()),
+            ],
         ),
         None => frame.msg("report.speed.none").to_owned(),
     };
