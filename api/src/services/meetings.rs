@@ -282,13 +282,23 @@ pub async fn cancel(
 }
 
 /// Cancels the match's scheduled meeting, if any: METHOD:CANCEL to everyone, reminder
-/// withdrawn. Used when a meeting is cancelled and when the whole match ends.
+/// withdrawn; times still proposed are withdrawn too (their links stop working). Used
+/// when a meeting is cancelled and when the whole match ends.
 pub(super) async fn call_off(
     db: &impl ConnectionTrait,
     mail: Mail<'_>,
     found: &matches::Model,
     parties: &Parties,
 ) -> anyhow::Result<()> {
+    let at = repo::now();
+    repo::proposals::replace_pending(db, found.id, at).await?;
+    crate::repo::action_links::retire(
+        db,
+        found.id,
+        super::links::Purpose::MeetingTime.as_str(),
+        at,
+    )
+    .await?;
     let Some(meeting) = repo::matches::current_meeting(db, found.id).await? else {
         return Ok(());
     };

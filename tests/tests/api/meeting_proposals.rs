@@ -15,8 +15,10 @@ use chrono::{DateTime, Duration, DurationRound, Utc};
 use musubi_api::entities::{action_link, match_event, matches, meeting, meeting_proposal, outbox};
 use musubi_tests::{
     FAST_MAIL, TestApp, User, cmo_need, marketer_profile,
+    pages::PageClient,
     smtp::{Received, SmtpServer},
 };
+use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, sea_query::Expr};
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -541,4 +543,111 @@ async fn suggested_times_keep_to_both_sides_slots_and_skip_the_next_48_hours() {
         assert!(slots.contains(&slot), "{at} in {slot}, not in {slots:?}");
     }
     problem(s.app.get(&path, &s.professional.token).await, 403).await;
+}
+
+/// The value of the hidden `proposal` field of the page's forms.
+fn proposal_field(body: &str) -> String {
+    let at = body
+        .find("name=\"proposal\" value=\"")
+        .unwrap_or_else(|| panic!("no proposal form in {body}"));
+    let rest = &body[at + "name=\"proposal\" value=\"".len()..];
+    rest[..rest.find('"').unwrap()].to_owned()
+}
+
+#[tokio::test]
+async fn on_the_match_page_the_professional_chooses_and_the_others_see_the_times_wait() {
+    let s = setup().await;
+    let times = [in_days(3), in_days(4), in_days(5)];
+    let proposed = propose(&s, &times).await;
+    let proposal = proposed["meeting_proposal"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let links = choose_links(&s, &s.professional.email, 0).await;
+    let page = format!("/matches/{}", s.match_id);
+
+    // The SME sees the times, waiting for the professional, with no button to press.
+    let mut sme = PageClient::new(&s.app.address);
+    sme.login(&s.sme.email, "sme-password-123", None).await;
+    let seen = sme.get(&page).await;
+    assert!(seen.body.contains("id=\"proposal\""), "{}", seen.body);
+    assert!(
+        !seen.body.contains("choose-time-0"),
+        "only the professional chooses"
+    );
+    let posted = sme
+        .post_form(
+            &format!("{page}/meeting/choose"),
+            &[
+                ("csrf_token", &seen.csrf_token().unwrap()),
+                ("proposal", &proposal),
+                ("time", "0"),
+            ],
+        )
+        .await;
+    assert_eq!(posted.status, StatusCode::FORBIDDEN, "{}", posted.body);
+    assert!(snapshot(&s).await.meetings.is_empty());
+
+    // The professional: a form per time; without the page's token, nothing happens.
+    let mut pro = PageClient::new(&s.app.address);
+    pro.login(&s.professional.email, "pro-password-123", None)
+        .await;
+    let seen = pro.get(&page).await;
+    for index in 0..3 {
+        assert!(seen.body.contains(&format!("id=\"choose-time-{index}\"")));
+    }
+    assert_eq!(proposal_field(&seen.body), proposal);
+    let before = snapshot(&s).await;
+    let forged = pro
+        .post_form(
+            &format!("{page}/meeting/choose"),
+            &[
+                ("csrf_token", "forged"),
+                ("proposal", &proposal),
+                ("time", "2"),
+            ],
+        )
+        .await;
+    assert!(forged.status.is_client_error(), "{}", forged.status);
+    assert_eq!(snapshot(&s).await, before);
+    let chosen = pro
+        .post_form(
+            &format!("{page}/meeting/choose"),
+            &[
+                ("csrf_token", &seen.csrf_token().unwrap()),
+                ("proposal", &proposal),
+                ("time", "2"),
+            ],
+        )
+        .await;
+    assert_eq!(chosen.status, StatusCode::SEE_OTHER, "{}", chosen.body);
+    assert_eq!(
+        chosen.location(),
+        Some(format!("{page}?done=time_chosen").as_str())
+    );
+    let after = snapshot(&s).await;
+    assert_eq!(after.status, "meeting_scheduled");
+    assert_eq!(after.meetings, [(times[2], 0, "scheduled".to_owned())]);
+    assert_eq!(after.unused_links, 0, "the email's links stop working");
+    let shown = pro.get(&format!("{page}?done=time_chosen")).await;
+    assert!(!shown.body.contains("id=\"proposal\""));
+    assert!(shown.body.contains("面談が確定しました"));
+
+    // The emailed links now do nothing.
+    let (status, _) = follow(&s.app, &links[0]).await;
+    assert_eq!(status, 409);
+    assert_eq!(snapshot(&s).await, after);
+    // Choosing again on a page drawn before: refused, the page says the match moved on.
+    let again = pro
+        .post_form(
+            &format!("{page}/meeting/choose"),
+            &[
+                ("csrf_token", &seen.csrf_token().unwrap()),
+                ("proposal", &proposal),
+                ("time", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.body);
+    assert_eq!(snapshot(&s).await, after);
 }
