@@ -651,3 +651,86 @@ async fn on_the_match_page_the_professional_chooses_and_the_others_see_the_times
     assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.body);
     assert_eq!(snapshot(&s).await, after);
 }
+
+#[tokio::test]
+async fn the_sme_proposes_times_with_the_meeting_form_on_the_match_page() {
+    let s = setup().await;
+    let page = format!("/matches/{}", s.match_id);
+    let mut sme = PageClient::new(&s.app.address);
+    sme.login(&s.sme.email, "sme-password-123", None).await;
+    let form = sme.get(&page).await;
+    assert!(form.body.contains("id=\"more-times\""), "{}", form.body);
+    // The form comes filled with a suggested time (both sides' slots, 48 hours on).
+    assert!(
+        !form
+            .body
+            .contains("id=\"date\" name=\"date\" type=\"date\" autocomplete=\"off\" value=\"\""),
+        "a suggested date"
+    );
+    let token = form.csrf_token().unwrap();
+    let local = |at: DateTime<Utc>| {
+        let local = at + Duration::hours(9);
+        (
+            local.format("%Y-%m-%d").to_string(),
+            local.format("%H:%M").to_string(),
+        )
+    };
+    let (first, second) = (local(in_days(3)), local(in_days(4)));
+    let send = |date2: &str, time2: &str| {
+        vec![
+            ("csrf_token".to_owned(), token.clone()),
+            ("date".to_owned(), first.0.clone()),
+            ("time".to_owned(), first.1.clone()),
+            ("duration_minutes".to_owned(), "60".to_owned()),
+            ("mode".to_owned(), "online".to_owned()),
+            (
+                "location_or_url".to_owned(),
+                "https://meet.example.jp/abc".to_owned(),
+            ),
+            ("date2".to_owned(), date2.to_owned()),
+            ("time2".to_owned(), time2.to_owned()),
+        ]
+    };
+    // The same time twice: sent back, the error beside the second date, nothing stored.
+    let repeated = send(&first.0, &first.1);
+    let borrowed: Vec<(&str, &str)> = repeated
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let answer = sme.post_form(&format!("{page}/meeting"), &borrowed).await;
+    assert_eq!(
+        answer.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        answer.body
+    );
+    assert!(
+        answer.body.contains("id=\"date2-error\""),
+        "{}",
+        answer.body
+    );
+    assert!(snapshot(&s).await.proposals.is_empty());
+    // Two distinct times: proposed, the professional emailed, no meeting yet.
+    let good = send(&second.0, &second.1);
+    let borrowed: Vec<(&str, &str)> = good.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let answer = sme.post_form(&format!("{page}/meeting"), &borrowed).await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.body);
+    assert_eq!(
+        answer.location(),
+        Some(format!("{page}?done=proposed").as_str())
+    );
+    let after = snapshot(&s).await;
+    assert_eq!(after.status, "introduced");
+    assert!(after.meetings.is_empty());
+    assert_eq!(after.proposals.len(), 1);
+    let links = choose_links(&s, &s.professional.email, 0).await;
+    assert_eq!(links.len(), 3, "two times and none of these");
+    let (_, seen) = json(s.app.get(&page, &s.sme.token).await).await;
+    let offered: Vec<DateTime<Utc>> = seen["meeting_proposal"]["times"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["starts_at"].as_str().unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(offered, [in_days(3), in_days(4)]);
+}

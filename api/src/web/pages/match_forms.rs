@@ -45,6 +45,9 @@ pub struct MeetingForm {
     pub mode_error: Option<String>,
     /// The URL or the place (a one-item list, for `field.html`).
     pub place: Vec<TextField>,
+    /// Up to two more times to propose instead (dates and times), the professional
+    /// choosing one.
+    pub more: Vec<TextField>,
 }
 
 impl MeetingForm {
@@ -215,12 +218,29 @@ fn meeting_form(frame: &Frame, moving: bool, input: &MeetingInput, errors: &Erro
         .hint(frame.msg("match.schedule.place.hint"))
         .required()
         .error(errors);
+    let more = [
+        ("date2", "time2", &input.date2, &input.time2),
+        ("date3", "time3", &input.date3, &input.time3),
+    ]
+    .into_iter()
+    .flat_map(|(date_id, time_id, date, time)| {
+        [
+            TextField::new(date_id, frame.msg("match.proposal.form.date"), "date")
+                .value(date)
+                .error(errors),
+            TextField::new(time_id, frame.msg("match.proposal.form.time"), "time")
+                .value(time)
+                .error(errors),
+        ]
+    })
+    .collect();
     MeetingForm {
         moving,
         when,
         mode: input.mode.clone(),
         mode_error: errors.of("mode").map(str::to_owned),
         place: vec![place],
+        more,
     }
 }
 
@@ -237,6 +257,28 @@ pub struct MeetingInput {
     mode: String,
     #[serde(default)]
     location_or_url: String,
+    /// A second time to propose (optional).
+    #[serde(default)]
+    date2: String,
+    #[serde(default)]
+    time2: String,
+    /// A third time to propose (optional).
+    #[serde(default)]
+    date3: String,
+    #[serde(default)]
+    time3: String,
+}
+
+/// A date and a time typed in Japan time, as an instant; `None` when unreadable.
+fn tokyo_instant(date: &str, time: &str) -> Option<DateTime<Utc>> {
+    let date = NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d").ok()?;
+    let time = ["%H:%M", "%H:%M:%S"]
+        .iter()
+        .find_map(|format| NaiveTime::parse_from_str(time.trim(), format).ok())?;
+    Some(DateTime::<Utc>::from_naive_utc_and_offset(
+        NaiveDateTime::new(date, time) - Duration::hours(TOKYO_HOURS),
+        Utc,
+    ))
 }
 
 /// The length a new meeting form suggests: an introduction meeting is about an hour.
@@ -269,7 +311,27 @@ impl MeetingInput {
             duration_minutes: meeting.duration_minutes.to_string(),
             mode: meeting.mode.clone(),
             location_or_url: meeting.location_or_url.clone(),
+            ..Self::default()
         }
+    }
+
+    /// The other times typed to propose (the second, the third), in order; an
+    /// unreadable one is an error beside its date.
+    pub(super) fn more_times(&self, frame: &Frame, errors: &mut Errors) -> Vec<DateTime<Utc>> {
+        let mut times = Vec::new();
+        for (field, date, time) in [
+            ("date2", &self.date2, &self.time2),
+            ("date3", &self.date3, &self.time3),
+        ] {
+            if date.trim().is_empty() && time.trim().is_empty() {
+                continue;
+            }
+            match tokyo_instant(date, time) {
+                Some(at) => times.push(at),
+                None => errors.add(field, frame.msg("match.proposal.form.invalid")),
+            }
+        }
+        times
     }
 
     /// The request the service takes, and what is wrong with the form as a form (an
@@ -321,7 +383,19 @@ pub(super) fn meeting_errors(
 ) {
     for error in found {
         let (field, key) = match error.field.as_str() {
-            "starts_at" => ("date", "match.schedule.starts.past"),
+            "starts_at" | "proposals[0]" | "proposals" => ("date", "match.schedule.starts.past"),
+            "proposals[1]" | "proposals[2]" => (
+                if error.field == "proposals[1]" {
+                    "date2"
+                } else {
+                    "date3"
+                },
+                if error.message.contains("repeats") {
+                    "match.proposal.form.repeated"
+                } else {
+                    "match.schedule.starts.past"
+                },
+            ),
             "duration_minutes" => ("duration_minutes", "match.schedule.duration.invalid"),
             "location_or_url" if mode == MeetingMode::Online => {
                 ("location_or_url", "match.schedule.url.invalid")

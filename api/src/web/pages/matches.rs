@@ -364,6 +364,7 @@ pub async fn show(
         Some("meeting_cancelled") => Some("match.done.meeting_cancelled"),
         Some("outcome") => Some("match.done.outcome"),
         Some("time_chosen") => Some("match.done.time_chosen"),
+        Some("proposed") => Some("match.done.proposed"),
         Some("times_declined") => Some("match.done.times_declined"),
         _ => None,
     };
