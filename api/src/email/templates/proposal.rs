@@ -233,3 +233,59 @@ pub fn reply_escalation(context: &ReplyEscalation<'_>) -> Rendered {
         blocks,
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(text: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(text)
+            .unwrap()
+            .with_timezone(&Utc)
+    }
+
+    #[test]
+    fn the_proposal_lists_each_time_with_its_own_link_and_the_none_link() {
+        let urls = [
+            "https://musubi.example.jp/meetings/choose/aaa",
+            "https://musubi.example.jp/meetings/choose/bbb",
+        ];
+        let rendered = meeting_proposal(&MeetingProposal {
+            recipient_name: "山田 花子",
+            region_name: "塩尻市",
+            need_title: "CMO <募集>",
+            with_name: "丸山漆器",
+            times: vec![
+                OfferedTime {
+                    starts_at: at("2027-01-15T19:00:00+09:00"),
+                    url: urls[0].to_owned(),
+                },
+                OfferedTime {
+                    starts_at: at("2027-01-16T10:00:00+09:00"),
+                    url: urls[1].to_owned(),
+                },
+            ],
+            duration_minutes: 60,
+            mode: MeetingMode::Online,
+            location_or_url: "https://meet.example.jp/abc",
+            none_url: "https://musubi.example.jp/meetings/choose/ccc".to_owned(),
+            answer_by: at("2027-01-16T10:00:00+09:00"),
+            public_url: "https://musubi.example.jp",
+            match_id: Uuid::nil(),
+        });
+        assert_eq!(rendered.subject, "【Musubi】面談日時のご提案：CMO <募集>");
+        let text = &rendered.text;
+        let first = text.find("2027年1月15日(金) 19:00–20:00 (JST)").unwrap();
+        let first_link = text.find(urls[0]).unwrap();
+        let second = text.find("2027年1月16日(土) 10:00–11:00 (JST)").unwrap();
+        let second_link = text.find(urls[1]).unwrap();
+        assert!(
+            first < first_link && first_link < second && second < second_link,
+            "each time, then its link: {text}"
+        );
+        assert!(text.contains("None of these work") && text.contains("/choose/ccc"));
+        assert!(text.contains("2027-01-16 10:00 JST"), "{text}");
+        assert!(rendered.html.contains("CMO &lt;募集&gt;"));
+        assert!(rendered.html.contains(&format!("href=\"{}\"", urls[1])));
+    }
+}
