@@ -11,4 +11,5 @@ pub mod matching;
 pub mod meeting;
 pub mod need;
 pub mod profile;
+pub mod proposal;
 pub mod text;

@@ -46,6 +46,12 @@ pub mod kind {
     pub const PASSWORD_RESET: &str = "password_reset";
     /// A coordinator's import invites a professional to make an account.
     pub const ACCOUNT_INVITATION: &str = "account_invitation";
+    /// Proposed meeting times, each a one-click link, to the professional.
+    pub const MEETING_PROPOSAL: &str = "meeting_proposal";
+    /// None of the proposed times works: the proposer is asked for others.
+    pub const MEETING_TIMES_DECLINED: &str = "meeting_times_declined";
+    /// An answer a week overdue: the second nudge, to the region's coordinators.
+    pub const REPLY_ESCALATION: &str = "reply_escalation";
 }
 
 /// The life of an outbox row: `pending` → `sending` → `sent`, back to `pending` after a

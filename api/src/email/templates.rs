@@ -9,6 +9,7 @@ mod account;
 mod invitation;
 mod layout;
 mod meeting;
+mod proposal;
 
 pub use account::{PasswordReset, password_reset};
 pub use invitation::{AccountInvitation, account_invitation, invitation_link};
@@ -17,6 +18,10 @@ use layout::{Block, Fact, Letter};
 pub use meeting::{
     MeetingMode, MeetingNotice, meeting_cancelled, meeting_invitation, meeting_reminder,
     meeting_time, meeting_updated,
+};
+pub use proposal::{
+    MeetingProposal, OfferedTime, OwedBy, ReplyEscalation, TimesDeclined, meeting_proposal,
+    meeting_times_declined, reply_escalation,
 };
 use uuid::Uuid;
 

@@ -16,7 +16,7 @@ use crate::{
     auth::AuthUser,
     domain::{
         matching::{CreateMatch, MatchStatus, Outcome, Reason},
-        meeting::ScheduleMeeting,
+        proposal::MeetingRequest,
     },
     error::ApiResult,
     extract::{Json, OptionalJson, Query},
@@ -248,15 +248,19 @@ pub async fn cancel_match(
 }
 
 /// Schedule the introduction meeting, or reschedule it (coordinator or the SME). Everyone
-/// gets an iCalendar invitation; a reminder goes out 24 h before. Accepts `Idempotency-Key`.
-#[utoipa::path(tag = "matches", security(("bearer" = [])), request_body = ScheduleMeeting,
+/// gets an iCalendar invitation; a reminder goes out 24 h before. With `proposals` instead
+/// of `starts_at`: propose 1–3 times; the professional is emailed a one-click link for
+/// each (and one for "none of these work") and the match shows them as
+/// `meeting_proposal` until one is chosen, which schedules the meeting as `starts_at`
+/// would. Accepts `Idempotency-Key`.
+#[utoipa::path(tag = "matches", security(("bearer" = [])), request_body = MeetingRequest,
     params(("id" = Uuid, Path, description = "match id"), ("Idempotency-Key" = Option<String>, Header, description = "replays the first response for the same key and body")),
     responses(
         (status = 201, body = MatchView),
         (status = 403, body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 404, body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 409, body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 422, body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "illegal transition; names the current state", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "invalid body; an invalid proposed time is named `proposals[i]`", body = crate::error::Problem, content_type = "application/problem+json"),
     ))]
 #[post("/matches/{id}/meetings")]
 #[tracing::instrument(skip_all, fields(user_id = %caller.id, match_id = %id))]
@@ -265,13 +269,13 @@ pub async fn schedule_meeting(
     caller: AuthUser,
     key: IdempotencyKey,
     id: web::Path<Uuid>,
-    Json(request): Json<ScheduleMeeting>,
+    Json(request): Json<MeetingRequest>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let scope = format!("POST /matches/{id}/meetings");
     let guard = (scope.as_str(), &key, fingerprint(&request)?);
     idempotent(&state, &caller, guard, StatusCode::CREATED, |store| {
-        services::meetings::schedule(&state.db, mail(&state), &caller, id.into(), request, store)
+        services::proposals::arrange(&state.db, mail(&state), &caller, id.into(), request, store)
     })
     .await
 }

@@ -18,6 +18,7 @@ pub mod needs;
 pub mod openapi;
 pub mod outbox;
 pub mod profiles;
+pub mod proposals;
 pub mod regions;
 pub mod reports;
 pub mod sessions;
@@ -42,6 +43,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     profiles::configure(cfg);
     applications::configure(cfg);
     matches::configure(cfg);
+    proposals::configure(cfg);
     reports::configure(cfg);
     assignment::configure(cfg);
     candidates::configure(cfg);

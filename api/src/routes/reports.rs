@@ -9,7 +9,7 @@ use uuid::Uuid;
 use crate::{
     auth::AuthUser,
     error::ApiResult,
-    repo::reports::MonthCounts,
+    repo::{reply_speed::ReplySpeed, reports::MonthCounts},
     services::reports::{self, RegionReport},
     state::AppState,
 };
@@ -28,6 +28,9 @@ pub struct Report {
     pub months: Vec<MonthCounts>,
     /// All months together.
     pub total: MonthCounts,
+    /// Reply speed: median days from application to introduction and from
+    /// introduction to the first meeting scheduled.
+    pub reply_speed: ReplySpeed,
 }
 
 /// Needs, applications, introductions, meetings and contracts per month (coordinators of
@@ -54,6 +57,7 @@ impl From<RegionReport> for Report {
             region_id: report.region_id,
             months: report.months,
             total: report.total,
+            reply_speed: report.reply_speed,
         }
     }
 }

@@ -506,6 +506,7 @@ mod tests {
             region_id: Uuid::nil(),
             months: vec![month],
             total,
+            reply_speed: Default::default(),
         });
         assert_eq!(table.rows.len(), 2);
         assert_eq!(table.rows[0], ["2026-12", "3", "5", "2", "1", "1"]);

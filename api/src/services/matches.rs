@@ -28,7 +28,7 @@ use crate::{
         matching::{CreateMatch, Event, IllegalTransition, MatchStatus, Outcome, Reason},
         meeting::MeetingStatus,
     },
-    entities::{match_event, matches, meeting, need},
+    entities::{match_event, matches, meeting, meeting_proposal, need},
     ranking::Ranking,
     repo::{
         self,
@@ -66,6 +66,8 @@ pub struct MatchRecord {
     pub history: Vec<match_event::Model>,
     /// The current meeting, or else the last one called off.
     pub meeting: Option<meeting::Model>,
+    /// Meeting times proposed and not answered yet (see [`super::proposals`]).
+    pub proposal: Option<meeting_proposal::Model>,
 }
 
 impl MatchRecord {
@@ -160,12 +162,16 @@ pub(super) async fn record(
     let meeting = repo::matches::shown_meetings(db, &ids)
         .await?
         .remove(&row.id);
+    let proposal = repo::proposals::pending_of(db, &ids, repo::now())
+        .await?
+        .remove(&row.id);
     Ok(MatchRecord {
         status: row.status()?,
         row,
         parties,
         history,
         meeting,
+        proposal,
     })
 }
 
@@ -175,6 +181,7 @@ async fn records(db: &impl ConnectionTrait, rows: Vec<matches::Model>) -> Result
     let parties = Parties::of_matches(db, &rows).await?;
     let mut histories = repo::matches::histories(db, &ids).await?;
     let mut meetings = repo::matches::shown_meetings(db, &ids).await?;
+    let mut proposals = repo::proposals::pending_of(db, &ids, repo::now()).await?;
     rows.into_iter()
         .zip(parties)
         .map(|(row, parties)| {
@@ -182,6 +189,7 @@ async fn records(db: &impl ConnectionTrait, rows: Vec<matches::Model>) -> Result
                 status: row.status()?,
                 history: histories.remove(&row.id).unwrap_or_default(),
                 meeting: meetings.remove(&row.id),
+                proposal: proposals.remove(&row.id),
                 parties,
                 row,
             })

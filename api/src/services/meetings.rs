@@ -16,9 +16,10 @@ use super::{
 use crate::{
     access::{Action, Actor},
     domain::{
+        account::AccountRole,
         ids::MatchId,
         matching::{Event, MatchStatus},
-        meeting::{MeetingStatus, ScheduleMeeting},
+        meeting::{MeetingSpec, MeetingStatus, ScheduleMeeting},
     },
     email::{
         ics,
@@ -184,43 +185,65 @@ pub async fn schedule(
     let spec = request.parse(repo::now()).map_err(super::Error::Invalid)?;
     let (found, parties) = allowed(db, actor, id, Action::ArrangeMeeting).await?;
     let from = found.status()?;
-    let to = from.apply(Event::ScheduleMeeting)?;
+    from.apply(Event::ScheduleMeeting)?;
     committed(db, async move |txn| {
-        let rescheduling = from == MatchStatus::MeetingScheduled;
-        let slot = repo::matches::MeetingSlot {
-            starts_at: spec.starts_at(),
-            duration_minutes: i32::from(spec.duration_minutes()),
-            mode: spec.mode(),
-            location_or_url: spec.location_or_url().to_owned(),
-        };
-        let previous = repo::matches::current_meeting(txn, found.id)
-            .await?
-            .map(|meeting| meeting.starts_at);
-        let meeting = repo::matches::schedule_meeting(txn, found.id, slot).await?;
-        let note = format!(
-            "{} {}",
-            meeting.starts_at.to_rfc3339(),
-            spec.mode().as_str()
-        );
-        let by = Some((actor.id, actor.role));
-        let updated = repo::matches::transition(txn, found, from, to, by, &note)
-            .await?
-            .ok_or_else(changed_meanwhile)?;
-        if rescheduling {
-            outbox::cancel_pending(txn, updated.id, kind::MEETING_REMINDER).await?;
-        }
-        let notice = if rescheduling {
-            Notice::Updated
-        } else {
-            Notice::New
-        };
-        let previous = previous.filter(|_| rescheduling);
-        notify(txn, mail, &updated, &parties, &meeting, notice, previous).await?;
+        let by = (actor.id, actor.role);
+        let updated = schedule_in(txn, mail, found, &parties, from, &spec, by).await?;
         let record = record(txn, updated, parties).await?;
         before_commit.run(txn, &record).await?;
         Ok(record)
     })
     .await
+}
+
+/// Schedules the meeting of `found` (in `from`) as `spec` says, or moves it, inside the
+/// caller's transaction, by `by`: the meeting saved, the match moved to
+/// `meeting_scheduled` and its history written, the invitation (or its update) queued for
+/// everyone with the reminder, and any times still proposed for it withdrawn (their
+/// links stop working). A time chosen from a proposal is scheduled by this same step.
+pub(super) async fn schedule_in(
+    txn: &impl ConnectionTrait,
+    mail: Mail<'_>,
+    found: matches::Model,
+    parties: &Parties,
+    from: MatchStatus,
+    spec: &MeetingSpec,
+    by: (uuid::Uuid, AccountRole),
+) -> Result<matches::Model> {
+    let to = from.apply(Event::ScheduleMeeting)?;
+    let rescheduling = from == MatchStatus::MeetingScheduled;
+    let slot = repo::matches::MeetingSlot {
+        starts_at: spec.starts_at(),
+        duration_minutes: i32::from(spec.duration_minutes()),
+        mode: spec.mode(),
+        location_or_url: spec.location_or_url().to_owned(),
+    };
+    let previous = repo::matches::current_meeting(txn, found.id)
+        .await?
+        .map(|meeting| meeting.starts_at);
+    let meeting = repo::matches::schedule_meeting(txn, found.id, slot).await?;
+    let note = format!(
+        "{} {}",
+        meeting.starts_at.to_rfc3339(),
+        spec.mode().as_str()
+    );
+    let updated = repo::matches::transition(txn, found, from, to, Some(by), &note)
+        .await?
+        .ok_or_else(changed_meanwhile)?;
+    if rescheduling {
+        outbox::cancel_pending(txn, updated.id, kind::MEETING_REMINDER).await?;
+    }
+    let notice = if rescheduling {
+        Notice::Updated
+    } else {
+        Notice::New
+    };
+    let previous = previous.filter(|_| rescheduling);
+    notify(txn, mail, &updated, parties, &meeting, notice, previous).await?;
+    let at = repo::now();
+    repo::proposals::replace_pending(txn, updated.id, at).await?;
+    super::links::retire(txn, updated.id, super::links::Purpose::MeetingTime, at).await?;
+    Ok(updated)
 }
 
 /// The `.ics` of a match's meeting, for the parties to download: the invitation while it
@@ -259,13 +282,23 @@ pub async fn cancel(
 }
 
 /// Cancels the match's scheduled meeting, if any: METHOD:CANCEL to everyone, reminder
-/// withdrawn. Used when a meeting is cancelled and when the whole match ends.
+/// withdrawn; times still proposed are withdrawn too (their links stop working). Used
+/// when a meeting is cancelled and when the whole match ends.
 pub(super) async fn call_off(
     db: &impl ConnectionTrait,
     mail: Mail<'_>,
     found: &matches::Model,
     parties: &Parties,
 ) -> anyhow::Result<()> {
+    let at = repo::now();
+    repo::proposals::replace_pending(db, found.id, at).await?;
+    crate::repo::action_links::retire(
+        db,
+        found.id,
+        super::links::Purpose::MeetingTime.as_str(),
+        at,
+    )
+    .await?;
     let Some(meeting) = repo::matches::current_meeting(db, found.id).await? else {
         return Ok(());
     };

@@ -22,7 +22,9 @@ pub mod nudges;
 pub mod outbox;
 pub mod periodic;
 pub mod profiles;
+pub mod proposals;
 pub mod regions;
+pub mod reply_windows;
 pub mod reports;
 pub mod waiting;
 

@@ -29,9 +29,10 @@ use crate::{
 /// Days without an answer before the nudge.
 pub const NUDGE_AFTER_DAYS: i64 = 3;
 
-/// Sends the nudges that are due at `now`; returns how many were queued. Safe to run in
-/// several processes at once: a match is claimed by a conditional update before its email
-/// is queued, in one transaction.
+/// Sends the nudges that are due at `now`, then the second nudges to the coordinators
+/// ([`super::reply_windows::escalate_due`]); returns how many matches were nudged. Safe
+/// to run in several processes at once: a match is claimed by a conditional update
+/// before its email is queued, in one transaction.
 #[tracing::instrument(skip_all)]
 pub async fn run_once(
     db: &DatabaseConnection,
@@ -48,6 +49,7 @@ pub async fn run_once(
             .map_err(super::Error::from)?;
         sent += usize::from(queued);
     }
+    sent += super::reply_windows::escalate_due(db, mail, now).await?;
     Ok(sent)
 }
 
@@ -59,6 +61,15 @@ async fn nudge(
     found: &matches::Model,
     now: DateTime<Utc>,
 ) -> Result<bool> {
+    // Times were proposed: the SME has answered, and the professional's answer is asked
+    // for by the proposal's own email (the match stays due for when it expires).
+    if found.status()? == MatchStatus::Introduced
+        && !repo::proposals::pending_of(txn, &[found.id], now)
+            .await?
+            .is_empty()
+    {
+        return Ok(false);
+    }
     if !repo::matches::claim_nudge(txn, found, now).await? {
         return Ok(false);
     }

@@ -7,11 +7,11 @@ use super::Result;
 use crate::{
     access::{self, Action, Actor},
     domain::ids::RegionId,
-    repo::{self, reports::MonthCounts},
+    repo::{self, reply_speed::ReplySpeed, reports::MonthCounts},
 };
 
 /// The funnel of a region.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RegionReport {
     /// The region.
     pub region_id: Uuid,
@@ -19,6 +19,8 @@ pub struct RegionReport {
     pub months: Vec<MonthCounts>,
     /// All months together (`month` is `total`).
     pub total: MonthCounts,
+    /// How fast matches move: median days to an introduction and to a first meeting.
+    pub reply_speed: ReplySpeed,
 }
 
 /// Needs, applications, introductions, meetings and contracts per month, for a
@@ -32,10 +34,12 @@ pub async fn region(
     access::decide(Some(actor), Action::CoordinateRegion(id.into())).check()?;
     let months = repo::reports::funnel(db, id.into()).await?;
     let total = sum(&months);
+    let reply_speed = repo::reply_speed::of_region(db, id.into()).await?;
     Ok(RegionReport {
         region_id: id.into(),
         months,
         total,
+        reply_speed,
     })
 }
 

@@ -11,6 +11,7 @@
 
 mod coordinator;
 mod demo;
+mod meetings;
 mod roles;
 
 use musubi_tests::{TestApp, browser::Browser, cmo_need};

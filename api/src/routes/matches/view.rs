@@ -8,9 +8,9 @@ use uuid::Uuid;
 
 use crate::{
     access::{self, Action, Actor},
-    domain::matching::MatchStatus,
-    entities::{match_event, meeting},
-    services::matches::MatchRecord,
+    domain::{matching::MatchStatus, proposal::OwedBy},
+    entities::{match_event, meeting, meeting_proposal},
+    services::{self, matches::MatchRecord},
 };
 
 /// The professional, as the viewer may see them.
@@ -79,6 +79,45 @@ impl From<&meeting::Model> for MeetingView {
     }
 }
 
+/// A proposed time that can still be chosen.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ProposedTime {
+    /// Its place in the proposal (0–2), as the emailed links and the page name it.
+    pub index: usize,
+    /// Start.
+    pub starts_at: DateTime<Utc>,
+}
+
+/// Meeting times proposed to the professional and not answered yet.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ProposalView {
+    /// Id.
+    pub id: Uuid,
+    /// The times that can still be chosen (until each starts, and for 7 days at most).
+    pub times: Vec<ProposedTime>,
+    /// Length.
+    pub duration_minutes: i32,
+    /// `online` or `onsite`.
+    pub mode: String,
+    /// URL or place.
+    pub location_or_url: String,
+    /// `sme` or `coordinator`.
+    pub proposer_role: String,
+    /// Proposed at.
+    pub created_at: DateTime<Utc>,
+    /// No time can be chosen after this.
+    pub expires_at: DateTime<Utc>,
+}
+
+/// Whose answer the match waits for.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AwaitingView {
+    /// `professional` or `organization`.
+    pub from: String,
+    /// Since when.
+    pub since: DateTime<Utc>,
+}
+
 /// One state change.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct HistoryEntry {
@@ -139,10 +178,32 @@ pub struct MatchView {
     pub meeting: Option<MeetingView>,
     /// Every state change, oldest first.
     pub history: Vec<HistoryEntry>,
+    /// Meeting times proposed and not answered yet.
+    pub meeting_proposal: Option<ProposalView>,
+    /// Whose answer the match waits for, and since when (none once a meeting is set).
+    pub awaiting: Option<AwaitingView>,
     /// Created at.
     pub created_at: DateTime<Utc>,
     /// Last changed at.
     pub updated_at: DateTime<Utc>,
+}
+
+fn proposal_view(proposal: &meeting_proposal::Model) -> anyhow::Result<ProposalView> {
+    let times = services::proposals::open_times(proposal, Utc::now())
+        .map_err(|error| anyhow::anyhow!("{error}"))?
+        .into_iter()
+        .map(|(index, starts_at)| ProposedTime { index, starts_at })
+        .collect();
+    Ok(ProposalView {
+        id: proposal.id,
+        times,
+        duration_minutes: proposal.duration_minutes,
+        mode: proposal.mode.clone(),
+        location_or_url: proposal.location_or_url.clone(),
+        proposer_role: proposal.proposer_role.clone(),
+        created_at: proposal.created_at,
+        expires_at: proposal.expires_at,
+    })
 }
 
 /// The caller's view of a match the service let them see.
@@ -186,6 +247,18 @@ pub fn build(caller: &Actor, record: &MatchRecord) -> anyhow::Result<MatchView> 
         },
         meeting: record.meeting.as_ref().map(MeetingView::from),
         history: record.history.iter().map(HistoryEntry::from).collect(),
+        meeting_proposal: match &record.proposal {
+            Some(proposal) => Some(proposal_view(proposal)?),
+            None => None,
+        },
+        awaiting: services::reply_windows::owed(record).map(|owed| AwaitingView {
+            from: match owed.by {
+                OwedBy::Professional => "professional",
+                OwedBy::Organization => "organization",
+            }
+            .to_owned(),
+            since: owed.since,
+        }),
         created_at: found.created_at,
         updated_at: found.updated_at,
     })

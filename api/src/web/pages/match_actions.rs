@@ -8,8 +8,9 @@
 //! - `POST /matches/{id}/decline`: the professional or the SME says no, with a reason.
 //! - `POST /matches/{id}/cancel`: a coordinator of the region calls the match off.
 //! - `POST /matches/{id}/meeting`: the SME or a coordinator schedules the meeting (a
-//!   date and time in Japan time) or moves it; `POST /matches/{id}/meeting/cancel`
-//!   calls it off.
+//!   date and time in Japan time) or moves it — or, with one or two more times filled
+//!   in, proposes them all for the professional to pick (`services::proposals`);
+//!   `POST /matches/{id}/meeting/cancel` calls it off.
 //! - `POST /matches/{id}/outcome`: a coordinator records what came of the meeting.
 
 use actix_web::{HttpRequest, HttpResponse, http::StatusCode, post, web};
@@ -26,6 +27,7 @@ use crate::{
         error::FieldErrors,
         ids::MatchId,
         matching::{MatchStatus, Outcome, OutcomeResult, Reason},
+        proposal::ProposeTimes,
     },
     services::{self, matches::Mail},
     state::AppState,
@@ -205,8 +207,29 @@ pub async fn schedule(
     let frame = Frame::new(&request, Some(&user));
     let mut errors = Errors::default();
     let meeting = input.request(&frame, &mut errors);
+    let more = input.more_times(&frame, &mut errors);
     let mode = meeting.mode;
-    let result = if errors.is_empty() {
+    let proposing = !more.is_empty();
+    let result = if errors.is_empty() && proposing {
+        // Other times given: the professional is offered them all and picks one.
+        let times = ProposeTimes {
+            proposals: std::iter::once(meeting.starts_at)
+                .chain(more.iter().map(|at| at.fixed_offset()))
+                .collect(),
+            duration_minutes: meeting.duration_minutes,
+            mode: meeting.mode,
+            location_or_url: meeting.location_or_url.clone(),
+        };
+        services::proposals::propose(
+            &state.db,
+            mail(&state),
+            &user.caller,
+            MatchId(id),
+            times,
+            (),
+        )
+        .await
+    } else if errors.is_empty() {
         services::meetings::schedule(
             &state.db,
             mail(&state),
@@ -224,6 +247,7 @@ pub async fn schedule(
         Err(services::Error::Invalid(Vec::new()))
     };
     match result {
+        Ok(_) if proposing => Ok(done(id, "proposed")),
         Ok(record) => {
             let moved = record
                 .history

@@ -45,6 +45,9 @@ pub struct MeetingForm {
     pub mode_error: Option<String>,
     /// The URL or the place (a one-item list, for `field.html`).
     pub place: Vec<TextField>,
+    /// Up to two more times to propose instead (dates and times), the professional
+    /// choosing one.
+    pub more: Vec<TextField>,
 }
 
 impl MeetingForm {
@@ -111,7 +114,8 @@ pub struct Again {
     pub outcome: Option<(OutcomeInput, Option<&'static str>, Option<&'static str>)>,
 }
 
-/// The page's forms for a viewer offered `offers`, drawn afresh or as `again` sent them.
+/// The page's forms for a viewer offered `offers`, drawn afresh or as `again` sent them;
+/// a first meeting's form is filled with the `suggested` time, if any.
 pub fn actions(
     frame: &Frame,
     id: Uuid,
@@ -119,6 +123,7 @@ pub fn actions(
     current: Option<&meeting::Model>,
     again: Again,
     errors: &mut Errors,
+    suggested: Option<DateTime<Utc>>,
 ) -> Actions {
     // (The handlers below are unit structs of these names: bind to others.)
     let Again {
@@ -134,7 +139,7 @@ pub fn actions(
             (
                 current
                     .filter(|_| moving)
-                    .map_or_else(MeetingInput::new, MeetingInput::of),
+                    .map_or_else(|| MeetingInput::new(suggested), MeetingInput::of),
                 Errors::default(),
             )
         });
@@ -213,12 +218,29 @@ fn meeting_form(frame: &Frame, moving: bool, input: &MeetingInput, errors: &Erro
         .hint(frame.msg("match.schedule.place.hint"))
         .required()
         .error(errors);
+    let more = [
+        ("date2", "time2", &input.date2, &input.time2),
+        ("date3", "time3", &input.date3, &input.time3),
+    ]
+    .into_iter()
+    .flat_map(|(date_id, time_id, date, time)| {
+        [
+            TextField::new(date_id, frame.msg("match.proposal.form.date"), "date")
+                .value(date)
+                .error(errors),
+            TextField::new(time_id, frame.msg("match.proposal.form.time"), "time")
+                .value(time)
+                .error(errors),
+        ]
+    })
+    .collect();
     MeetingForm {
         moving,
         when,
         mode: input.mode.clone(),
         mode_error: errors.of("mode").map(str::to_owned),
         place: vec![place],
+        more,
     }
 }
 
@@ -235,15 +257,45 @@ pub struct MeetingInput {
     mode: String,
     #[serde(default)]
     location_or_url: String,
+    /// A second time to propose (optional).
+    #[serde(default)]
+    date2: String,
+    #[serde(default)]
+    time2: String,
+    /// A third time to propose (optional).
+    #[serde(default)]
+    date3: String,
+    #[serde(default)]
+    time3: String,
+}
+
+/// A date and a time typed in Japan time, as an instant; `None` when unreadable.
+fn tokyo_instant(date: &str, time: &str) -> Option<DateTime<Utc>> {
+    let date = NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d").ok()?;
+    let time = ["%H:%M", "%H:%M:%S"]
+        .iter()
+        .find_map(|format| NaiveTime::parse_from_str(time.trim(), format).ok())?;
+    Some(DateTime::<Utc>::from_naive_utc_and_offset(
+        NaiveDateTime::new(date, time) - Duration::hours(TOKYO_HOURS),
+        Utc,
+    ))
 }
 
 /// The length a new meeting form suggests: an introduction meeting is about an hour.
 const SUGGESTED_MINUTES: &str = "60";
 
 impl MeetingInput {
-    /// The form for a first meeting: empty but for the usual length and online.
-    fn new() -> Self {
+    /// The form for a first meeting: the suggested time (where both sides' meeting
+    /// slots meet, see `services::proposals::suggest_for`), the usual length, online.
+    fn new(suggested: Option<DateTime<Utc>>) -> Self {
+        let local = suggested.map(|at| at + Duration::hours(TOKYO_HOURS));
         Self {
+            date: local
+                .map(|at| at.format("%Y-%m-%d").to_string())
+                .unwrap_or_default(),
+            time: local
+                .map(|at| at.format("%H:%M").to_string())
+                .unwrap_or_default(),
             duration_minutes: SUGGESTED_MINUTES.to_owned(),
             mode: "online".to_owned(),
             ..Self::default()
@@ -259,7 +311,27 @@ impl MeetingInput {
             duration_minutes: meeting.duration_minutes.to_string(),
             mode: meeting.mode.clone(),
             location_or_url: meeting.location_or_url.clone(),
+            ..Self::default()
         }
+    }
+
+    /// The other times typed to propose (the second, the third), in order; an
+    /// unreadable one is an error beside its date.
+    pub(super) fn more_times(&self, frame: &Frame, errors: &mut Errors) -> Vec<DateTime<Utc>> {
+        let mut times = Vec::new();
+        for (field, date, time) in [
+            ("date2", &self.date2, &self.time2),
+            ("date3", &self.date3, &self.time3),
+        ] {
+            if date.trim().is_empty() && time.trim().is_empty() {
+                continue;
+            }
+            match tokyo_instant(date, time) {
+                Some(at) => times.push(at),
+                None => errors.add(field, frame.msg("match.proposal.form.invalid")),
+            }
+        }
+        times
     }
 
     /// The request the service takes, and what is wrong with the form as a form (an
@@ -311,7 +383,19 @@ pub(super) fn meeting_errors(
 ) {
     for error in found {
         let (field, key) = match error.field.as_str() {
-            "starts_at" => ("date", "match.schedule.starts.past"),
+            "starts_at" | "proposals[0]" | "proposals" => ("date", "match.schedule.starts.past"),
+            "proposals[1]" | "proposals[2]" => (
+                if error.field == "proposals[1]" {
+                    "date2"
+                } else {
+                    "date3"
+                },
+                if error.message.contains("repeats") {
+                    "match.proposal.form.repeated"
+                } else {
+                    "match.schedule.starts.past"
+                },
+            ),
             "duration_minutes" => ("duration_minutes", "match.schedule.duration.invalid"),
             "location_or_url" if mode == MeetingMode::Online => {
                 ("location_or_url", "match.schedule.url.invalid")

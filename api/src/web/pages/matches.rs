@@ -217,6 +217,93 @@ fn meeting_facts(
     })
 }
 
+/// One proposed time, and the index its form sends.
+#[derive(Debug)]
+pub struct OfferedTime {
+    index: usize,
+    starts: String,
+}
+
+/// Times proposed for the meeting, waiting for the professional.
+#[derive(Debug)]
+pub struct ProposalBlock {
+    /// The proposal's id, which the forms send.
+    id: String,
+    /// The times that can still be chosen.
+    times: Vec<OfferedTime>,
+    /// Whether the viewer is the professional, who chooses.
+    choosable: bool,
+    /// "Proposed by the SME on …, open until …".
+    lead: String,
+}
+
+/// Whose answer the match waits for, in words, and whether it is late.
+#[derive(Debug)]
+pub struct Awaiting {
+    line: String,
+    /// Past the first nudge (3 days).
+    late: bool,
+}
+
+fn proposal_block(
+    frame: &Frame,
+    user: &PageUser,
+    record: &MatchRecord,
+    now: DateTime<Utc>,
+) -> Result<Option<ProposalBlock>, PageError> {
+    let Some(proposal) = &record.proposal else {
+        return Ok(None);
+    };
+    let times: Vec<OfferedTime> = services::proposals::open_times(proposal, now)?
+        .into_iter()
+        .map(|(index, starts_at)| OfferedTime {
+            index,
+            starts: in_tokyo(starts_at),
+        })
+        .collect();
+    if times.is_empty() {
+        return Ok(None);
+    }
+    let by = frame.msg(if proposal.proposer_role == "coordinator" {
+        "match.by.coordinator"
+    } else {
+        "match.by.sme"
+    });
+    Ok(Some(ProposalBlock {
+        id: proposal.id.to_string(),
+        times,
+        choosable: user.caller.id == record.row.professional_id,
+        lead: frame.msg_with(
+            "match.proposal.lead",
+            &[
+                ("by", by),
+                ("at", &in_tokyo(proposal.created_at)),
+                ("until", &in_tokyo(proposal.expires_at)),
+            ],
+        ),
+    }))
+}
+
+fn awaiting(frame: &Frame, record: &MatchRecord, now: DateTime<Utc>) -> Option<Awaiting> {
+    let owed = services::reply_windows::owed(record)?;
+    let days = (now - owed.since).num_days().max(0);
+    let who = frame.msg(match owed.by {
+        services::reply_windows::OwedBy::Professional => "match.awaiting.professional",
+        services::reply_windows::OwedBy::Organization => "match.awaiting.organization",
+    });
+    Some(Awaiting {
+        line: frame.msg_with(
+            "match.awaiting.line",
+            &[
+                ("who", who),
+                ("since", &in_tokyo(owed.since)),
+                ("days", &days.to_string()),
+            ],
+        ),
+        late: days >= services::nudges::NUDGE_AFTER_DAYS,
+    })
+}
+
 #[derive(Template)]
 #[template(path = "match.html")]
 struct MatchPage<'a> {
@@ -230,6 +317,10 @@ struct MatchPage<'a> {
     organization_contact: Option<Contact>,
     professional_contact: Option<Contact>,
     meeting: Option<MeetingFacts>,
+    /// Times proposed for the meeting, waiting for the professional.
+    proposal: Option<ProposalBlock>,
+    /// Whose answer the match waits for.
+    awaiting: Option<Awaiting>,
     history: Vec<Change>,
     /// What was just done, above everything.
     notice: Option<&'static str>,
@@ -272,6 +363,9 @@ pub async fn show(
         Some("rescheduled") => Some("match.done.rescheduled"),
         Some("meeting_cancelled") => Some("match.done.meeting_cancelled"),
         Some("outcome") => Some("match.done.outcome"),
+        Some("time_chosen") => Some("match.done.time_chosen"),
+        Some("proposed") => Some("match.done.proposed"),
+        Some("times_declined") => Some("match.done.times_declined"),
         _ => None,
     };
     render(
@@ -329,8 +423,15 @@ pub(super) async fn render(
             note: event.note.clone(),
         })
         .collect();
+    let now = Utc::now();
+    let proposal = proposal_block(&frame, user, &record, now)?;
+    let awaiting = awaiting(&frame, &record, now);
     let offers = services::matches::offers(&user.caller, &record);
     let mut errors = Errors::default();
+    let suggested = services::proposals::suggest_for(parties, now)
+        .times
+        .first()
+        .copied();
     let actions = match_forms::actions(
         &frame,
         record.row.id,
@@ -338,6 +439,7 @@ pub(super) async fn render(
         record.meeting.as_ref(),
         again,
         &mut errors,
+        suggested,
     );
     page(
         &frame,
@@ -353,6 +455,8 @@ pub(super) async fn render(
             organization_contact,
             professional_contact,
             meeting,
+            proposal,
+            awaiting,
             history,
             notice,
             actions,

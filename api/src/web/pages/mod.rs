@@ -13,6 +13,8 @@ pub mod match_actions;
 pub mod match_forms;
 pub mod matches;
 pub mod me;
+// proposed meeting times answered (the emailed links and the match page)
+pub mod meeting_times;
 pub mod my_data;
 pub mod need_form;
 pub mod needs;
@@ -56,6 +58,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(match_actions::schedule)
         .service(match_actions::cancel_meeting)
         .service(match_actions::outcome)
+        .service(meeting_times::choose)
+        .service(meeting_times::follow)
         .service(me::me)
         .service(needs::list)
         .service(needs::show)

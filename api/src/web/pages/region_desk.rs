@@ -43,6 +43,10 @@ struct WaitRow {
     need: String,
     who: String,
     when: String,
+    /// Whose answer the match waits for, and for how long.
+    owes: Option<String>,
+    /// Waiting past the first nudge (3 days).
+    late: bool,
 }
 
 /// A link to another desk page or an export.
@@ -122,6 +126,8 @@ fn match_row(actor: &Actor, record: &MatchRecord, when: String) -> Result<WaitRo
         need: record.parties.need.title.clone(),
         who,
         when,
+        owes: None,
+        late: false,
     })
 }
 
@@ -202,6 +208,8 @@ pub async fn desk(
                 .clone()
                 .unwrap_or_else(|| detail.applicant_display.clone()),
             when: ago("desk.applied", detail.application.created_at),
+            owes: None,
+            late: false,
         })
         .collect();
     let more = (desk.new_applications_total > desk.new_applications.len()).then(|| {
@@ -220,6 +228,36 @@ pub async fn desk(
             .unwrap_or_default()
     };
     let actor = &user.caller;
+    // Scouts and introductions say whose answer they wait for, and since when.
+    let owing = |rows: Vec<WaitRow>, records: &[MatchRecord]| -> Vec<WaitRow> {
+        rows.into_iter()
+            .zip(records)
+            .map(
+                |(row, record)| match services::reply_windows::owed(record) {
+                    Some(owed) => {
+                        let waited = days_since(owed.since, now);
+                        let who = frame.msg(match owed.by {
+                            services::reply_windows::OwedBy::Professional => {
+                                "match.awaiting.professional"
+                            }
+                            services::reply_windows::OwedBy::Organization => {
+                                "match.awaiting.organization"
+                            }
+                        });
+                        WaitRow {
+                            owes: Some(frame.msg_with(
+                                "desk.awaiting",
+                                &[("who", who), ("since", &days(&frame, waited))],
+                            )),
+                            late: waited >= services::nudges::NUDGE_AFTER_DAYS,
+                            ..row
+                        }
+                    }
+                    None => row,
+                },
+            )
+            .collect()
+    };
     let lists = vec![
         WaitList {
             more,
@@ -228,12 +266,15 @@ pub async fn desk(
         WaitList::new(
             "desk-scouts",
             "desk.scouts",
-            match_rows(actor, &desk.scouts, scouted)?,
+            owing(match_rows(actor, &desk.scouts, scouted)?, &desk.scouts),
         ),
         WaitList::new(
             "desk-introductions",
             "desk.introductions",
-            match_rows(actor, &desk.introductions, changed)?,
+            owing(
+                match_rows(actor, &desk.introductions, changed)?,
+                &desk.introductions,
+            ),
         ),
         WaitList::new(
             "desk-meetings",

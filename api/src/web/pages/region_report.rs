@@ -10,7 +10,7 @@ use askama::Template;
 use chrono::Utc;
 
 use crate::{
-    repo::reports::MonthCounts,
+    repo::{reply_speed::ReplySpeed, reports::MonthCounts},
     services::{self, exports::Encoding},
     state::AppState,
     web::{
@@ -40,6 +40,43 @@ impl Row {
     }
 }
 
+/// A reply-speed figure: its words and its value.
+#[derive(Debug)]
+struct SpeedFigure {
+    id: &'static str,
+    label: String,
+    value: String,
+}
+
+/// The median days, with how many matches they are over (or "no data yet").
+fn speed_figures(frame: &Frame, speed: &ReplySpeed) -> Vec<SpeedFigure> {
+    let value = |median: Option<f64>, count: u64| match median {
+        Some(days) => frame.msg_with(
+            "report.speed.days",
+            &[
+                ("days", &format!("{days:.1}")),
+                ("count", &count.to_string()),
+            ],
+        ),
+        None => frame.msg("report.speed.none").to_owned(),
+    };
+    vec![
+        SpeedFigure {
+            id: "speed-introduction",
+            label: frame.msg("report.speed.introduction").to_owned(),
+            value: value(
+                speed.median_days_to_introduction,
+                speed.introductions_measured,
+            ),
+        },
+        SpeedFigure {
+            id: "speed-meeting",
+            label: frame.msg("report.speed.meeting").to_owned(),
+            value: value(speed.median_days_to_first_meeting, speed.meetings_measured),
+        },
+    ]
+}
+
 #[derive(Template)]
 #[template(path = "region_report.html")]
 struct ReportPage<'a> {
@@ -50,6 +87,8 @@ struct ReportPage<'a> {
     series: Vec<String>,
     rows: Vec<Row>,
     total: Row,
+    /// The reply-speed figures.
+    speed: Vec<SpeedFigure>,
 }
 
 /// The chart and the table.
@@ -83,6 +122,7 @@ pub async fn show(
             series,
             rows,
             total,
+            speed: speed_figures(&frame, &report.reply_speed),
         },
     )
 }
