@@ -703,3 +703,136 @@ async fn the_report_counts_engagements_started_at_risk_completed_and_extended() 
         );
     }
 }
+
+/// A logged-in page client.
+async fn logged_in(app: &TestApp, email: &str, password: &str) -> PageClient {
+    let mut client = PageClient::new(&app.address);
+    let login = client.login(email, password, None).await;
+    assert_eq!(login.status, 303, "{}", login.body);
+    client
+}
+
+#[tokio::test]
+async fn the_match_page_shows_the_engagement_with_the_forms_each_role_may_use() {
+    let app = TestApp::spawn().await;
+    let region = app.create_region("塩尻市", "長野県", "塩尻市").await;
+    let coordinator = app.coordinator(region).await;
+    let sme = app.sme(region, "丸山漆器").await;
+    let need = app.post_need(&sme, &cmo_need()).await;
+    let pro = app
+        .professional_with_profile("山田 花子", &marketer_profile())
+        .await;
+    let (match_id, id) = contract(&app, &coordinator, need, &pro).await;
+    assert_eq!(
+        run(&app, Utc::now() + chrono::Duration::days(32))
+            .await
+            .emails,
+        2
+    );
+    let path = format!("/matches/{match_id}");
+    let mut owner = logged_in(&app, &sme.email, "sme-password-123").await;
+    let mut professional = logged_in(&app, &pro.email, "pro-password-123").await;
+
+    // The SME may extend and complete; the professional may not, and answers the
+    // month's check-in on the page instead.
+    let page = owner.get(&path).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("id=\"engagement\""), "{}", page.body);
+    assert!(page.body.contains(&format!("{path}/engagement/complete")));
+    assert!(page.body.contains(&format!("{path}/engagement/extend")));
+    let page = professional.get(&path).await;
+    assert!(!page.body.contains(&format!("{path}/engagement/complete")));
+    assert!(!page.body.contains(&format!("{path}/engagement/extend")));
+    assert!(page.body.contains(&format!("{path}/engagement/check-in")));
+    let token = page.csrf_token().unwrap();
+    let refused = professional
+        .post_form(
+            &format!("{path}/engagement/complete"),
+            &[("csrf_token", &token)],
+        )
+        .await;
+    assert_eq!(refused.status, 403);
+    let answered = professional
+        .post_form(
+            &format!("{path}/engagement/check-in"),
+            &[
+                ("csrf_token", &token),
+                ("answer", "end"),
+                ("comment", "本業が忙しくなりました"),
+            ],
+        )
+        .await;
+    assert_eq!(answered.status, 303);
+    assert_eq!(
+        answered.location(),
+        Some(format!("{path}?engagement=answered#engagement").as_str())
+    );
+    let seen = engagement(&app, &coordinator, id).await;
+    assert_eq!(
+        (seen["status"].as_str(), seen["at_risk_reason"].as_str()),
+        (Some("active"), Some("end")),
+        "{seen}"
+    );
+
+    // The SME extends it to a date, then completes it with a look back.
+    let owner_token = owner.get(&path).await.csrf_token().unwrap();
+    let extended = owner
+        .post_form(
+            &format!("{path}/engagement/extend"),
+            &[("csrf_token", &owner_token), ("ends_on", "2031-03-31")],
+        )
+        .await;
+    assert_eq!(extended.status, 303);
+    let page = owner.get(&format!("{path}?engagement=extended")).await;
+    assert!(page.body.contains("2031-03-31"), "{}", page.body);
+    assert!(page.body.contains("延長しました"), "{}", page.body);
+    let completed = owner
+        .post_form(
+            &format!("{path}/engagement/complete"),
+            &[
+                ("csrf_token", &owner_token),
+                ("went_well", "ECが立ち上がった"),
+                ("next_time", ""),
+            ],
+        )
+        .await;
+    assert_eq!(completed.status, 303);
+    let seen = engagement(&app, &coordinator, id).await;
+    assert_eq!(seen["status"], "completed", "{seen}");
+    assert_eq!(seen["ends_on"], "2031-03-31");
+
+    // Over: no forms to move it; the professional adds their look back.
+    let page = professional.get(&path).await;
+    assert!(!page.body.contains(&format!("{path}/engagement/check-in")));
+    assert!(page.body.contains("ECが立ち上がった"), "{}", page.body);
+    let token = page.csrf_token().unwrap();
+    let looked = professional
+        .post_form(
+            &format!("{path}/engagement/retrospective"),
+            &[("csrf_token", &token), ("went_well", "裁量が大きかった")],
+        )
+        .await;
+    assert_eq!(looked.status, 303);
+    let page = professional.get(&path).await;
+    assert!(page.body.contains("裁量が大きかった"));
+    assert!(
+        !page
+            .body
+            .contains(&format!("{path}/engagement/retrospective"))
+    );
+    // A second extension from a stale page is refused, and says so.
+    let again = owner
+        .post_form(
+            &format!("{path}/engagement/extend"),
+            &[("csrf_token", &owner_token), ("ends_on", "2032-03-31")],
+        )
+        .await;
+    assert_eq!(
+        again.location(),
+        Some(format!("{path}?engagement=refused#engagement").as_str())
+    );
+    assert_eq!(
+        engagement(&app, &coordinator, id).await["ends_on"],
+        "2031-03-31"
+    );
+}
