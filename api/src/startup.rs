@@ -46,12 +46,14 @@ struct RankingFeed {
 }
 
 /// The outbox worker running beside the server, the periodic nudge check that feeds it,
-/// the periodic forgetting of expired invitations, and the switch that stops them.
+/// the periodic forgetting of expired invitations, the engagements' monthly check-ins,
+/// and the switch that stops them.
 struct MailWorker {
     shutdown: tokio::sync::watch::Sender<bool>,
     handle: tokio::task::JoinHandle<()>,
     nudges: tokio::task::JoinHandle<()>,
     forgetting: tokio::task::JoinHandle<()>,
+    check_ins: tokio::task::JoinHandle<()>,
 }
 
 /// Builds the OpenAPI document from the registered routes, as JSON.
@@ -105,6 +107,12 @@ impl Application {
                 NUDGE_CHECK_EVERY,
                 stop.clone(),
             );
+            let check_ins = crate::services::engagements::spawn(
+                state.db.clone(),
+                state.settings.clone(),
+                NUDGE_CHECK_EVERY,
+                stop.clone(),
+            );
             let db = state.db.clone();
             let forgetting = crate::services::periodic::spawn(
                 "expired invitations forgotten",
@@ -131,6 +139,7 @@ impl Application {
                 handle,
                 nudges,
                 forgetting,
+                check_ins,
             })
         } else {
             None
@@ -210,6 +219,7 @@ impl Application {
             let _ = worker.shutdown.send(true);
             let _ = worker.nudges.await;
             let _ = worker.forgetting.await;
+            let _ = worker.check_ins.await;
             let grace = self.state.settings.mail.send_timeout + std::time::Duration::from_secs(5);
             if tokio::time::timeout(grace, worker.handle).await.is_err() {
                 tracing::warn!(

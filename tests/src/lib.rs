@@ -12,6 +12,7 @@
 pub mod browser;
 pub mod conformance;
 pub mod demo;
+pub mod engagements;
 pub mod pages;
 pub mod smtp;
 

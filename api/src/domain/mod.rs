@@ -4,6 +4,7 @@
 //! has passed every rule, so the code behind it never sees unchecked input.
 
 pub mod account;
+pub mod engagement;
 pub mod enums;
 pub mod error;
 pub mod ids;

@@ -52,6 +52,8 @@ pub mod kind {
     pub const MEETING_TIMES_DECLINED: &str = "meeting_times_declined";
     /// An answer a week overdue: the second nudge, to the region's coordinators.
     pub const REPLY_ESCALATION: &str = "reply_escalation";
+    /// The monthly check-in of an engagement, with one-click answers.
+    pub const CHECK_IN: &str = "check_in";
 }
 
 /// The life of an outbox row: `pending` → `sending` → `sent`, back to `pending` after a

@@ -6,12 +6,14 @@
 //! region's 地域人事部コーディネーター. Times are shown in Asia/Tokyo.
 
 mod account;
+mod engagement;
 mod invitation;
 mod layout;
 mod meeting;
 mod proposal;
 
 pub use account::{PasswordReset, password_reset};
+pub use engagement::{CheckIn, CheckInLinks, check_in};
 pub use invitation::{AccountInvitation, account_invitation, invitation_link};
 pub use layout::escape_html;
 use layout::{Block, Fact, Letter};

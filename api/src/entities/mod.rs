@@ -3,7 +3,10 @@
 
 pub mod action_link;
 pub mod application;
+pub mod check_in;
 pub mod disclosure;
+pub mod engagement;
+pub mod engagement_event;
 pub mod idempotency_key;
 pub mod invitation;
 pub mod match_event;

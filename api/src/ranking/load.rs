@@ -89,7 +89,8 @@ pub(super) async fn profiles(
     Ok(out)
 }
 
-/// How many `contracted` matches each of these professionals has.
+/// How many active engagements each of these professionals has: `contracted` matches
+/// whose engagement is not completed.
 pub async fn contracted_counts(
     db: &impl ConnectionTrait,
     ids: &[Uuid],
@@ -116,8 +117,12 @@ async fn counts(
         .select_only()
         .column(matches::Column::ProfessionalId)
         .expr_as(Func::count(Expr::col(matches::Column::Id)), "engagements")
-        // The match status that counts as an engagement (API.md's state machine).
+        // The match status that counts as an engagement (API.md's state machine),
+        // until its engagement is completed.
         .filter(matches::Column::Status.eq(MatchStatus::Contracted.as_str()))
+        .filter(
+            matches::Column::Id.not_in_subquery(crate::repo::engagements::completed_match_ids()),
+        )
         .group_by(matches::Column::ProfessionalId)
         .into_tuple()
         .all(db)

@@ -9,7 +9,7 @@
 //! `include_excluded=true` sees an applicant who has since unlisted themselves, with the
 //! reason. Scouting (`scope=all`) never shows an inactive profile at all, excluded or
 //! not: unlisting is a request not to be found. `active_engagements` is the number of
-//! the professional's matches in status `contracted`.
+//! the professional's matches in status `contracted` whose engagement is not completed.
 //!
 //! ## Keeping processes in step
 //!

@@ -599,8 +599,8 @@ pub async fn pairs_in_region(
         .context("listing a region's matches")
 }
 
-/// How many engagements in progress ([`IN_PROGRESS`]) each professional has, in any
-/// region; professionals with none are absent.
+/// How many engagements in progress ([`IN_PROGRESS`], less those completed) each
+/// professional has, in any region; professionals with none are absent.
 pub async fn in_progress_counts(db: &impl ConnectionTrait) -> anyhow::Result<HashMap<Uuid, u32>> {
     let rows: Vec<(Uuid, i64)> = matches::Entity::find()
         .select_only()
@@ -610,6 +610,8 @@ pub async fn in_progress_counts(db: &impl ConnectionTrait) -> anyhow::Result<Has
             "engagements",
         )
         .filter(matches::Column::Status.is_in(IN_PROGRESS.map(MatchStatus::as_str)))
+        // A completed engagement frees its professional's place.
+        .filter(matches::Column::Id.not_in_subquery(super::engagements::completed_match_ids()))
         .group_by(matches::Column::ProfessionalId)
         .into_tuple()
         .all(db)

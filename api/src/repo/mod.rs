@@ -4,6 +4,7 @@
 pub mod action_links;
 pub mod applications;
 pub mod convert;
+pub mod engagements;
 pub mod invitations;
 pub mod matches;
 pub mod needs;

@@ -9,6 +9,7 @@ pub mod applications;
 pub mod assignment;
 pub mod auth;
 pub mod candidates;
+pub mod engagements;
 pub mod exports;
 pub mod fallback;
 pub mod health;
@@ -44,6 +45,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     applications::configure(cfg);
     matches::configure(cfg);
     proposals::configure(cfg);
+    engagements::configure(cfg);
     reports::configure(cfg);
     assignment::configure(cfg);
     candidates::configure(cfg);

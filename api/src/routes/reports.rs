@@ -31,10 +31,26 @@ pub struct Report {
     /// Reply speed: median days from application to introduction and from
     /// introduction to the first meeting scheduled.
     pub reply_speed: ReplySpeed,
+    /// What followed the contracts.
+    pub engagements: EngagementCounts,
 }
 
-/// Needs, applications, introductions, meetings and contracts per month (coordinators of
-/// the region).
+/// A region's engagements after the contract.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EngagementCounts {
+    /// Engagements opened (one per contract).
+    pub started: u64,
+    /// Active and on the coordinator's desk now (相談したい, 終了したい, or a check-in
+    /// unanswered for 14 days).
+    pub at_risk: u64,
+    /// Completed.
+    pub completed: u64,
+    /// Extended at least once.
+    pub extended: u64,
+}
+
+/// Needs, applications, introductions, meetings and contracts per month, and the
+/// engagements that followed (coordinators of the region).
 #[utoipa::path(tag = "regions", security(("bearer" = [])), params(("id" = Uuid, Path, description = "region id")), responses(
     (status = 200, body = Report),
     (status = 403, body = crate::error::Problem, content_type = "application/problem+json"),
@@ -58,6 +74,12 @@ impl From<RegionReport> for Report {
             months: report.months,
             total: report.total,
             reply_speed: report.reply_speed,
+            engagements: EngagementCounts {
+                started: report.engagements.started,
+                at_risk: report.engagements.at_risk,
+                completed: report.engagements.completed,
+                extended: report.engagements.extended,
+            },
         }
     }
 }

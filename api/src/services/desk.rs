@@ -2,7 +2,7 @@
 //! counts, those with the fewest applicants first (recommendations help them most), and
 //! what waits on the coordinator — applications not introduced yet, scouts waiting for
 //! an answer, introductions without a meeting, the week's meetings, matches met with no
-//! outcome recorded, and dead mail.
+//! outcome recorded, dead mail, and engagements at risk.
 //!
 //! Made of the list services ([`super::waiting`], [`super::applications`]) and a few
 //! region-wide queries that count in the database (one grouped query for every need's
@@ -61,6 +61,9 @@ pub struct Desk {
     pub unrecorded: Vec<MatchRecord>,
     /// Emails of the region given up on (`dead`).
     pub dead_mail: u64,
+    /// Engagements at risk (相談したい, 終了したい, or a check-in unanswered for 14 days),
+    /// the longest at risk first.
+    pub at_risk: Vec<super::engagements::EngagementRecord>,
 }
 
 /// Whole days from `then` to `now` (0 for a time not yet past).
@@ -112,6 +115,7 @@ pub async fn of(db: &impl ConnectionTrait, actor: &Actor, now: DateTime<Utc>) ->
         meetings: waiting.meetings,
         unrecorded,
         dead_mail,
+        at_risk: super::engagements::at_risk_in_region(db, region_id).await?,
     })
 }
 

@@ -507,6 +507,7 @@ mod tests {
             months: vec![month],
             total,
             reply_speed: Default::default(),
+            engagements: Default::default(),
         });
         assert_eq!(table.rows.len(), 2);
         assert_eq!(table.rows[0], ["2026-12", "3", "5", "2", "1", "1"]);

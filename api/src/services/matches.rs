@@ -476,8 +476,8 @@ pub async fn record_outcome(
             repo::matches::set_meeting_status(txn, meeting, MeetingStatus::Held).await?;
         }
         if to == MatchStatus::Contracted {
-            // A contract counts against max_engagements: refresh the ranking index.
-            repo::profiles::record_change(txn, updated.professional_id).await?;
+            // A contract opens an engagement (it counts against max_engagements).
+            super::engagements::open(txn, &updated, &parties, by, repo::now()).await?;
         }
         let record = record(txn, updated, parties).await?;
         before_commit.run(txn, &record).await?;

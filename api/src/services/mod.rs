@@ -11,6 +11,7 @@ pub mod applications;
 pub mod assignment;
 pub mod candidates;
 pub mod desk;
+pub mod engagements;
 pub mod error;
 pub mod exports;
 pub mod invitations;

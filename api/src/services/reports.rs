@@ -21,6 +21,9 @@ pub struct RegionReport {
     pub total: MonthCounts,
     /// How fast matches move: median days to an introduction and to a first meeting.
     pub reply_speed: ReplySpeed,
+    /// What followed the contracts: engagements started, at risk now, completed,
+    /// extended.
+    pub engagements: super::engagements::Counts,
 }
 
 /// Needs, applications, introductions, meetings and contracts per month, for a
@@ -35,11 +38,13 @@ pub async fn region(
     let months = repo::reports::funnel(db, id.into()).await?;
     let total = sum(&months);
     let reply_speed = repo::reply_speed::of_region(db, id.into()).await?;
+    let engagements = super::engagements::counts(db, id.into()).await?;
     Ok(RegionReport {
         region_id: id.into(),
         months,
         total,
         reply_speed,
+        engagements,
     })
 }
 

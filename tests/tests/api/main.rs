@@ -16,6 +16,7 @@ mod db_connections;
 mod demo;
 mod email;
 mod email_links;
+mod engagements;
 mod errors;
 mod exports;
 mod headers;

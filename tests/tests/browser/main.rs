@@ -11,6 +11,7 @@
 
 mod coordinator;
 mod demo;
+mod engagements;
 mod meetings;
 mod roles;
 

@@ -328,6 +328,8 @@ struct MatchPage<'a> {
     actions: Actions,
     /// The errors of the form sent back, for the summary.
     errors: Errors,
+    /// The engagement after a contract.
+    engagement: Option<super::engagement::Section>,
 }
 
 async fn visible(state: &AppState, user: &PageUser, id: &str) -> Result<MatchRecord, PageError> {
@@ -441,6 +443,7 @@ pub(super) async fn render(
         &mut errors,
         suggested,
     );
+    let engagement = super::engagement::section(request, state, &frame, &user.caller, id).await?;
     page(
         &frame,
         status,
@@ -461,6 +464,7 @@ pub(super) async fn render(
             notice,
             actions,
             errors,
+            engagement,
         },
     )
 }

@@ -3,6 +3,7 @@
 
 pub mod applications;
 pub mod candidates;
+pub mod engagement;
 pub mod home;
 pub mod invitation;
 pub mod lang;
@@ -97,4 +98,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     // The region-wide suggestion, approved pair by pair.
     cfg.service(region_assignment::show)
         .service(region_assignment::approve);
+    // The engagement after a contract, and the check-in emails' one-click links.
+    cfg.service(engagement::check_in_form)
+        .service(engagement::adjust_form)
+        .service(engagement::complete_form)
+        .service(engagement::extend_form)
+        .service(engagement::look_back_form)
+        .service(engagement::follow_link)
+        .service(engagement::comment_form);
 }

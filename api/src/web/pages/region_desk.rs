@@ -3,7 +3,8 @@
 //! its candidates; then what waits on the coordinator, each row linking to where it is
 //! acted on: new applications (`/needs/{id}/candidates`), scouts waiting for an answer,
 //! introductions without a meeting, the week's meetings and matches met with no outcome
-//! (`/matches/{id}`), and dead mail (`/region/outbox`). Links to the other desk pages
+//! (`/matches/{id}`), dead mail (`/region/outbox`), and engagements at risk
+//! (`/matches/{id}`, which shows the engagement). Links to the other desk pages
 //! and the CSV exports. For coordinators; other roles get the 403 page.
 
 use actix_web::{HttpRequest, HttpResponse, get, http::StatusCode, web};
@@ -12,6 +13,7 @@ use chrono::Utc;
 
 use crate::{
     access::{self, Actor},
+    domain::engagement::RiskReason,
     services::{self, desk::days_since, exports::ExportKind, matches::MatchRecord},
     state::AppState,
     web::{
@@ -173,6 +175,44 @@ fn links(frame: &Frame) -> (Vec<DeskLink>, Vec<DeskLink>) {
     (pages, exports)
 }
 
+/// The engagements at risk as lines: the need, the organization and the professional,
+/// why, and since when (to the match page, which shows the engagement).
+fn at_risk_rows(
+    frame: &Frame,
+    found: &services::desk::Desk,
+    now: chrono::DateTime<Utc>,
+) -> Vec<WaitRow> {
+    found
+        .at_risk
+        .iter()
+        .map(|record| {
+            let reason = match record.at_risk {
+                Some(RiskReason::Consult) => "engagement.risk.consult",
+                Some(RiskReason::End) => "engagement.risk.end",
+                _ => "engagement.risk.no_answer",
+            };
+            let since = record.row.at_risk_since.unwrap_or(now);
+            WaitRow {
+                href: format!("/matches/{}", record.row.match_id),
+                need: record.parties.need.title.clone(),
+                who: [
+                    record.parties.organization.name.as_str(),
+                    record.parties.professional.display_name.as_str(),
+                    frame.msg(reason),
+                ]
+                .join(" · "),
+                when: format!(
+                    "{} {}",
+                    frame.msg("desk.since"),
+                    days(frame, days_since(since, now))
+                ),
+                owes: None,
+                late: false,
+            }
+        })
+        .collect()
+}
+
 /// The desk of the coordinator's region.
 #[get("/region")]
 pub async fn desk(
@@ -285,6 +325,11 @@ pub async fn desk(
             "desk-unrecorded",
             "desk.unrecorded",
             match_rows(actor, &desk.unrecorded, changed)?,
+        ),
+        WaitList::new(
+            "desk-at-risk",
+            "desk.at_risk",
+            at_risk_rows(&frame, &desk, now),
         ),
     ];
     let (pages, exports) = links(&frame);

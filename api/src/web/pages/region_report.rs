@@ -89,6 +89,8 @@ struct ReportPage<'a> {
     total: Row,
     /// The reply-speed figures.
     speed: Vec<SpeedFigure>,
+    /// Engagements: started, at risk, completed, extended.
+    engagements: services::engagements::Counts,
 }
 
 /// The chart and the table.
@@ -123,6 +125,7 @@ pub async fn show(
             rows,
             total,
             speed: speed_figures(&frame, &report.reply_speed),
+            engagements: report.engagements,
         },
     )
 }
