@@ -16,6 +16,7 @@ mod m20261203_000030_add_token_revocation;
 mod m20261203_160600_create_web_session;
 mod m20261204_181500_create_invitations;
 mod m20261205_000001_create_action_links;
+mod m20261205_120001_create_sharing;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_160600_create_web_session::Migration),
             Box::new(m20261204_181500_create_invitations::Migration),
             Box::new(m20261205_000001_create_action_links::Migration),
+            Box::new(m20261205_120001_create_sharing::Migration),
         ]
     }
 }

@@ -11,4 +11,5 @@ pub mod matching;
 pub mod meeting;
 pub mod need;
 pub mod profile;
+pub mod sharing;
 pub mod text;

@@ -12,6 +12,7 @@ pub mod profiles;
 pub mod regions;
 pub mod reports;
 pub mod sessions;
+pub mod sharing;
 pub mod users;
 pub mod web_sessions;
 

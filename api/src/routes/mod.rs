@@ -21,6 +21,7 @@ pub mod profiles;
 pub mod regions;
 pub mod reports;
 pub mod sessions;
+pub mod sharing;
 pub mod taxonomy;
 pub mod weights;
 
@@ -49,6 +50,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     outbox::configure(cfg);
     exports::configure(cfg);
     invitations::configure(cfg);
+    sharing::configure(cfg);
     cfg.service(openapi::serve);
 }
 

@@ -10,6 +10,7 @@ pub mod accounts;
 pub mod applications;
 pub mod assignment;
 pub mod candidates;
+pub mod congestion;
 pub mod desk;
 pub mod error;
 pub mod exports;
@@ -24,6 +25,7 @@ pub mod periodic;
 pub mod profiles;
 pub mod regions;
 pub mod reports;
+pub mod sharing;
 pub mod waiting;
 
 pub use error::{Error, Result};

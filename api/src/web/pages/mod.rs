@@ -27,6 +27,7 @@ pub mod region_outbox;
 pub mod region_report;
 pub mod region_weights;
 pub mod register;
+pub mod sharing;
 
 use actix_web::web;
 
@@ -73,6 +74,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     // The professional's profile, recommendations and data.
     cfg.service(profile::edit)
         .service(profile::save)
+        .service(sharing::save)
         .service(recommendations::list)
         .service(my_data::show)
         .service(my_data::export)

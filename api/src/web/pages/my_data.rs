@@ -38,18 +38,19 @@ const ERASURE_STEPS: [&str; 6] = [
 ];
 
 /// What the export holds (keys of the catalogue).
-const EXPORT_PARTS: [&str; 4] = [
+const EXPORT_PARTS: [&str; 5] = [
     "data.export.part.account",
     "data.export.part.profile",
     "data.export.part.applications",
     "data.export.part.disclosures",
+    "data.export.part.provisions",
 ];
 
 #[derive(Template)]
 #[template(path = "my_data.html")]
 struct DataPage<'a> {
     frame: &'a Frame,
-    export_parts: [&'static str; 4],
+    export_parts: [&'static str; 5],
     erasure_steps: [&'static str; 6],
     /// Why the erasure was not done.
     confirm_error: Option<&'a str>,
