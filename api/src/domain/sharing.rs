@@ -153,6 +153,10 @@ mod tests {
         assert_eq!(all.provision_consent(&shiojiri), None);
         let list = tied(SharingMode::List, vec![tottori.id]);
         assert!(list.may_find(&tottori) && !list.may_find(&wajima) && list.may_find(&shiojiri));
-        assert_eq!(list.provision_consent(&wajima), None, "not found, not provided");
+        assert_eq!(
+            list.provision_consent(&wajima),
+            None,
+            "not found, not provided"
+        );
     }
 }

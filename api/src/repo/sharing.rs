@@ -146,20 +146,17 @@ pub async fn record_provisions(
     }
     let at = now();
     let fields = to_json(&new.fields)?;
-    let rows = new
-        .shown
-        .iter()
-        .map(|shown| provision::ActiveModel {
-            id: Set(new_id()),
-            professional_id: Set(shown.professional_id),
-            region_id: Set(new.region_id),
-            actor_id: Set(new.actor_id),
-            need_id: Set(shown.need_id),
-            fields: Set(fields.clone()),
-            consent: Set(shown.consent.to_owned()),
-            channel: Set(new.channel.to_owned()),
-            created_at: Set(at),
-        });
+    let rows = new.shown.iter().map(|shown| provision::ActiveModel {
+        id: Set(new_id()),
+        professional_id: Set(shown.professional_id),
+        region_id: Set(new.region_id),
+        actor_id: Set(new.actor_id),
+        need_id: Set(shown.need_id),
+        fields: Set(fields.clone()),
+        consent: Set(shown.consent.to_owned()),
+        channel: Set(new.channel.to_owned()),
+        created_at: Set(at),
+    });
     provision::Entity::insert_many(rows)
         .exec(db)
         .await
@@ -195,7 +192,10 @@ pub async fn loads(
     db: &impl ConnectionTrait,
     today: NaiveDate,
 ) -> anyhow::Result<HashMap<Uuid, u32>> {
-    let ended = [MatchStatus::Cancelled.as_str(), MatchStatus::Declined.as_str()];
+    let ended = [
+        MatchStatus::Cancelled.as_str(),
+        MatchStatus::Declined.as_str(),
+    ];
     let rows: Vec<(Uuid, i64)> = matches::Entity::find()
         .select_only()
         .column(matches::Column::ProfessionalId)
@@ -227,9 +227,6 @@ mod tests {
     #[test]
     fn the_month_starts_at_midnight_in_tokyo() {
         let today = NaiveDate::from_ymd_opt(2026, 12, 15).unwrap();
-        assert_eq!(
-            month_start(today).to_rfc3339(),
-            "2026-11-30T15:00:00+00:00"
-        );
+        assert_eq!(month_start(today).to_rfc3339(), "2026-11-30T15:00:00+00:00");
     }
 }

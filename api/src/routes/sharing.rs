@@ -123,14 +123,9 @@ pub async fn put_my_sharing(
     caller: AuthUser,
     Json(body): Json<SharingInput>,
 ) -> ApiResult<web::Json<SharingView>> {
-    let sharing = services::sharing::put(
-        &state.db,
-        &state.ranking,
-        &caller,
-        body.mode,
-        &body.regions,
-    )
-    .await?;
+    let sharing =
+        services::sharing::put(&state.db, &state.ranking, &caller, body.mode, &body.regions)
+            .await?;
     Ok(web::Json(sharing.into()))
 }
 

@@ -194,8 +194,11 @@ where
             loads: &loads,
         };
         let ranked = rank(&index, need, &scored, &applications, &key, today, scouting);
-        let mut shared: Vec<(Uuid, &'static str)> =
-            ranked.shared.iter().map(|(&id, &consent)| (id, consent)).collect();
+        let mut shared: Vec<(Uuid, &'static str)> = ranked
+            .shared
+            .iter()
+            .map(|(&id, &consent)| (id, consent))
+            .collect();
         shared.sort_unstable();
         render(ranked).map(|body| (body, shared))
     })

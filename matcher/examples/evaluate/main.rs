@@ -35,9 +35,8 @@ fn main() -> ExitCode {
         Some(Ok(weight)) if weight.is_finite() && weight >= 0.0 => Ok(weight),
         Some(_) => Err("expected a congestion weight ≥ 0".to_owned()),
     };
-    let parsed = (|| {
-        Ok::<_, String>((number(0, 5_000)?, number(1, 200)?, number(2, 7)?, weight?))
-    })();
+    let parsed =
+        (|| Ok::<_, String>((number(0, 5_000)?, number(1, 200)?, number(2, 7)?, weight?)))();
     let (professionals, needs, seed, weight) = match parsed {
         Ok(values) => values,
         Err(message) => {

@@ -5,7 +5,8 @@
 
 use std::time::{Duration, Instant};
 
-use musubi_tests::{TestApp, User, cmo_need, marketer_profile};
+use musubi_tests::{TestApp, User, cmo_need, marketer_profile, pages::PageClient};
+use reqwest::StatusCode;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -87,7 +88,9 @@ impl Alliance {
 
 fn item<'a>(items: &'a [Value], who: &User) -> Option<&'a Value> {
     let id = who.id.to_string();
-    items.iter().find(|item| item["professional_id"] == id.as_str())
+    items
+        .iter()
+        .find(|item| item["professional_id"] == id.as_str())
 }
 
 #[tokio::test]
@@ -165,7 +168,10 @@ where
 {
     let started = Instant::now();
     while !check().await {
-        assert!(started.elapsed() < deadline, "{what}: not within {deadline:?}");
+        assert!(
+            started.elapsed() < deadline,
+            "{what}: not within {deadline:?}"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
@@ -333,8 +339,14 @@ async fn congestion_lowers_the_much_asked_in_scouting_and_never_an_applicant() {
         "score / (1 + 0.5 × 3): {plain} → {dampened}"
     );
     assert_eq!(local["congestion"]["load"], 3);
-    assert_eq!(local["congestion"]["reason"], "今月すでに3件の紹介があります");
-    assert_eq!(local["congestion"]["undamped_score"].as_f64().unwrap(), plain);
+    assert_eq!(
+        local["congestion"]["reason"],
+        "今月すでに3件の紹介があります"
+    );
+    assert_eq!(
+        local["congestion"]["undamped_score"].as_f64().unwrap(),
+        plain
+    );
     let sharing = item(&after, &a.sharing).unwrap();
     assert!(sharing.get("congestion").is_none(), "no load, no dampening");
 
@@ -358,5 +370,71 @@ async fn congestion_lowers_the_much_asked_in_scouting_and_never_an_applicant() {
 
     let too_strong = json!({"weight": 11.0});
     let path = format!("/regions/{}/congestion", a.tottori);
-    problem(a.app.put(&path, &a.coordinator.token, &too_strong).await, 422).await;
+    problem(
+        a.app.put(&path, &a.coordinator.token, &too_strong).await,
+        422,
+    )
+    .await;
+}
+
+async fn logged_in(app: &TestApp, email: &str, password: &str) -> PageClient {
+    let mut browser = PageClient::new(&app.address);
+    let answer = browser.login(email, password, None).await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.body);
+    browser
+}
+
+#[tokio::test]
+async fn the_candidates_page_labels_another_regions_professional_and_records_the_display() {
+    let a = alliance().await;
+    let mut desk = logged_in(&a.app, &a.coordinator.email, "coordinator-password").await;
+    let page = desk
+        .get(&format!("/needs/{}/candidates?scope=all", a.need))
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let shared_at = page
+        .body
+        .find(&format!("id=\"c-{}\"", a.sharing.id))
+        .expect("listed");
+    let next = page.body[shared_at..]
+        .find("</li>\n<li class=\"candidate\"")
+        .map_or(page.body.len(), |end| shared_at + end);
+    assert!(page.body[shared_at..next].contains("他地域（本人の同意により表示）"));
+    assert!(!page.body.contains(&a.keeping.id.to_string()));
+    let records = a.provisions(&a.sharing).await;
+    assert_eq!(records.len(), 1);
+    assert_eq!(records[0]["channel"], "candidates");
+}
+
+#[tokio::test]
+async fn a_coordinator_sets_the_congestion_weight_on_a_page_with_errors_beside_the_field() {
+    let a = alliance().await;
+    let mut desk = logged_in(&a.app, &a.coordinator.email, "coordinator-password").await;
+    let form = desk.get("/region/congestion").await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.body);
+    let token = form.csrf_token().unwrap();
+    let refused = desk
+        .post_form(
+            "/region/congestion",
+            &[("csrf_token", &token), ("weight", "たくさん")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("id=\"weight-error\""));
+    assert!(refused.body.contains("value=\"たくさん\""));
+    let saved = desk
+        .post_form(
+            "/region/congestion",
+            &[("csrf_token", &token), ("weight", "0.2")],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let path = format!("/regions/{}/congestion", a.tottori);
+    let (_, stored) = json(a.app.get(&path, &a.coordinator.token).await).await;
+    assert_eq!(stored, json!({"weight": 0.2}));
+    let mut stranger = logged_in(&a.app, &a.sharing.email, "pro-password-123").await;
+    assert_eq!(
+        stranger.get("/region/congestion").await.status,
+        StatusCode::FORBIDDEN
+    );
 }

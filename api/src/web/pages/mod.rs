@@ -20,6 +20,7 @@ pub mod password_reset;
 pub mod profile;
 pub mod recommendations;
 pub mod region_assignment;
+pub mod region_congestion;
 pub mod region_desk;
 pub mod region_export;
 pub mod region_import;
@@ -69,6 +70,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(region_outbox::retry)
         .service(region_weights::show)
         .service(region_weights::submit)
+        .service(region_congestion::show)
+        .service(region_congestion::save)
         .service(register::register_form)
         .service(register::submit);
     // The professional's profile, recommendations and data.

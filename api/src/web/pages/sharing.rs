@@ -141,8 +141,10 @@ pub async fn save(
         .filter(|(name, _)| name == "region")
         .filter_map(|(_, value)| value.parse().ok())
         .collect();
-    match services::sharing::put(&state.db, &state.ranking, &user.caller, mode, &regions).await
-    {
+    match services::sharing::put(&state.db, &state.ranking, &user.caller, mode, &regions).await {
+        Ok(_) if mode == SharingMode::Ties => {
+            Ok(see_other("/me/profile?done=withdrawn#sharing").finish())
+        }
         Ok(_) => Ok(see_other("/me/profile?done=sharing#sharing").finish()),
         Err(services::Error::Invalid(_)) => {
             let frame = Frame::new(&request, Some(&user));

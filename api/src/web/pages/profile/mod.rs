@@ -64,6 +64,7 @@ pub async fn edit(
     let notice = match query.done.as_str() {
         "saved" => Some("profile.done.saved"),
         "sharing" => Some("sharing.done"),
+        "withdrawn" => Some("sharing.withdrawn"),
         _ => None,
     };
     let mut shown = view::page(
