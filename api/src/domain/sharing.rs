@@ -104,7 +104,7 @@ impl Findable {
 
     /// Whether the region is one of their own (see the [module docs](self)).
     pub fn own(&self, region: &RegionPlace) -> bool {
-        self.prefectures.iter().any(|p| *p == region.prefecture)
+        self.prefectures.contains(&region.prefecture)
     }
 
     /// Whether the region may find them.
