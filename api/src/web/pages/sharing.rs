@@ -71,15 +71,18 @@ pub fn section(
     let (mode, regions) = chosen.unwrap_or((sharing.consent.mode, &sharing.consent.regions));
     let modes = [SharingMode::Ties, SharingMode::All, SharingMode::List]
         .into_iter()
-        .map(|choice| ModeChoice {
-            value: choice.as_str(),
-            label: frame
-                .msg(&format!("sharing.mode.{}", choice.as_str()))
-                .to_owned(),
-            hint: frame
-                .msg(&format!("sharing.mode.{}.hint", choice.as_str()))
-                .to_owned(),
-            checked: choice == mode,
+        .map(|choice| {
+            let (label, hint) = match choice {
+                SharingMode::Ties => ("sharing.mode.ties", "sharing.mode.ties.hint"),
+                SharingMode::All => ("sharing.mode.all", "sharing.mode.all.hint"),
+                SharingMode::List => ("sharing.mode.list", "sharing.mode.list.hint"),
+            };
+            ModeChoice {
+                value: choice.as_str(),
+                label: frame.msg(label).to_owned(),
+                hint: frame.msg(hint).to_owned(),
+                checked: choice == mode,
+            }
         })
         .collect();
     let found: Vec<&str> = sharing
