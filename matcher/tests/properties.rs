@@ -751,6 +751,7 @@ proptest! {
         seed in any::<u64>(),
         applicants in proptest::collection::vec(any::<prop::sample::Index>(), 0..6),
         dropped in proptest::collection::vec(any::<prop::sample::Index>(), 0..6),
+        among in proptest::option::of(proptest::collection::vec(any::<prop::sample::Index>(), 0..20)),
     ) {
         use musubi_matcher::congestion::{Congestion, rank_spread};
         prop_assume!(!profiles.is_empty());
@@ -762,13 +763,17 @@ proptest! {
         let dropped = pick_ids(&dropped);
         let load = load_of(seed);
         let congestion = Congestion { weight, load: &load, exempt: &exempt };
+        // Sometimes among a given few only (the `only` path a small region takes).
+        let among: Option<Vec<u128>> = among.map(|at| pick_ids(&at));
         let mut req = request(k, Weights::default());
         req.mode = mode;
+        req.only = among.as_deref();
         let keep = |id: u128| !dropped.contains(&id);
         let spread = rank_spread(&index, &need, &req, &keep, &congestion);
+        let among_them = |id: u128| among.as_ref().is_none_or(|ids| ids.contains(&id));
 
         // Everyone, plainly scored: the truth to compare with.
-        let all = index.rank(&need, &RankRequest { k: profiles.len(), ..req });
+        let all = index.rank(&need, &RankRequest { k: profiles.len(), only: None, ..req });
         let plain = |id: u128| all.iter().find(|c| c.profile_id == id).unwrap();
         for item in &spread {
             let before = plain(item.candidate.profile_id);
@@ -776,6 +781,7 @@ proptest! {
             prop_assert!(item.candidate.score <= before.score);
             prop_assert!(item.candidate.reciprocal_score <= before.reciprocal_score + 1e-4);
             prop_assert!(keep(item.candidate.profile_id));
+            prop_assert!(among_them(item.candidate.profile_id));
             // Applicants' own applications are never touched.
             if exempt.contains(&item.candidate.profile_id) || weight == 0.0 {
                 prop_assert_eq!(item.candidate.score, before.score);
@@ -791,7 +797,7 @@ proptest! {
         // Exactly the brute-force top k of the dampened order.
         let mut expected: Vec<(u128, f32)> = all
             .iter()
-            .filter(|c| keep(c.profile_id))
+            .filter(|c| keep(c.profile_id) && among_them(c.profile_id))
             .map(|c| {
                 let load = congestion.load_of(c.profile_id);
                 let score = musubi_matcher::congestion::dampen(c.score, weight, load);
@@ -808,7 +814,7 @@ proptest! {
         let want: Vec<u128> = expected.iter().map(|e| e.0).collect();
         prop_assert_eq!(got, want);
         // At weight zero, keeping everyone: the plain ranking itself.
-        if weight == 0.0 && dropped.is_empty() {
+        if weight == 0.0 && dropped.is_empty() && among.is_none() {
             let ranked = index.rank(&need, &req);
             let spread_plain: Vec<Candidate> = spread.into_iter().map(|s| s.candidate).collect();
             prop_assert_eq!(spread_plain, ranked);
