@@ -404,6 +404,24 @@ async fn the_candidates_page_labels_another_regions_professional_and_records_the
     let records = a.provisions(&a.sharing).await;
     assert_eq!(records.len(), 1);
     assert_eq!(records[0]["channel"], "candidates");
+
+    // The professional's data page lists the record, and its download holds it.
+    let mut own = logged_in(&a.app, &a.sharing.email, "pro-password-123").await;
+    let data = own.get("/me/data").await;
+    assert_eq!(data.status, StatusCode::OK, "{}", data.body);
+    let listed = &data.body[data.body.find("id=\"provisions\"").unwrap()..];
+    assert!(listed.contains("<td>鳥取県</td><td>募集の候補一覧</td><td>選んだ地域への共有</td>"));
+    let download = own.get("/me/data/export").await;
+    let export: Value = serde_json::from_str(&download.body).unwrap();
+    assert_eq!(export["provisions"].as_array().unwrap().len(), 1);
+    let mut nothing = logged_in(&a.app, &a.keeping.email, "pro-password-123").await;
+    assert!(
+        nothing
+            .get("/me/data")
+            .await
+            .body
+            .contains("まだ記録はありません")
+    );
 }
 
 #[tokio::test]
