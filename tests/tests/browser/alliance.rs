@@ -91,5 +91,9 @@ async fn a_professional_lets_another_region_find_them_on_their_profile_page_and_
         .await
         .unwrap();
     assert_eq!(export["provisions"].as_array().unwrap().len(), 1);
+    // …and so does their data page.
+    browser.goto(&format!("{}/me/data", app.address)).await;
+    assert!(browser.text("#provisions").await.contains("鳥取県"));
+    browser.visit_in_both_languages("data-provisions").await;
     browser.quit().await;
 }
