@@ -10,8 +10,9 @@
 //!
 //! The order is the dampened one of
 //! [`musubi_matcher::congestion::rank_spread`], exact for any filter. When R may find
-//! only a small part of the index, the ranking scores just those (the `only` path)
-//! rather than scanning everyone and throwing most away.
+//! only a few ([`EXACT_POOL`] or fewer), the ranking scores just those (the `only`
+//! path) rather than scanning everyone and throwing most away; otherwise it scans the
+//! index (its bounds prune as before) and drops whom R may not find.
 
 use std::collections::{HashMap, HashSet};
 
@@ -48,6 +49,10 @@ pub struct Scouted {
     /// under (`all` or `list`): a provision to record.
     pub shared: HashMap<Uuid, &'static str>,
 }
+
+/// At most this many findable profiles are scored exactly for every need of a
+/// suggestion; more are found by a scan of the index.
+pub const EXACT_POOL: usize = 4_096;
 
 impl Held {
     /// Whether `region` may find the profile (as held).
@@ -89,10 +94,10 @@ impl Ranking {
         let keep = |id: Id| {
             !held.inactive.contains(&id) && (applicants.contains(&id) || held.may_find(id, region))
         };
-        // A small findable part is ranked on its own: scanning everyone for it would
+        // A few findable ones are ranked on their own: scanning everyone for them would
         // throw most of the scan away.
         let only: Option<Vec<Id>> = held.findable_by(region).and_then(|mut found| {
-            (found.len().saturating_mul(4) < held.index.len()).then(|| {
+            (found.len() <= EXACT_POOL).then(|| {
                 found.extend(applicants.iter().copied());
                 found.sort_unstable();
                 found.dedup();
@@ -136,6 +141,13 @@ impl Ranking {
     /// (`applicants[j]` for `needs[j]`), with its own proposals: what
     /// [`rank_everyone_proposing`](Ranking::rank_everyone_proposing) gives when the
     /// region may find everyone. Not dampened (a suggestion weighs capacities itself).
+    ///
+    /// A region that may find only a few ([`EXACT_POOL`] or fewer) has them scored
+    /// exactly, need by need. Otherwise the index is scanned for a longer list, as long
+    /// as the region's share of the index suggests, and what the region may not find is
+    /// dropped; a need left short of `request.k` while more were there is ranked again
+    /// for four times as many. The order of a list is kept by the dropping, so each is
+    /// exact.
     pub fn rank_region_proposing(
         &self,
         needs: &[engine::Need],
@@ -145,33 +157,71 @@ impl Ranking {
         region: &RegionPlace,
         threads: usize,
     ) -> Vec<Vec<Candidate>> {
-        let found = self.read().findable_by(region);
-        let Some(mut pool) = found else {
+        let (found, held) = {
+            let held = self.read();
+            (held.findable_by(region), held.index.len())
+        };
+        let Some(found) = found else {
             return self.rank_everyone_proposing(needs, proposals, request, threads);
         };
-        let found: HashSet<Id> = pool.iter().copied().collect();
-        // Applicants the region may not otherwise find are ranked for every need and
-        // dropped from the needs they did not apply to: ask for that many more.
-        let extra: HashSet<Id> = applicants
-            .iter()
-            .flat_map(|ids| ids.iter().copied())
-            .filter(|id| !found.contains(id))
-            .collect();
-        pool.extend(extra.iter().copied());
-        pool.sort_unstable();
-        let mut ranked = self.rank_proposing_among(
-            needs,
-            proposals,
-            RankRequest {
-                k: request.k.saturating_add(extra.len()),
-                ..request
-            },
-            &pool,
-            threads,
-        );
-        for (list, own) in ranked.iter_mut().zip(applicants) {
-            list.retain(|c| found.contains(&c.profile_id) || own.contains(&c.profile_id));
-            list.truncate(request.k);
+        let k = request.k;
+        let findable: HashSet<Id> = found.iter().copied().collect();
+        let kept = |list: &mut Vec<Candidate>, own: &[Id]| {
+            list.retain(|c| findable.contains(&c.profile_id) || own.contains(&c.profile_id));
+        };
+        if found.len() <= EXACT_POOL {
+            let mut pool = found;
+            pool.extend(applicants.iter().flat_map(|ids| ids.iter().copied()));
+            pool.sort_unstable();
+            pool.dedup();
+            // Every need ranks the whole pool (its applicants and the others' too):
+            // ask for enough to drop the others' applicants and still fill the list.
+            let others = pool.len() - findable.len().min(pool.len());
+            let mut ranked = self.rank_proposing_among(
+                needs,
+                proposals,
+                RankRequest {
+                    k: k.saturating_add(others),
+                    ..request
+                },
+                &pool,
+                threads,
+            );
+            for (list, own) in ranked.iter_mut().zip(applicants) {
+                kept(list, own);
+                list.truncate(k);
+            }
+            return ranked;
+        }
+        let share = found.len() as f64 / held.max(1) as f64;
+        let mut fetch = ((k as f64 / share) * 1.25).ceil() as usize + 16;
+        let mut ranked: Vec<Vec<Candidate>> = vec![Vec::new(); needs.len()];
+        let mut open: Vec<usize> = (0..needs.len()).collect();
+        while !open.is_empty() {
+            let these: Vec<engine::Need> = open.iter().map(|&j| needs[j].clone()).collect();
+            let their: Vec<&[(Id, &str)]> = open.iter().map(|&j| proposals[j]).collect();
+            let lists = self.rank_everyone_proposing(
+                &these,
+                &their,
+                RankRequest {
+                    k: fetch,
+                    ..request
+                },
+                threads,
+            );
+            let mut short = Vec::new();
+            for (&j, mut list) in open.iter().zip(lists) {
+                let exhausted = list.len() < fetch || fetch >= held;
+                kept(&mut list, applicants[j]);
+                if list.len() >= k || exhausted {
+                    list.truncate(k);
+                    ranked[j] = list;
+                } else {
+                    short.push(j);
+                }
+            }
+            open = short;
+            fetch = fetch.saturating_mul(4).min(held.max(1));
         }
         ranked
     }
