@@ -80,6 +80,21 @@ pub async fn may_find(
     Ok(profile.active && findable(&profile, consent)?.may_find(&place_of(&region)))
 }
 
+/// Whether a coordinator of `region_id` may reach the professional of `profile` with a
+/// scout: the region is one of their own, or one they consented to. (Listed or not:
+/// unlisting is judged where it always was.)
+pub async fn may_reach(
+    db: &impl ConnectionTrait,
+    profile: &profile::Model,
+    region_id: Uuid,
+) -> Result<bool> {
+    let Some(region) = repo::regions::by_id(db, region_id).await? else {
+        return Ok(false);
+    };
+    let (consent, _) = repo::sharing::consent(db, profile.user_id).await?;
+    Ok(findable(profile, consent)?.may_find(&place_of(&region)))
+}
+
 /// One region of the alliance, as a professional's sharing shows it.
 #[derive(Debug, Clone)]
 pub struct AllianceRegion {

@@ -456,3 +456,32 @@ async fn a_coordinator_sets_the_congestion_weight_on_a_page_with_errors_beside_t
         StatusCode::FORBIDDEN
     );
 }
+
+#[tokio::test]
+async fn a_region_cannot_scout_one_who_did_not_consent_even_knowing_their_id() {
+    let a = alliance().await;
+    let scout = |who: Uuid| json!({"need_id": a.need, "professional_id": who, "note": "鳥取からのご相談です"});
+    let refused = problem(
+        a.app
+            .post("/matches", &a.coordinator.token, &scout(a.keeping.id))
+            .await,
+        422,
+    )
+    .await;
+    assert_eq!(fields(&refused), ["professional_id"]);
+    assert!(
+        a.app
+            .get(&format!("/profiles/{}", a.keeping.id), &a.coordinator.token)
+            .await
+            .status()
+            == 404,
+        "and so never opens their profile"
+    );
+    for who in [a.sharing.id, a.local.id] {
+        let made = a
+            .app
+            .post("/matches", &a.coordinator.token, &scout(who))
+            .await;
+        assert_eq!(made.status(), 201);
+    }
+}
