@@ -16,7 +16,7 @@ use musubi_api::{
     db,
     domain::matching::{CreateMatch, MatchOrigin},
     entities::{application, matches, need},
-    ranking::{self, Pool, view::FactorView},
+    ranking::{self, view::FactorView},
     repo, scoring, services,
 };
 
@@ -65,7 +65,25 @@ pub async fn top_candidates(
         explain: true,
         explain_preference: false,
     };
-    let ranked = state.ranking.rank(&scored.need, Pool::Everyone, request);
+    // Whom the region may find (its own people and those who consented), dampened as
+    // the region dampens: what the endpoint ranks.
+    let applicants: Vec<engine::Id> = proposals.iter().map(|&(id, _)| id).collect();
+    let weight = services::sharing::congestion_of(&region);
+    let loads = if weight > 0.0 {
+        repo::sharing::loads(&state.db, request.today).await?
+    } else {
+        Default::default()
+    };
+    let scouting = ranking::scout::Scouting {
+        region: &services::sharing::place_of(&region),
+        applicants: &applicants,
+        weight,
+        loads: &loads,
+    };
+    let ranked = state
+        .ranking
+        .scout(&scored.need, request, &scouting)
+        .candidates;
     Ok(ranked
         .into_iter()
         .map(|candidate| {

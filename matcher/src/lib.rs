@@ -122,6 +122,7 @@
 #![deny(missing_docs)]
 
 pub mod assign;
+pub mod congestion;
 pub mod error;
 pub mod exclusion;
 pub mod factors;

@@ -7,7 +7,7 @@
 mod planted;
 
 use musubi_matcher::index::Mode;
-use planted::{Market, evaluate};
+use planted::{Market, evaluate, simulate};
 
 #[test]
 fn reciprocal_ranking_finds_more_two_sided_matches_where_professionals_choose() {
@@ -39,4 +39,25 @@ fn ndcg_and_match_rate_are_proper_shares() {
             "{mode:?}: {scores:?}"
         );
     }
+}
+
+#[test]
+fn congestion_dampening_spreads_scouting_into_more_two_sided_matches() {
+    let market = Market::generate(3_000, 150, 1, true);
+
+    let plain = simulate(&market, 0.0);
+    let damped = simulate(&market, 0.25);
+
+    assert!(
+        damped.scouted > plain.scouted,
+        "dampening reaches more people: {damped:?} vs {plain:?}"
+    );
+    assert!(
+        damped.turned_away < plain.turned_away,
+        "fewer pairs both wanted end on a full calendar: {damped:?} vs {plain:?}"
+    );
+    assert!(
+        damped.matches > plain.matches,
+        "more two-sided matches within capacity: {damped:?} vs {plain:?}"
+    );
 }

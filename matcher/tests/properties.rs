@@ -717,3 +717,107 @@ fn an_index_of_many_profiles_survives_churn_and_reuses_rows() {
     assert!(index.rows() < 400, "{} rows", index.rows());
     assert!(index.memory_bytes() > 0);
 }
+
+// ------------------------------------------------------------ congestion dampening
+
+/// Each profile's load this month, from its id (the same every time it is asked).
+fn load_of(seed: u64) -> impl Fn(u128) -> u32 {
+    move |id| ((id as u64).wrapping_mul(0x9E37_79B9).wrapping_add(seed) % 7) as u32
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(96))]
+
+    #[test]
+    fn dampening_never_raises_a_score_and_is_zero_at_weight_zero(
+        score in 0.0f32..=100.0,
+        weight in 0.0f32..=musubi_matcher::congestion::MAX_WEIGHT,
+        load in 0u32..1_000,
+    ) {
+        use musubi_matcher::congestion::dampen;
+        prop_assert!(dampen(score, weight, load) <= score);
+        prop_assert!(dampen(score, weight, load) >= 0.0);
+        prop_assert_eq!(dampen(score, 0.0, load), score);
+        prop_assert_eq!(dampen(score, weight, 0), score);
+    }
+
+    #[test]
+    fn a_spread_ranking_is_the_dampened_brute_force_top_k(
+        need in need(),
+        profiles in profiles(60),
+        weight in prop_oneof![Just(0.0f32), 0.0f32..2.0],
+        mode in pick(&[Mode::Need, Mode::Reciprocal]),
+        k in 1usize..10,
+        seed in any::<u64>(),
+        applicants in proptest::collection::vec(any::<prop::sample::Index>(), 0..6),
+        dropped in proptest::collection::vec(any::<prop::sample::Index>(), 0..6),
+        among in proptest::option::of(proptest::collection::vec(any::<prop::sample::Index>(), 0..20)),
+    ) {
+        use musubi_matcher::congestion::{Congestion, rank_spread};
+        prop_assume!(!profiles.is_empty());
+        let index = ProfileIndex::build(&profiles);
+        let pick_ids = |at: &[prop::sample::Index]| -> Vec<u128> {
+            at.iter().map(|i| profiles[i.index(profiles.len())].id).collect()
+        };
+        let exempt = pick_ids(&applicants);
+        let dropped = pick_ids(&dropped);
+        let load = load_of(seed);
+        let congestion = Congestion { weight, load: &load, exempt: &exempt };
+        // Sometimes among a given few only (the `only` path a small region takes).
+        let among: Option<Vec<u128>> = among.map(|at| pick_ids(&at));
+        let mut req = request(k, Weights::default());
+        req.mode = mode;
+        req.only = among.as_deref();
+        let keep = |id: u128| !dropped.contains(&id);
+        let spread = rank_spread(&index, &need, &req, &keep, &congestion);
+        let among_them = |id: u128| among.as_ref().is_none_or(|ids| ids.contains(&id));
+
+        // Everyone, plainly scored: the truth to compare with.
+        let all = index.rank(&need, &RankRequest { k: profiles.len(), only: None, ..req });
+        let plain = |id: u128| all.iter().find(|c| c.profile_id == id).unwrap();
+        for item in &spread {
+            let before = plain(item.candidate.profile_id);
+            // Never raised.
+            prop_assert!(item.candidate.score <= before.score);
+            prop_assert!(item.candidate.reciprocal_score <= before.reciprocal_score + 1e-4);
+            prop_assert!(keep(item.candidate.profile_id));
+            prop_assert!(among_them(item.candidate.profile_id));
+            // Applicants' own applications are never touched.
+            if exempt.contains(&item.candidate.profile_id) || weight == 0.0 {
+                prop_assert_eq!(item.candidate.score, before.score);
+                prop_assert!(item.damped.is_none());
+            }
+            if let Some(damped) = &item.damped {
+                prop_assert_eq!(damped.undamped_score, before.score);
+                prop_assert!(damped.load > 0);
+                let said = format!("今月すでに{}件", damped.load);
+                prop_assert!(damped.reason.ja.contains(&said));
+            }
+        }
+        // Exactly the brute-force top k of the dampened order.
+        let mut expected: Vec<(u128, f32)> = all
+            .iter()
+            .filter(|c| keep(c.profile_id) && among_them(c.profile_id))
+            .map(|c| {
+                let load = congestion.load_of(c.profile_id);
+                let score = musubi_matcher::congestion::dampen(c.score, weight, load);
+                let key = match mode {
+                    Mode::Need => score,
+                    Mode::Reciprocal => musubi_matcher::reciprocal_score(score, c.preference),
+                };
+                (c.profile_id, key)
+            })
+            .collect();
+        expected.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        expected.truncate(k);
+        let got: Vec<u128> = spread.iter().map(|s| s.candidate.profile_id).collect();
+        let want: Vec<u128> = expected.iter().map(|e| e.0).collect();
+        prop_assert_eq!(got, want);
+        // At weight zero, keeping everyone: the plain ranking itself.
+        if weight == 0.0 && dropped.is_empty() && among.is_none() {
+            let ranked = index.rank(&need, &req);
+            let spread_plain: Vec<Candidate> = spread.into_iter().map(|s| s.candidate).collect();
+            prop_assert_eq!(spread_plain, ranked);
+        }
+    }
+}

@@ -18,6 +18,7 @@ mod m20261204_181500_create_invitations;
 mod m20261205_000001_create_action_links;
 mod m20261205_100001_create_meeting_proposals;
 mod m20261205_110001_create_engagements;
+mod m20261205_120001_create_sharing;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000001_create_action_links::Migration),
             Box::new(m20261205_100001_create_meeting_proposals::Migration),
             Box::new(m20261205_110001_create_engagements::Migration),
+            Box::new(m20261205_120001_create_sharing::Migration),
         ]
     }
 }

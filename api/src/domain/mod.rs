@@ -13,4 +13,5 @@ pub mod meeting;
 pub mod need;
 pub mod profile;
 pub mod proposal;
+pub mod sharing;
 pub mod text;

@@ -11,6 +11,7 @@ pub struct Model {
     pub prefecture: String,
     pub city: String,
     pub weights: Option<Json>,
+    pub congestion_weight: Option<f64>,
     pub created_at: DateTimeUtc,
 }
 

@@ -109,6 +109,10 @@ pub struct CachedList {
     pub need: NeedFacts,
     /// When the list was computed under.
     pub stamp: Stamp,
+    /// Those it shows from outside their own regions, with the consent they are shown
+    /// under: each serving of the list is a provision of each (see
+    /// [`ranking::scout`](super::scout)).
+    pub shared: Arc<[(Uuid, &'static str)]>,
 }
 
 /// The state a list was computed under; read *before* computing it, so a change that
@@ -133,7 +137,20 @@ impl Stamp {
 impl CachedList {
     /// A list just computed under `stamp`.
     pub fn new(body: Bytes, need: NeedFacts, stamp: Stamp) -> Self {
-        Self { body, need, stamp }
+        Self {
+            body,
+            need,
+            stamp,
+            shared: Arc::new([]),
+        }
+    }
+
+    /// The same list, showing these from outside their own regions.
+    pub fn with_shared(self, shared: Vec<(Uuid, &'static str)>) -> Self {
+        Self {
+            shared: shared.into(),
+            ..self
+        }
     }
 }
 
@@ -187,7 +204,11 @@ impl Claim<'_> {
     /// Keeps the computed list (unless a newer one was kept meanwhile) and hands it to
     /// the callers waiting for it.
     pub fn store(self, list: CachedList) {
-        let list = Arc::new(list);
+        self.store_shared(Arc::new(list));
+    }
+
+    /// [`store`](Self::store), for a list the caller keeps a handle of too.
+    pub fn store_shared(self, list: Arc<CachedList>) {
         {
             let mut entries = self.cache.lock();
             let entry = entries.entry(self.key).or_default();

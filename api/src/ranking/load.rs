@@ -12,7 +12,10 @@ use uuid::Uuid;
 
 use super::convert::engine_profile;
 use crate::{
-    domain::matching::MatchStatus,
+    domain::{
+        matching::MatchStatus,
+        sharing::{Consent, Findable},
+    },
     entities::{matches, profile},
 };
 
@@ -58,11 +61,21 @@ pub(super) async fn all_profiles(
     Ok(out)
 }
 
-/// These professionals' stored profiles, by id; erased ones are absent.
+/// Which regions may find a profile: its consent, its home's and ties' prefectures.
+pub(super) fn findable(profile: &engine::Profile, consent: Consent) -> Findable {
+    Findable::new(
+        consent,
+        std::iter::once(profile.home.prefecture.as_str())
+            .chain(profile.ties.iter().map(|tie| tie.place.prefecture.as_str())),
+    )
+}
+
+/// These professionals' stored profiles, with their sharing consents, by id; erased
+/// ones are absent.
 pub(super) async fn profiles(
     db: &impl ConnectionTrait,
     ids: &[Uuid],
-) -> anyhow::Result<HashMap<Uuid, engine::Profile>> {
+) -> anyhow::Result<HashMap<Uuid, (engine::Profile, Consent)>> {
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
@@ -72,12 +85,14 @@ pub(super) async fn profiles(
         .await
         .context("reloading profiles for the ranking index")?;
     let engagements = contracted_counts(db, ids).await?;
+    let mut consents = crate::repo::sharing::consents(db, Some(ids)).await?;
     let mut out = HashMap::with_capacity(rows.len());
     for row in rows {
         let engaged = engagements.get(&row.user_id).copied().unwrap_or(0);
         match engine_profile(&row, engaged) {
             Ok(profile) => {
-                out.insert(row.user_id, profile);
+                let consent = consents.remove(&row.user_id).unwrap_or_default();
+                out.insert(row.user_id, (profile, consent));
             }
             Err(error) => tracing::error!(
                 profile_id = %row.user_id,

@@ -41,6 +41,7 @@ pub mod convert;
 pub mod feed;
 mod load;
 mod needs;
+pub mod scout;
 pub mod view;
 pub mod weights;
 
@@ -48,7 +49,7 @@ pub use load::contracted_counts;
 pub use needs::{Applicant, OpenNeeds, applicants, applicants_in_region, open_needs, recommend};
 
 use std::{
-    collections::HashSet,
+    collections::{HashMap, HashSet},
     sync::{
         PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard,
         atomic::{AtomicU64, Ordering},
@@ -59,7 +60,10 @@ use musubi_matcher::{self as engine, Candidate, Corpus, Id, ProfileIndex, RankRe
 use sea_orm::ConnectionTrait;
 use uuid::Uuid;
 
-use crate::entities::profile;
+use crate::{
+    domain::sharing::{Consent, Findable},
+    entities::profile,
+};
 
 /// The index and what the service keeps beside it.
 #[derive(Debug, Default)]
@@ -67,21 +71,32 @@ struct Held {
     index: ProfileIndex,
     /// Ids of the inactive profiles in the index (scouting skips them).
     inactive: HashSet<Id>,
+    /// Which regions may find each profile (see [`scout`]).
+    findable: HashMap<Id, Findable>,
 }
 
 impl Held {
+    /// Takes a profile in, with the default consent.
+    #[cfg(test)]
     fn upsert(&mut self, profile: &engine::Profile) {
+        self.upsert_with(profile, Consent::default());
+    }
+
+    fn upsert_with(&mut self, profile: &engine::Profile, consent: Consent) {
         self.index.upsert(profile);
         if profile.active {
             self.inactive.remove(&profile.id);
         } else {
             self.inactive.insert(profile.id);
         }
+        self.findable
+            .insert(profile.id, load::findable(profile, consent));
     }
 
     fn remove(&mut self, id: Id) {
         self.index.remove(id);
         self.inactive.remove(&id);
+        self.findable.remove(&id);
     }
 }
 
@@ -121,10 +136,20 @@ impl Ranking {
     pub async fn load(db: &impl ConnectionTrait) -> anyhow::Result<(Self, feed::Cursor)> {
         let cursor = feed::Cursor::start(db).await?;
         let profiles = load::all_profiles(db).await?;
+        let consents = crate::repo::sharing::consents(db, None).await?;
         let mut held = Held {
             index: ProfileIndex::build(&profiles),
             inactive: HashSet::new(),
+            findable: HashMap::with_capacity(profiles.len()),
         };
+        for profile in &profiles {
+            let consent = consents
+                .get(&professional_id(profile.id))
+                .cloned()
+                .unwrap_or_default();
+            held.findable
+                .insert(profile.id, load::findable(profile, consent));
+        }
         held.inactive = profiles
             .iter()
             .filter(|profile| !profile.active)
@@ -188,11 +213,12 @@ impl Ranking {
         profile: &profile::Model,
     ) -> anyhow::Result<()> {
         let engagements = load::contracted_counts(db, &[profile.user_id]).await?;
+        let (consent, _) = crate::repo::sharing::consent(db, profile.user_id).await?;
         let engine = convert::engine_profile(
             profile,
             engagements.get(&profile.user_id).copied().unwrap_or(0),
         )?;
-        self.change(|held| held.upsert(&engine));
+        self.change(|held| held.upsert_with(&engine, consent));
         Ok(())
     }
 
@@ -211,7 +237,7 @@ impl Ranking {
             self.change(|held| {
                 for id in chunk {
                     match stored.get(id) {
-                        Some(profile) => held.upsert(profile),
+                        Some((profile, consent)) => held.upsert_with(profile, consent.clone()),
                         None => held.remove(engine_id(*id)),
                     }
                 }
@@ -280,12 +306,35 @@ impl Ranking {
         request: RankRequest<'_>,
         threads: usize,
     ) -> Vec<Vec<Candidate>> {
+        self.rank_proposing(needs, proposals, request, None, threads)
+    }
+
+    /// [`rank_everyone_proposing`](Self::rank_everyone_proposing) among `pool` only.
+    fn rank_proposing_among(
+        &self,
+        needs: &[engine::Need],
+        proposals: &[&[(Id, &str)]],
+        request: RankRequest<'_>,
+        pool: &[Id],
+        threads: usize,
+    ) -> Vec<Vec<Candidate>> {
+        self.rank_proposing(needs, proposals, request, Some(pool), threads)
+    }
+
+    fn rank_proposing(
+        &self,
+        needs: &[engine::Need],
+        proposals: &[&[(Id, &str)]],
+        request: RankRequest<'_>,
+        only: Option<&[Id]>,
+        threads: usize,
+    ) -> Vec<Vec<Candidate>> {
         /// The matcher ranks needs sixteen at a time in one pass over the index.
         const BATCH: usize = 16;
         // An inactive profile is an exclusion: without `include_excluded` it is never
         // listed, as scouting wants.
         let request = RankRequest {
-            only: None,
+            only,
             include_excluded: false,
             ..request
         };

@@ -161,3 +161,105 @@ fn needs_ranked_together_over_threads_rank_as_each_alone_with_its_own_proposals(
         }
     }
 }
+
+/// `n` profiles of varied hours and words; every other one lives in 鳥取県.
+fn two_prefectures(n: u128) -> Vec<Profile> {
+    let words = [
+        "塩尻の魅力を発信したい",
+        "地域の魅力を全国に",
+        "発信の仕事",
+        "週末に手伝いたい",
+    ];
+    (1..=n)
+        .map(|id| Profile {
+            hours_per_month: 8 + (id * 7 % 33) as u16,
+            motivation: words[(id % 4) as usize].into(),
+            home: Place {
+                prefecture: if id % 2 == 0 {
+                    "鳥取県"
+                } else {
+                    "東京都"
+                }
+                .into(),
+                city: String::new(),
+            },
+            ..profile(id, true)
+        })
+        .collect()
+}
+
+#[test]
+fn a_region_ranks_exactly_whom_it_may_find_and_its_applicants_whether_few_or_many() {
+    use crate::domain::sharing::RegionPlace;
+    let tottori = RegionPlace {
+        id: uuid::Uuid::from_u128(7),
+        prefecture: "鳥取県".into(),
+    };
+    // Few findable (the exact path) and many (the scan, dropping the others).
+    for count in [1_000u128, 2 * (scout::EXACT_POOL as u128) + 500] {
+        let ranking = ranking(&two_prefectures(count));
+        let needs: Vec<Need> = (0..20u128)
+            .map(|j| Need {
+                id: 100 + j,
+                hours_min: 8 + (j * 3 % 30) as u16,
+                ..need()
+            })
+            .collect();
+        // Need 0 has an applicant from 東京都, whom 鳥取 may not otherwise find.
+        let applicants: Vec<Vec<Id>> = (0..20)
+            .map(|j| if j == 0 { vec![3] } else { vec![] })
+            .collect();
+        let own: Vec<&[Id]> = applicants.iter().map(Vec::as_slice).collect();
+        let proposals: Vec<&[(Id, &str)]> = vec![&[]; 20];
+        let request = RankRequest {
+            explain: false,
+            ..RankRequest::new(25, today())
+        };
+        let got = ranking.rank_region_proposing(&needs, &proposals, &own, request, &tottori, 1);
+        let everyone = ranking.rank_everyone_proposing(
+            &needs,
+            &proposals,
+            RankRequest {
+                k: count as usize,
+                ..request
+            },
+            1,
+        );
+        for (j, (got, all)) in got.iter().zip(everyone).enumerate() {
+            let want: Vec<(Id, f32)> = all
+                .into_iter()
+                .filter(|c| c.profile_id % 2 == 0 || own[j].contains(&c.profile_id))
+                .take(25)
+                .map(|c| (c.profile_id, c.score))
+                .collect();
+            let got: Vec<(Id, f32)> = got.iter().map(|c| (c.profile_id, c.score)).collect();
+            assert_eq!(got, want, "need {j} of {count} profiles");
+        }
+
+        // One need's scouting list, the same way.
+        let no_loads = std::collections::HashMap::new();
+        let scouting = scout::Scouting {
+            region: &tottori,
+            applicants: &[3],
+            weight: 0.0,
+            loads: &no_loads,
+        };
+        let listed = ranking.scout(&needs[0], request, &scouting);
+        let all = ranking.rank(
+            &needs[0],
+            Pool::Everyone,
+            RankRequest {
+                k: count as usize,
+                ..request
+            },
+        );
+        let want: Vec<Id> = all
+            .iter()
+            .map(|c| c.profile_id)
+            .filter(|id| id % 2 == 0 || *id == 3)
+            .take(25)
+            .collect();
+        assert_eq!(ids(&listed.candidates), want, "{count} profiles");
+        assert!(listed.shared.is_empty(), "鳥取県 is their own region");
+    }
+}

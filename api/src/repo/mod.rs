@@ -15,6 +15,7 @@ pub mod regions;
 pub mod reply_speed;
 pub mod reports;
 pub mod sessions;
+pub mod sharing;
 pub mod users;
 pub mod web_sessions;
 

@@ -37,8 +37,24 @@ pub async fn insert(
         prefecture: Set(prefecture.to_owned()),
         city: Set(city.to_owned()),
         weights: Set(None),
+        congestion_weight: Set(None),
         created_at: Set(now()),
     }
     .insert(db)
     .await
+}
+
+/// Stores a region's congestion dampening weight.
+pub async fn set_congestion(
+    db: &impl ConnectionTrait,
+    region: region::Model,
+    weight: f64,
+) -> anyhow::Result<region::Model> {
+    use anyhow::Context as _;
+    let mut model: region::ActiveModel = region.into();
+    model.congestion_weight = Set(Some(weight));
+    model
+        .update(db)
+        .await
+        .context("storing a region's congestion weight")
 }

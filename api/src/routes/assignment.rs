@@ -71,6 +71,9 @@ pub struct SuggestedPairView {
     /// Their submitted application to the need, if any: `POST /matches` then
     /// introduces; otherwise it scouts.
     pub application_id: Option<Uuid>,
+    /// From another region of the alliance, suggested with their consent (`scope=all`
+    /// only): this display is recorded as a provision in their export.
+    pub other_region: bool,
 }
 
 /// What a suggestion gives and what it risks.
@@ -214,5 +217,6 @@ fn pair_view(pair: SuggestedPair) -> SuggestedPairView {
         reciprocal_score: view::total(candidate.reciprocal_score),
         factors: view::factors(candidate.explanation.as_ref()),
         application_id: pair.application_id,
+        other_region: pair.other_region.is_some(),
     }
 }

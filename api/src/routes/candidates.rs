@@ -92,6 +92,39 @@ pub struct CandidateView {
     pub exclusions: Vec<ExclusionView>,
     /// Their submitted application to this need, if any.
     pub application_id: Option<Uuid>,
+    /// From another region of the alliance, shown with their consent (`scope=all`
+    /// only): this display is recorded as a provision in their export.
+    pub other_region: bool,
+    /// How the region's congestion dampening lowered their score (`scope=all` only,
+    /// never for an applicant): `score` is after it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub congestion: Option<CongestionView>,
+}
+
+/// A score lowered because the professional is already much asked this month.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"load": 3, "undamped_score": 80.0, "reason": "今月すでに3件の紹介があります",
+    "reason_en": "Already 3 introductions or pending scouts this month"}))]
+pub struct CongestionView {
+    /// Their introductions and pending scouts this month.
+    pub load: u32,
+    /// The need's score before dampening, 0–100.
+    pub undamped_score: f64,
+    /// Why, in Japanese.
+    pub reason: String,
+    /// Why, in English.
+    pub reason_en: String,
+}
+
+impl From<&musubi_matcher::congestion::Damped> for CongestionView {
+    fn from(damped: &musubi_matcher::congestion::Damped) -> Self {
+        Self {
+            load: damped.load,
+            undamped_score: view::total(damped.undamped_score),
+            reason: damped.reason.ja.clone(),
+            reason_en: damped.reason.en.clone(),
+        }
+    }
 }
 
 /// Ranked candidates for a need: its applicants, or (coordinators) everyone.
@@ -134,6 +167,8 @@ fn render(ranked: Ranked) -> anyhow::Result<Bytes> {
     let Ranked {
         candidates,
         applications,
+        damped,
+        shared,
         ..
     } = ranked;
     let items = candidates
@@ -150,6 +185,8 @@ fn render(ranked: Ranked) -> anyhow::Result<Bytes> {
                 excluded: !candidate.excluded.is_empty(),
                 exclusions: view::exclusions(&candidate.excluded),
                 application_id: applications.get(&professional_id).copied(),
+                other_region: shared.contains_key(&professional_id),
+                congestion: damped.get(&professional_id).map(CongestionView::from),
             }
         })
         .collect();

@@ -23,6 +23,7 @@ pub mod proposals;
 pub mod regions;
 pub mod reports;
 pub mod sessions;
+pub mod sharing;
 pub mod taxonomy;
 pub mod weights;
 
@@ -53,6 +54,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     outbox::configure(cfg);
     exports::configure(cfg);
     invitations::configure(cfg);
+    sharing::configure(cfg);
     cfg.service(openapi::serve);
 }
 

@@ -132,6 +132,9 @@ pub struct Export {
     pub applications: Vec<ApplicationView>,
     /// Every time the caller's data was shown to an organization, and on what consent.
     pub disclosures: Vec<DisclosureView>,
+    /// Every time the caller's profile was shown to a region not their own (APPI
+    /// third-party provision), and on what consent.
+    pub provisions: Vec<ProvisionView>,
     /// When this export was made.
     pub exported_at: DateTime<Utc>,
 }
@@ -165,6 +168,45 @@ impl From<Disclosure> for DisclosureView {
             organization_name: found.organization_name,
             need_id: row.need_id,
             match_id: row.match_id,
+            fields: row.fields,
+            consent: row.consent,
+            channel: row.channel,
+            at: row.created_at,
+        }
+    }
+}
+
+/// One provision of the caller's profile to another region of the alliance.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProvisionView {
+    /// To which region.
+    pub region_id: Uuid,
+    /// Its name.
+    pub region_name: String,
+    /// Which coordinator was shown.
+    pub actor_id: Option<Uuid>,
+    /// For which need.
+    pub need_id: Option<Uuid>,
+    /// Which fields.
+    pub fields: serde_json::Value,
+    /// On what consent: `all`, `list`, or `proposal` (a profile opened by the region
+    /// that scouted them).
+    pub consent: String,
+    /// How: `candidates` (a candidate list), `suggestion` (the region-wide suggestion)
+    /// or `profile_view`.
+    pub channel: String,
+    /// When.
+    pub at: DateTime<Utc>,
+}
+
+impl From<crate::services::sharing::Provision> for ProvisionView {
+    fn from(found: crate::services::sharing::Provision) -> Self {
+        let row = found.record;
+        Self {
+            region_id: row.region_id,
+            region_name: found.region_name,
+            actor_id: row.actor_id,
+            need_id: row.need_id,
             fields: row.fields,
             consent: row.consent,
             channel: row.channel,
@@ -226,6 +268,7 @@ pub fn export_view(export: profiles::Export) -> Export {
             .map(application_view)
             .collect(),
         disclosures: export.disclosures.into_iter().map(Into::into).collect(),
+        provisions: export.provisions.into_iter().map(Into::into).collect(),
         exported_at: export.exported_at,
     }
 }

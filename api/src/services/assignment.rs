@@ -89,6 +89,9 @@ pub struct SuggestedPair {
     pub application_id: Option<Uuid>,
     /// The ranking of the pair: scores, and the need's reasons.
     pub candidate: Candidate,
+    /// From another region of the alliance, shown with their consent (`all` or
+    /// `list`): the display is recorded as a provision.
+    pub other_region: Option<&'static str>,
 }
 
 /// The region's suggestion and its audit.
@@ -190,6 +193,7 @@ pub async fn suggest(
         .await?
         .ok_or(Error::NotFound)?;
     let weights = ranking::weights::of_region(&region)?;
+    let place = super::sharing::place_of(&region);
 
     let needs = repo::needs::open_in_region(db, region_id).await?;
     let organizations = repo::needs::organizations_of(db, &needs).await?;
@@ -243,9 +247,9 @@ pub async fn suggest(
     let today = scoring::today();
     let index = Arc::clone(ranking);
     let everyone = options.everyone;
-    let (open, ranked) = tokio::task::spawn_blocking(move || {
-        let ranked = rank(&index, &open, weights, everyone, today);
-        (open, ranked)
+    let (open, ranked, place) = tokio::task::spawn_blocking(move || {
+        let ranked = rank(&index, &open, weights, everyone, today, &place);
+        (open, ranked, place)
     })
     .await
     .context("ranking a region's needs")?;
@@ -299,6 +303,18 @@ pub async fn suggest(
     })
     .await
     .context("solving a region's assignment")??;
+    let (pairs, shown) = mark_other_regions(ranking, &place, pairs);
+    repo::sharing::record_provisions(
+        db,
+        repo::sharing::NewProvisions {
+            region_id,
+            actor_id: Some(actor.id),
+            fields: super::sharing::LISTED_FIELDS,
+            channel: "suggestion",
+            shown: &shown,
+        },
+    )
+    .await?;
     Ok(Suggestion {
         timings,
         region_id,
@@ -310,6 +326,30 @@ pub async fn suggest(
         needs,
         edges: edge_count,
     })
+}
+
+/// Marks the pairs whose professional comes from another region of the alliance (not
+/// an applicant of the need), and lists them as provisions to record.
+fn mark_other_regions(
+    ranking: &Ranking,
+    region: &crate::domain::sharing::RegionPlace,
+    mut pairs: Vec<SuggestedPair>,
+) -> (Vec<SuggestedPair>, Vec<repo::sharing::Shown>) {
+    let mut shown = Vec::new();
+    for pair in &mut pairs {
+        if pair.application_id.is_some() {
+            continue;
+        }
+        pair.other_region = ranking.provision_consent(pair.professional_id, region);
+        if let Some(consent) = pair.other_region {
+            shown.push(repo::sharing::Shown {
+                professional_id: pair.professional_id,
+                need_id: Some(pair.need_id),
+                consent,
+            });
+        }
+    }
+    (pairs, shown)
 }
 
 /// A ranking request by the need's score, of the eligible only (also for a weights
@@ -349,6 +389,7 @@ fn rank(
     weights: engine::Weights,
     everyone: bool,
     today: NaiveDate,
+    region: &crate::domain::sharing::RegionPlace,
 ) -> Vec<Vec<Candidate>> {
     if everyone {
         // Every need in one pass over the index (a few, sixteen needs at a time, on
@@ -359,10 +400,19 @@ fn rank(
             .map(|need| proposals(&need.applicants))
             .collect();
         let each: Vec<&[(engine::Id, &str)]> = owned.iter().map(Vec::as_slice).collect();
-        return ranking.rank_everyone_proposing(
+        let applicants: Vec<Vec<engine::Id>> = owned
+            .iter()
+            .map(|proposals| proposals.iter().map(|&(id, _)| id).collect())
+            .collect();
+        let applicants: Vec<&[engine::Id]> = applicants.iter().map(Vec::as_slice).collect();
+        // What the region may find (its own people and those who consented), and each
+        // need's applicants.
+        return ranking.rank_region_proposing(
             &needs,
             &each,
+            &applicants,
             request(EDGES_PER_NEED, weights, today, &[], false),
+            region,
             threads(),
         );
     }
@@ -511,6 +561,7 @@ fn solve(
                     .find(|a| a.professional_id == professional_id)
                     .map(|a| a.id),
                 candidate,
+                other_region: None,
             });
         }
     }

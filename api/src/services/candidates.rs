@@ -12,11 +12,13 @@ use std::{collections::HashMap, sync::Arc};
 use anyhow::Context;
 use bytes::Bytes;
 use chrono::NaiveDate;
-use musubi_matcher::{self as engine, Candidate, Mode, RankRequest, RankedNeed};
+use musubi_matcher::{
+    self as engine, Candidate, Mode, RankRequest, RankedNeed, congestion::Damped,
+};
 use sea_orm::ConnectionTrait;
 use uuid::Uuid;
 
-use super::{Error, Result, needs};
+use super::{Error, Result, needs, sharing};
 use crate::{
     access::{self, Action, Actor},
     domain::ids::NeedId,
@@ -25,6 +27,7 @@ use crate::{
         self, Pool, Ranking,
         cache::{CachedList, ListKey, Lookup},
         convert::{self, ScoredNeed},
+        scout::{Scouted, Scouting},
     },
     repo, scoring,
 };
@@ -69,6 +72,11 @@ pub struct Ranked {
     pub proposals: HashMap<Uuid, String>,
     /// The need ranked for.
     pub need: need::Model,
+    /// Those whose score the region's congestion dampening lowered, and how.
+    pub damped: HashMap<Uuid, Damped>,
+    /// Those shown from other regions with their consent (`scope=all`), each with the
+    /// consent's name (`all` or `list`).
+    pub shared: HashMap<Uuid, &'static str>,
 }
 
 /// A need's candidates, rendered by `render` (which runs off the async threads, and
@@ -102,6 +110,43 @@ where
     // A role that may never rank this list (a professional; an SME scouting) is refused
     // before the cache: it neither waits for the list's computation nor starts one.
     needs::refuse_role(Some(actor), |need| key.action(need))?;
+    let list = kept_or_computed(db, ranking, actor, key, render).await?;
+    // Every serving of a list, kept or new, shows its profiles again: one insert for
+    // all those shown from outside their own regions.
+    repo::sharing::record_provisions(
+        db,
+        repo::sharing::NewProvisions {
+            region_id: list.need.region_id,
+            actor_id: Some(actor.id),
+            fields: sharing::LISTED_FIELDS,
+            channel: "candidates",
+            shown: &list
+                .shared
+                .iter()
+                .map(|&(professional_id, consent)| repo::sharing::Shown {
+                    professional_id,
+                    need_id: Some(need_id.0),
+                    consent,
+                })
+                .collect::<Vec<_>>(),
+        },
+    )
+    .await?;
+    Ok(list.body.clone())
+}
+
+/// The list of `key`: kept, or waited for, or computed and kept.
+async fn kept_or_computed<R>(
+    db: &impl ConnectionTrait,
+    ranking: &Arc<Ranking>,
+    actor: &Actor,
+    key: ListKey,
+    render: R,
+) -> Result<Arc<CachedList>>
+where
+    R: FnOnce(Ranked) -> anyhow::Result<Bytes> + Send + 'static,
+{
+    let need_id = NeedId(key.need_id);
     let mut may_wait = true;
     let (claim, stamp, today) = loop {
         // Taken before anything is read: a change while this list is computed leaves it
@@ -109,13 +154,13 @@ where
         let today = scoring::today();
         let stamp = ranking.lists.stamp(ranking.generation(), today);
         match ranking.lists.lookup(&key, &stamp, actor, may_wait) {
-            Lookup::Hit(list) => return Ok(list.body.clone()),
+            Lookup::Hit(list) => return Ok(list),
             Lookup::Compute(claim) => break (claim, stamp, today),
             Lookup::Wait(pending) => {
                 if let Some(list) = pending.finished().await
                     && key.allows(actor, list.need)
                 {
-                    return Ok(list.body.clone());
+                    return Ok(list);
                 }
                 // It ended without a list: compute it rather than wait again.
                 may_wait = false;
@@ -129,18 +174,39 @@ where
         .ok_or(Error::NotFound)?;
     let scored = convert::scored_need(&posted.need, &posted.organization, &region)?;
     let applications = ranking::applicants(db, posted.need.id).await?;
+    let congestion = sharing::congestion_of(&region);
+    let loads = if key.everyone && congestion > 0.0 {
+        repo::sharing::loads(db, today).await?
+    } else {
+        HashMap::new()
+    };
+    let place = sharing::place_of(&region);
 
     // Ranking a region and writing the reasons is CPU work: off the async threads, so
     // the requests they are serving meanwhile (kept lists, /health) do not wait.
     let index = Arc::clone(ranking);
     let need = posted.need.clone();
-    let body = tokio::task::spawn_blocking(move || {
-        render(rank(&index, need, &scored, &applications, &key, today))
+    let (body, shared) = tokio::task::spawn_blocking(move || {
+        let scouting = Scouting {
+            region: &place,
+            applicants: &[],
+            weight: congestion,
+            loads: &loads,
+        };
+        let ranked = rank(&index, need, &scored, &applications, &key, today, scouting);
+        let mut shared: Vec<(Uuid, &'static str)> = ranked
+            .shared
+            .iter()
+            .map(|(&id, &consent)| (id, consent))
+            .collect();
+        shared.sort_unstable();
+        render(ranked).map(|body| (body, shared))
     })
     .await
     .context("ranking a need's candidates")??;
-    claim.store(CachedList::new(body.clone(), posted.facts(), stamp));
-    Ok(body)
+    let list = Arc::new(CachedList::new(body, posted.facts(), stamp).with_shared(shared));
+    claim.store_shared(Arc::clone(&list));
+    Ok(list)
 }
 
 /// A need's candidates, ranked with the reasons of each.
@@ -151,6 +217,7 @@ fn rank(
     applications: &[ranking::Applicant],
     key: &ListKey,
     today: NaiveDate,
+    scouting: Scouting<'_>,
 ) -> Ranked {
     let applicant_ids: Vec<engine::Id> = applications
         .iter()
@@ -160,11 +227,6 @@ fn rank(
         .iter()
         .map(|a| (ranking::engine_id(a.professional_id), a.message.as_str()))
         .collect();
-    let pool = if key.everyone {
-        Pool::Everyone
-    } else {
-        Pool::Only(&applicant_ids)
-    };
     let request = RankRequest {
         k: key.limit,
         today,
@@ -180,8 +242,25 @@ fn rank(
         explain: true,
         explain_preference: false,
     };
+    let scouted = if key.everyone {
+        ranking.scout(
+            &scored.need,
+            request,
+            &Scouting {
+                applicants: &applicant_ids,
+                ..scouting
+            },
+        )
+    } else {
+        Scouted {
+            candidates: ranking.rank(&scored.need, Pool::Only(&applicant_ids), request),
+            ..Scouted::default()
+        }
+    };
     Ranked {
-        candidates: ranking.rank(&scored.need, pool, request),
+        candidates: scouted.candidates,
+        damped: scouted.damped,
+        shared: scouted.shared,
         applications: applications
             .iter()
             .map(|a| (a.professional_id, a.id))

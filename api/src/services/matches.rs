@@ -311,6 +311,14 @@ pub async fn create(
     let profile = profile
         .ok_or_else(|| Error::invalid("professional_id", "no such professional with a profile"))?;
     let application = repo::matches::submitted_application(db, need.id, professional_id).await?;
+    // A scout reaches only whom the need's region may find (issue 14): to another
+    // region, a professional who did not consent is not there at all.
+    if application.is_none() && !super::sharing::may_reach(db, &profile, need.region_id).await? {
+        return Err(Error::invalid(
+            "professional_id",
+            "no such professional with a profile",
+        ));
+    }
     let proposal = application
         .as_ref()
         .map(|application| application.message.as_str());

@@ -10,6 +10,7 @@ pub mod accounts;
 pub mod applications;
 pub mod assignment;
 pub mod candidates;
+pub mod congestion;
 pub mod desk;
 pub mod engagements;
 pub mod error;
@@ -27,6 +28,7 @@ pub mod proposals;
 pub mod regions;
 pub mod reply_windows;
 pub mod reports;
+pub mod sharing;
 pub mod waiting;
 
 pub use error::{Error, Result};

@@ -147,6 +147,9 @@ pub async fn read(db: &impl ConnectionTrait, actor: &Actor, subject: UserId) -> 
         )
         .await?;
     }
+    if actor.role == AccountRole::Coordinator {
+        super::sharing::record_profile_view(db, actor, &profile).await?;
+    }
     shown(db, profile).await
 }
 
@@ -216,6 +219,8 @@ pub struct Export {
     pub applications: Vec<ExportedApplication>,
     /// Every disclosure, oldest first.
     pub disclosures: Vec<Disclosure>,
+    /// Every provision to another region, oldest first.
+    pub provisions: Vec<super::sharing::Provision>,
     /// When this export was made.
     pub exported_at: DateTime<Utc>,
 }
@@ -256,11 +261,13 @@ pub async fn export(db: &impl ConnectionTrait, actor: &Actor) -> Result<Export> 
             disclosure,
         })
         .collect();
+    let provisions = super::sharing::provisions_of(db, actor.id).await?;
     Ok(Export {
         account,
         profile,
         applications,
         disclosures,
+        provisions,
         exported_at: Utc::now(),
     })
 }

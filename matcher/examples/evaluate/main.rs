@@ -3,8 +3,12 @@
 //! each need's top 10 by NDCG@10 and the two-sided match rate@10.
 //!
 //! ```text
-//! cargo run --release -p musubi-matcher --example evaluate -- [professionals] [needs] [seed]
+//! cargo run --release -p musubi-matcher --example evaluate -- [professionals] [needs] [seed] [congestion weight]
 //! ```
+//!
+//! Then a month of scouting on the selective market (see `planted::simulate`): the
+//! two-sided matches the needs' top 10 made, each professional taking at most their
+//! capacity, without congestion dampening and with it (weight 0.25 unless given).
 //!
 //! Two markets from the same seed, one where the more skilled professionals are
 //! choosier and one where they are not. Prints a markdown table, then one JSON line
@@ -16,7 +20,7 @@ use std::process::ExitCode;
 
 use musubi_matcher::index::Mode;
 
-use planted::{CUTOFF, Market, evaluate};
+use planted::{CUTOFF, Market, evaluate, simulate};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -26,11 +30,19 @@ fn main() -> ExitCode {
                 .map_err(|_| format!("expected a number, not {text:?}"))
         })
     };
-    let parsed = (|| Ok::<_, String>((number(0, 5_000)?, number(1, 200)?, number(2, 7)?)))();
-    let (professionals, needs, seed) = match parsed {
+    let weight = match args.get(3).map(|text| text.parse::<f32>()) {
+        None => Ok(0.25),
+        Some(Ok(weight)) if weight.is_finite() && weight >= 0.0 => Ok(weight),
+        Some(_) => Err("expected a congestion weight ≥ 0".to_owned()),
+    };
+    let parsed =
+        (|| Ok::<_, String>((number(0, 5_000)?, number(1, 200)?, number(2, 7)?, weight?)))();
+    let (professionals, needs, seed, weight) = match parsed {
         Ok(values) => values,
         Err(message) => {
-            eprintln!("evaluate: {message}\nusage: evaluate [professionals] [needs] [seed]");
+            eprintln!(
+                "evaluate: {message}\nusage: evaluate [professionals] [needs] [seed] [congestion weight]"
+            );
             return ExitCode::FAILURE;
         }
     };
@@ -61,6 +73,27 @@ fn main() -> ExitCode {
             reciprocal.match_rate
         ));
     }
+    let market = Market::generate(professionals as usize, needs as usize, seed, true);
+    let plain = simulate(&market, 0.0);
+    let damped = simulate(&market, weight);
+    println!();
+    println!(
+        "| a month of scouting (selective market) | two-sided matches | per need | wanted but full | professionals scouted |"
+    );
+    println!("|---|---|---|---|---|");
+    for (name, month) in [
+        ("without dampening".to_owned(), plain),
+        (format!("congestion weight {weight}"), damped),
+    ] {
+        println!(
+            "| {name} | {} | {:.3} | {} | {} |",
+            month.matches, month.matches_per_need, month.turned_away, month.scouted
+        );
+    }
+    json.push(format!(
+        "\"scouting_month\": {{\"weight\": {weight}, \"without\": {{\"matches\": {}, \"per_need\": {:.4}}}, \"with\": {{\"matches\": {}, \"per_need\": {:.4}}}}}",
+        plain.matches, plain.matches_per_need, damped.matches, damped.matches_per_need
+    ));
     println!(
         "{{\"professionals\": {professionals}, \"needs\": {needs}, \"seed\": {seed}, {}}}",
         json.join(", ")

@@ -21,8 +21,16 @@
 //! hidden noise are the market's own. A ranking is judged on its top 10 per need:
 //! NDCG@10 with graded gains (2 for a true match, 1 when only the need side says
 //! yes) and the two-sided match rate@10 (the share of the 10 that are true matches).
+//!
+//! Each professional also has a **capacity**: how many engagements they can take on
+//! this month (1 to 3; the many asked cannot say yes to everyone). [`simulate`] plays
+//! a month of scouting with it: needs scout their top 10 one after another, each
+//! professional's load (the scouts they already had) dampening their score by the
+//! region's congestion weight (see `musubi_matcher::congestion`), and a scouted pair
+//! that both sides want becomes a match while the professional has room left.
 
 use chrono::NaiveDate;
+use musubi_matcher::congestion::{Congestion, rank_spread};
 use musubi_matcher::index::{Mode, ProfileIndex, RankRequest};
 use musubi_matcher::model::{
     MeetingSlot, Need, Place, Profile, Role, RoleExperience, SkillLevel, SkillRequirement, Style,
@@ -141,6 +149,8 @@ pub struct HiddenProfessional {
     /// How good an offer must be for them to say yes: the more skilled are asked
     /// more often, and choose.
     pub bar: f64,
+    /// How many engagements they can take on this month.
+    pub capacity: u32,
 }
 
 /// What the matcher never sees about a need.
@@ -371,6 +381,12 @@ fn professional(rng: &mut Rng, id: u128, selective: bool) -> (Profile, HiddenPro
         } else {
             0.6
         },
+        // From its own generator, so the rest of the market is drawn as before.
+        capacity: match Rng::new(id as u64 ^ 0xCA9A_C17E).below(10) {
+            0..=4 => 1,
+            5..=8 => 2,
+            _ => 3,
+        },
     };
     (profile, hidden)
 }
@@ -486,4 +502,61 @@ fn dcg(gains: &[u8]) -> f64 {
         .enumerate()
         .map(|(rank, &gain)| (f64::from(1u32 << gain) - 1.0) / (rank as f64 + 2.0).log2())
         .sum()
+}
+
+/// A month of scouting, played out (see [`simulate`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Month {
+    /// Scouted pairs that became matches: both sides said yes and the professional
+    /// still had room.
+    pub matches: usize,
+    /// The same, per need.
+    pub matches_per_need: f64,
+    /// Scouted pairs both sides wanted but the professional had no room for.
+    pub turned_away: usize,
+    /// Different professionals scouted at least once.
+    pub scouted: usize,
+}
+
+/// Plays a month of scouting: the needs, one after another, scout their top
+/// [`CUTOFF`] by the need's score, each professional's score dampened at `weight` by
+/// the scouts they already had this month. A scouted pair that both sides want is a
+/// match while the professional has room (their capacity); after that they say no.
+pub fn simulate(market: &Market, weight: f32) -> Month {
+    let index = ProfileIndex::build(&market.profiles);
+    let request = RankRequest {
+        explain: false,
+        ..RankRequest::new(CUTOFF, today())
+    };
+    let mut load = vec![0u32; market.profiles.len()];
+    let mut taken = vec![0u32; market.profiles.len()];
+    let mut month = Month::default();
+    for (n, need) in market.needs.iter().enumerate() {
+        let spread = {
+            let load_of = |id: u128| load[(id - 1) as usize];
+            let congestion = Congestion {
+                weight,
+                load: &load_of,
+                exempt: &[],
+            };
+            rank_spread(&index, need, &request, &|_| true, &congestion)
+        };
+        for item in spread {
+            let p = (item.candidate.profile_id - 1) as usize;
+            if load[p] == 0 {
+                month.scouted += 1;
+            }
+            load[p] += 1;
+            if market.gain(n, p) == 2 {
+                if taken[p] < market.professionals[p].capacity {
+                    taken[p] += 1;
+                    month.matches += 1;
+                } else {
+                    month.turned_away += 1;
+                }
+            }
+        }
+    }
+    month.matches_per_need = month.matches as f64 / market.needs.len().max(1) as f64;
+    month
 }

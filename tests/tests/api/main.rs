@@ -7,6 +7,7 @@
 )]
 
 mod action_links;
+mod alliance;
 mod applications;
 mod assignment;
 mod auth;

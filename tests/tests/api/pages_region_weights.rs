@@ -51,6 +51,15 @@ async fn world() -> World {
             })),
         )
         .await;
+    // No tie to the region: scouted there because they share with the whole alliance.
+    let shared = app
+        .put(
+            "/profiles/me/sharing",
+            &skilled.token,
+            &json!({"mode": "all"}),
+        )
+        .await;
+    assert_eq!(shared.status(), 200);
     let local = app
         .professional_with_profile(
             "鈴木 葵",

@@ -9,6 +9,7 @@
     reason = "in a test, a panic is the failure report"
 )]
 
+mod alliance;
 mod coordinator;
 mod demo;
 mod engagements;

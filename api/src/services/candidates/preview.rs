@@ -19,7 +19,7 @@ use crate::{
     access::{Action, Actor},
     domain::ids::NeedId,
     entities::need,
-    ranking::{self, Pool, Ranking, convert, view},
+    ranking::{self, Pool, Ranking, convert, scout::Scouting, view},
     repo, scoring,
 };
 
@@ -112,17 +112,29 @@ pub async fn preview_weights(
     let today = scoring::today();
     let index = Arc::clone(ranking);
     let current = scored.weights;
+    let place = super::super::sharing::place_of(&region);
     // Four scans of the index are CPU work: off the async threads.
     let (before, after) = tokio::task::spawn_blocking(move || {
         let proposals = assignment::proposals(&applications);
-        let rank = |weights: Weights, pool: Pool<'_>, k: usize| {
-            let request = assignment::request(k, weights, today, &proposals, false);
-            index.rank(&scored.need, pool, request)
+        let applicants: Vec<engine::Id> = proposals.iter().map(|&(id, _)| id).collect();
+        let loads = HashMap::new();
+        // Whom the region may find, as its scouting list has them (undampened: the
+        // preview compares weights, nothing else).
+        let scouting = Scouting {
+            region: &place,
+            applicants: &applicants,
+            weight: 0.0,
+            loads: &loads,
         };
-        let before = rank(current, Pool::Everyone, PREVIEW_TOP);
-        let after = rank(new, Pool::Everyone, PREVIEW_TOP);
+        let rank_all = |weights: Weights| {
+            let request = assignment::request(PREVIEW_TOP, weights, today, &proposals, false);
+            index.scout(&scored.need, request, &scouting).candidates
+        };
+        let before = rank_all(current);
+        let after = rank_all(new);
         compare(&before, &after, current, new, |weights, ids| {
-            rank(weights, Pool::Only(ids), ids.len())
+            let request = assignment::request(ids.len(), weights, today, &proposals, false);
+            index.rank(&scored.need, Pool::Only(ids), request)
         })
     })
     .await

@@ -132,6 +132,12 @@ struct Item {
     exclusions: Vec<ExclusionView>,
     applied: bool,
     proposal: Option<String>,
+    /// From another region of the alliance, with their consent.
+    #[serde(default)]
+    other_region: bool,
+    /// Why the score was dampened (ja, en), if it was.
+    #[serde(default)]
+    congestion: Option<(String, String)>,
 }
 
 /// Renders a ranking for the page to keep (off the async threads, once per list).
@@ -141,6 +147,8 @@ fn listed(ranked: Ranked) -> anyhow::Result<Bytes> {
         applications,
         mut proposals,
         need,
+        damped,
+        shared,
     } = ranked;
     let items = candidates
         .into_iter()
@@ -156,6 +164,10 @@ fn listed(ranked: Ranked) -> anyhow::Result<Bytes> {
                 exclusions: view::exclusions(&candidate.excluded),
                 applied: applications.contains_key(&professional_id),
                 proposal: proposals.remove(&professional_id),
+                other_region: shared.contains_key(&professional_id),
+                congestion: damped
+                    .get(&professional_id)
+                    .map(|d| (d.reason.ja.clone(), d.reason.en.clone())),
             }
         })
         .collect();
@@ -192,6 +204,10 @@ struct Row {
     /// With `mode=reciprocal`: the reciprocal score and the preference, in words.
     reciprocal: Option<String>,
     applied: bool,
+    /// From another region of the alliance.
+    other_region: bool,
+    /// Why the score was dampened, in the visitor's language.
+    congestion: Option<String>,
     bars: Vec<Bar>,
     exclusions: Vec<String>,
     proposal: Option<String>,
@@ -385,6 +401,11 @@ fn row(frame: &Frame, n: usize, item: Item, forms: bool, filters: Filters, again
         }),
         // Among applicants only, every one has applied: said where others are listed too.
         applied: item.applied && filters.everyone,
+        other_region: item.other_region,
+        congestion: item
+            .congestion
+            .as_ref()
+            .map(|(ja, en)| frame.pick(ja, en).to_owned()),
         bars,
         exclusions,
         proposal: item.proposal.filter(|text| !text.trim().is_empty()),

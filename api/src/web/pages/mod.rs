@@ -23,6 +23,7 @@ pub mod password_reset;
 pub mod profile;
 pub mod recommendations;
 pub mod region_assignment;
+pub mod region_congestion;
 pub mod region_desk;
 pub mod region_export;
 pub mod region_import;
@@ -30,6 +31,7 @@ pub mod region_outbox;
 pub mod region_report;
 pub mod region_weights;
 pub mod register;
+pub mod sharing;
 
 use actix_web::web;
 
@@ -73,11 +75,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(region_outbox::retry)
         .service(region_weights::show)
         .service(region_weights::submit)
+        .service(region_congestion::show)
+        .service(region_congestion::save)
         .service(register::register_form)
         .service(register::submit);
     // The professional's profile, recommendations and data.
     cfg.service(profile::edit)
         .service(profile::save)
+        .service(sharing::save)
         .service(recommendations::list)
         .service(my_data::show)
         .service(my_data::export)

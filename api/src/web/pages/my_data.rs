@@ -38,21 +38,65 @@ const ERASURE_STEPS: [&str; 6] = [
 ];
 
 /// What the export holds (keys of the catalogue).
-const EXPORT_PARTS: [&str; 4] = [
+const EXPORT_PARTS: [&str; 5] = [
     "data.export.part.account",
     "data.export.part.profile",
     "data.export.part.applications",
     "data.export.part.disclosures",
+    "data.export.part.provisions",
 ];
 
 #[derive(Template)]
 #[template(path = "my_data.html")]
 struct DataPage<'a> {
     frame: &'a Frame,
-    export_parts: [&'static str; 4],
+    export_parts: [&'static str; 5],
     erasure_steps: [&'static str; 6],
     /// Why the erasure was not done.
     confirm_error: Option<&'a str>,
+    /// Each time the profile was shown to another region (newest first).
+    provisions: Vec<ProvisionRow>,
+}
+
+/// A provision record as the page lists it.
+#[derive(Debug)]
+struct ProvisionRow {
+    /// `2026-12-05 10:30` (Asia/Tokyo).
+    at: String,
+    region: String,
+    /// How it was shown, in words.
+    channel: String,
+    /// On what consent, in words.
+    consent: String,
+}
+
+fn provision_rows(
+    frame: &Frame,
+    provisions: Vec<services::sharing::Provision>,
+) -> Vec<ProvisionRow> {
+    provisions
+        .into_iter()
+        .rev()
+        .map(|found| {
+            let row = found.record;
+            let channel = match row.channel.as_str() {
+                "candidates" => "data.provisions.channel.candidates",
+                "suggestion" => "data.provisions.channel.suggestion",
+                _ => "data.provisions.channel.profile_view",
+            };
+            let consent = match row.consent.as_str() {
+                "all" => "data.provisions.consent.all",
+                "list" => "data.provisions.consent.list",
+                _ => "data.provisions.consent.proposal",
+            };
+            ProvisionRow {
+                at: super::matches::in_tokyo(row.created_at),
+                region: found.region_name,
+                channel: frame.msg(channel).to_owned(),
+                consent: frame.msg(consent).to_owned(),
+            }
+        })
+        .collect()
 }
 
 fn professional_only(user: &PageUser) -> Result<(), PageError> {
@@ -66,6 +110,7 @@ fn render(
     frame: &Frame,
     status: StatusCode,
     confirm_error: Option<&str>,
+    provisions: Vec<ProvisionRow>,
 ) -> Result<HttpResponse, PageError> {
     page(
         frame,
@@ -75,16 +120,23 @@ fn render(
             export_parts: EXPORT_PARTS,
             erasure_steps: ERASURE_STEPS,
             confirm_error,
+            provisions,
         },
     )
 }
 
-/// The page: the export and the erasure.
+/// The page: the export (with the provision records listed), and the erasure.
 #[get("/me/data")]
-pub async fn show(request: HttpRequest, user: PageUser) -> Result<HttpResponse, PageError> {
+pub async fn show(
+    request: HttpRequest,
+    state: web::Data<AppState>,
+    user: PageUser,
+) -> Result<HttpResponse, PageError> {
     professional_only(&user)?;
     let frame = Frame::new(&request, Some(&user));
-    render(&frame, StatusCode::OK, None)
+    let provisions = services::sharing::mine(&state.db, &user.caller).await?;
+    let rows = provision_rows(&frame, provisions);
+    render(&frame, StatusCode::OK, None, rows)
 }
 
 /// Everything held about the user, as a JSON file to save.
@@ -119,7 +171,9 @@ pub async fn erase(
     if fields.confirm != "erase" {
         let frame = Frame::new(&request, Some(&user));
         let error = frame.msg("data.erase.confirm.missing");
-        return render(&frame, StatusCode::UNPROCESSABLE_ENTITY, Some(error));
+        let provisions = services::sharing::mine(&state.db, &user.caller).await?;
+        let rows = provision_rows(&frame, provisions);
+        return render(&frame, StatusCode::UNPROCESSABLE_ENTITY, Some(error), rows);
     }
     services::profiles::erase(
         &state.db,

@@ -136,6 +136,8 @@ struct Row {
     reciprocal: String,
     /// They applied: approving introduces them (otherwise it scouts).
     introduce: bool,
+    /// From another region of the alliance, with their consent.
+    other_region: bool,
     bars: Vec<Bar>,
     form: ApproveForm,
 }
@@ -451,6 +453,7 @@ fn row(frame: &Frame, n: usize, pair: SuggestedPair, again: &Again) -> Row {
             ],
         ),
         introduce: pair.application_id.is_some(),
+        other_region: pair.other_region.is_some(),
         bars: bars(frame, &format!("f-{n}"), &factors),
         form: ApproveForm {
             need_id: pair.need_id.to_string(),
@@ -479,6 +482,7 @@ mod tests {
             need_title: format!("need {n}"),
             professional_id: Uuid::from_u128(1_000 + n),
             application_id: n.is_multiple_of(2).then(|| Uuid::from_u128(2_000 + n)),
+            other_region: None,
             candidate: Candidate {
                 profile_id: 1_000 + n,
                 score: 50.0,

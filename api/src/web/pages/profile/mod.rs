@@ -37,7 +37,8 @@ pub struct ProfileQuery {
     done: String,
 }
 
-fn professional_only(user: &PageUser) -> Result<(), PageError> {
+/// Professionals only: other roles get the 403 page.
+pub(super) fn professional_only(user: &PageUser) -> Result<(), PageError> {
     match user.role() {
         AccountRole::Professional => Ok(()),
         AccountRole::Sme | AccountRole::Coordinator => Err(PageError::Forbidden),
@@ -60,19 +61,41 @@ pub async fn edit(
         Err(error) => return Err(error.into()),
     };
     let typed = typed.with_empty_rows(EMPTY_SKILL_ROWS, EMPTY_OTHER_ROWS);
-    let notice = (query.done == "saved").then_some("profile.done.saved");
-    page(
+    let notice = match query.done.as_str() {
+        "saved" => Some("profile.done.saved"),
+        "sharing" => Some("sharing.done"),
+        "withdrawn" => Some("sharing.withdrawn"),
+        _ => None,
+    };
+    let mut shown = view::page(
         &frame,
-        StatusCode::OK,
-        &view::page(
-            &frame,
-            &typed,
-            Errors::default(),
-            exists,
-            &query.skill_q,
-            notice,
-        ),
-    )
+        &typed,
+        Errors::default(),
+        exists,
+        &query.skill_q,
+        notice,
+    );
+    shown.sharing = Some(super::sharing::stored(&frame, &state, &user).await?);
+    page(&frame, StatusCode::OK, &shown)
+}
+
+/// The editor with the stored profile and this sharing section (a refused choice).
+pub(super) async fn with_sharing(
+    frame: &Frame,
+    state: &AppState,
+    user: &PageUser,
+    sharing: super::sharing::SharingSection,
+    status: StatusCode,
+) -> Result<HttpResponse, PageError> {
+    let (typed, exists) = match services::profiles::mine(&state.db, &user.caller).await {
+        Ok(profile) => (Typed::from_input(&profile.input), true),
+        Err(services::Error::NotFound) => (Typed::default(), false),
+        Err(error) => return Err(error.into()),
+    };
+    let typed = typed.with_empty_rows(EMPTY_SKILL_ROWS, EMPTY_OTHER_ROWS);
+    let mut shown = view::page(frame, &typed, Errors::default(), exists, "", None);
+    shown.sharing = Some(sharing);
+    page(frame, status, &shown)
 }
 
 /// Saves the profile, or shows the form again with each error beside its field.

@@ -148,6 +148,8 @@ pub struct ProfilePage<'a> {
     pub min_compensation: TextField,
     pub pro_bono_ok: bool,
     pub active: bool,
+    /// Which regions may find them (its own form; on the editor's page only).
+    pub sharing: Option<crate::web::pages::sharing::SharingSection>,
 }
 
 /// An option's words: the skill in the page's language, then in the other, then its
@@ -571,6 +573,7 @@ pub fn page<'a>(
         pro_bono_ok: typed.pro_bono_ok,
         active: typed.active,
         errors,
+        sharing: None,
     }
 }
 
