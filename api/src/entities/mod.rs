@@ -23,6 +23,8 @@ pub mod profile_change;
 pub mod provision;
 pub mod region;
 pub mod reply_escalation;
+pub mod relay;
+pub mod relay_preference;
 pub mod revoked_token;
 pub mod sharing_consent;
 pub mod user;

@@ -42,6 +42,7 @@ pub mod feed;
 mod load;
 mod needs;
 pub mod scout;
+mod pool;
 pub mod view;
 pub mod weights;
 

@@ -13,6 +13,7 @@ pub mod profiles;
 pub mod proposals;
 pub mod regions;
 pub mod reply_speed;
+pub mod relays;
 pub mod reports;
 pub mod sessions;
 pub mod sharing;
