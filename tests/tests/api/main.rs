@@ -47,6 +47,7 @@ mod pages_region_weights;
 mod profiles;
 mod reply_windows;
 mod report_speed;
+mod relays;
 mod sessions;
 mod story;
 mod throttling;

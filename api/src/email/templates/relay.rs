@@ -7,7 +7,7 @@
 use super::{Block, Fact, Rendered, letter};
 
 /// One open need suggested in a relay.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Suggestion<'a> {
     /// Its title.
     pub title: &'a str,

@@ -45,7 +45,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(need_form::update)
         .service(need_form::close_form)
         .service(need_form::close)
-        .service(need_pool::preview);
+        .service(need_pool::fragment);
     cfg.service(applications::list)
         .service(applications::withdraw)
         .service(home::home)

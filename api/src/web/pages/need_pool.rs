@@ -71,7 +71,7 @@ pub async fn view(
     frame: &Frame,
     draft: &NeedDraft,
 ) -> Result<PoolView, PageError> {
-    let preview = services::need_preview::preview(
+    let counted = services::need_preview::preview(
         &state.db,
         &state.ranking,
         &user.caller,
@@ -84,9 +84,9 @@ pub async fn view(
         frame.pick(&ja, &en).to_owned()
     };
     Ok(PoolView {
-        eligible: people(preview.eligible),
-        strong: people(preview.strong),
-        limits: preview
+        eligible: people(counted.eligible),
+        strong: people(counted.strong),
+        limits: counted
             .limits
             .iter()
             .map(|limit| LimitLine {
@@ -94,7 +94,7 @@ pub async fn view(
                 change: frame.pick(&limit.change_ja, &limit.change_en).to_owned(),
             })
             .collect(),
-        clarity: preview
+        clarity: counted
             .clarity
             .iter()
             .map(|(item, ok)| ClarityLine {
@@ -114,7 +114,7 @@ struct Fragment<'a> {
 
 /// The preview of the form as sent (htmx swaps it in as the fields change).
 #[post("/needs/new/pool")]
-pub async fn preview(
+pub async fn fragment(
     request: HttpRequest,
     state: web::Data<AppState>,
     user: PageUser,
