@@ -27,6 +27,7 @@ mod invitations;
 mod mail_delivery;
 mod matches;
 mod meeting_proposals;
+mod need_preview;
 mod needs;
 mod old_data_mail;
 mod openapi;
