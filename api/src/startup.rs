@@ -140,7 +140,8 @@ impl Application {
                 crate::services::relay::RETRY_EVERY,
                 stop.clone(),
                 move || {
-                    let (db, ranking, public_url) = (db.clone(), ranking.clone(), public_url.clone());
+                    let (db, ranking, public_url) =
+                        (db.clone(), ranking.clone(), public_url.clone());
                     async move {
                         crate::services::relay::deliver_waiting(
                             &db,

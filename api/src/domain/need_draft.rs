@@ -69,7 +69,9 @@ impl NeedDraft {
             style: self.style.unwrap_or(Style::Either),
             skills: self.skills.clone().unwrap_or_default(),
             themes: self.themes.clone().unwrap_or_default(),
-            hours_per_month: self.hours_per_month.unwrap_or(HoursRange { min: 0, max: 0 }),
+            hours_per_month: self
+                .hours_per_month
+                .unwrap_or(HoursRange { min: 0, max: 0 }),
             duration_months: self.duration_months.unwrap_or(3),
             work_style: self.work_style.unwrap_or(WorkStyle::Remote),
             onsite_visits_per_month: self.onsite_visits_per_month.unwrap_or(0),

@@ -96,7 +96,12 @@ impl OpenNeeds {
     /// The needs `keep` keeps, with what scoring them takes.
     pub fn filtered(&self, keep: impl Fn(&need::Model) -> bool) -> Self {
         Self {
-            needs: self.needs.iter().filter(|need| keep(need)).cloned().collect(),
+            needs: self
+                .needs
+                .iter()
+                .filter(|need| keep(need))
+                .cloned()
+                .collect(),
             organizations: self.organizations.clone(),
             regions: self.regions.clone(),
         }

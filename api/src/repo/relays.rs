@@ -74,15 +74,17 @@ pub async fn record(
     if applicants.is_empty() {
         return Ok(0);
     }
-    let rows = applicants.into_iter().map(|professional_id| relay::ActiveModel {
-        need_id: Set(need_id),
-        professional_id: Set(professional_id),
-        cause: Set(cause.as_str().to_owned()),
-        created_at: Set(at),
-        queued_at: Set(None),
-        outbox_id: Set(None),
-        suggested: Set(0),
-    });
+    let rows = applicants
+        .into_iter()
+        .map(|professional_id| relay::ActiveModel {
+            need_id: Set(need_id),
+            professional_id: Set(professional_id),
+            cause: Set(cause.as_str().to_owned()),
+            created_at: Set(at),
+            queued_at: Set(None),
+            outbox_id: Set(None),
+            suggested: Set(0),
+        });
     let inserted = relay::Entity::insert_many(rows)
         .on_conflict_do_nothing()
         .exec_without_returning(db)
@@ -130,7 +132,10 @@ pub async fn mark_queued(
 }
 
 /// The relays recorded for a need.
-pub async fn of_need(db: &impl ConnectionTrait, need_id: Uuid) -> anyhow::Result<Vec<relay::Model>> {
+pub async fn of_need(
+    db: &impl ConnectionTrait,
+    need_id: Uuid,
+) -> anyhow::Result<Vec<relay::Model>> {
     relay::Entity::find()
         .filter(relay::Column::NeedId.eq(need_id))
         .all(db)
@@ -178,7 +183,9 @@ pub async fn contracted_count(db: &impl ConnectionTrait, need_id: Uuid) -> anyho
     use sea_orm::PaginatorTrait;
     matches::Entity::find()
         .filter(matches::Column::NeedId.eq(need_id))
-        .filter(matches::Column::Status.eq(crate::domain::matching::MatchStatus::Contracted.as_str()))
+        .filter(
+            matches::Column::Status.eq(crate::domain::matching::MatchStatus::Contracted.as_str()),
+        )
         .count(db)
         .await
         .context("counting a need's contracts")

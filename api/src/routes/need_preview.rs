@@ -193,13 +193,7 @@ pub async fn preview_need(
     caller: AuthUser,
     Json(draft): Json<NeedDraft>,
 ) -> ApiResult<web::Json<PreviewView>> {
-    let preview = need_preview::preview(
-        &state.db,
-        &state.ranking,
-        &caller,
-        &draft,
-        scoring::today(),
-    )
-    .await?;
+    let preview =
+        need_preview::preview(&state.db, &state.ranking, &caller, &draft, scoring::today()).await?;
     Ok(web::Json(preview.into()))
 }

@@ -488,8 +488,13 @@ pub async fn record_outcome(
             super::engagements::open(txn, &updated, &parties, by, repo::now()).await?;
             // The last place taken: the other applicants are owed a kind relay.
             if super::relay::filled(txn, updated.need_id).await? {
-                super::relay::record(txn, updated.need_id, repo::relays::Cause::Filled, repo::now())
-                    .await?;
+                super::relay::record(
+                    txn,
+                    updated.need_id,
+                    repo::relays::Cause::Filled,
+                    repo::now(),
+                )
+                .await?;
             }
         }
         let record = record(txn, updated, parties).await?;

@@ -32,7 +32,7 @@ use super::{Error, Result};
 use crate::{
     access::{self, Action, Actor},
     domain::{
-        account::AccountRole, error::FieldErrors, error::ConflictCode, need::NeedInput,
+        account::AccountRole, error::ConflictCode, error::FieldErrors, need::NeedInput,
         need_draft::NeedDraft,
     },
     ranking::{Ranking, convert, weights},
@@ -286,7 +286,7 @@ pub async fn preview(
 /// `80000` as 「8万円」 (or 「85,000円」), and `¥80,000`.
 fn yen(jpy: u32) -> (String, String) {
     let grouped = group(jpy);
-    let ja = if jpy >= 10_000 && jpy % 10_000 == 0 {
+    let ja = if jpy >= 10_000 && jpy.is_multiple_of(10_000) {
         format!("{}万円", jpy / 10_000)
     } else {
         format!("{grouped}円")
@@ -298,7 +298,7 @@ fn group(n: u32) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);

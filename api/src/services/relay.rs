@@ -222,13 +222,15 @@ async fn compose(
         .iter()
         .zip(&links)
         .zip(&whys)
-        .map(|(((need, organization, _), link), why)| templates::Suggestion {
-            title: &need.title,
-            organization_name: &organization.name,
-            why_ja: &why.ja,
-            why_en: &why.en,
-            link: link.clone(),
-        })
+        .map(
+            |(((need, organization, _), link), why)| templates::Suggestion {
+                title: &need.title,
+                organization_name: &organization.name,
+                why_ja: &why.ja,
+                why_en: &why.en,
+                link: link.clone(),
+            },
+        )
         .collect::<Vec<_>>();
     let suggested = i32::try_from(suggestions.len()).unwrap_or(0);
     let rendered = templates::relay(&templates::Relay {

@@ -255,7 +255,12 @@ fn hours_limit(hours: &mut [u16]) -> Option<Limit> {
         constraint: Constraint::Hours,
         excluded: count(hours.len()),
         change: Change::HoursMin { hours: asked },
-        regained: count(hours.iter().filter(|&&h| u32::from(h) * 2 >= u32::from(asked)).count()),
+        regained: count(
+            hours
+                .iter()
+                .filter(|&&h| u32::from(h) * 2 >= u32::from(asked))
+                .count(),
+        ),
     })
 }
 
@@ -270,13 +275,19 @@ fn slots_limit(need: &Need, apart: &[u8]) -> Option<Limit> {
         .filter(|slot| asked & slot_mask(std::slice::from_ref(slot)) == 0)
         .map(|&slot| {
             let bit = slot_mask(std::slice::from_ref(&slot));
-            (slot, apart.iter().filter(|&&offered| offered & bit != 0).count())
+            (
+                slot,
+                apart.iter().filter(|&&offered| offered & bit != 0).count(),
+            )
         })
         // The first of the best, in slot order.
-        .fold(None, |best: Option<(MeetingSlot, usize)>, (slot, n)| match best {
-            Some((_, m)) if m >= n => best,
-            _ => Some((slot, n)),
-        })?;
+        .fold(
+            None,
+            |best: Option<(MeetingSlot, usize)>, (slot, n)| match best {
+                Some((_, m)) if m >= n => best,
+                _ => Some((slot, n)),
+            },
+        )?;
     (regained > 0).then(|| Limit {
         constraint: Constraint::MeetingSlots,
         excluded: count(apart.len()),

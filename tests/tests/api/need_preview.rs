@@ -80,7 +80,10 @@ fn hand_made_need() -> Value {
 /// Counts by brute force: every stored profile through `exclusions()` and `score()`,
 /// one at a time: (eligible, strong).
 async fn brute_force(app: &TestApp, draft: &NeedDraft) -> (u32, u32) {
-    let rows = profile::Entity::find().all(&app.db).await.expect("profiles");
+    let rows = profile::Entity::find()
+        .all(&app.db)
+        .await
+        .expect("profiles");
     let profiles: Vec<_> = rows
         .iter()
         .map(|row| convert::engine_profile(row, 0).expect("a profile"))
@@ -173,7 +176,11 @@ async fn preview_counts_equal_a_brute_force_count_of_the_same_profiles() {
         let counted = need_preview::preview(&app.db, &ranking, &actor, &draft, scoring::today())
             .await
             .expect("a preview");
-        assert_eq!((counted.pool.eligible, counted.pool.strong), (eligible, strong), "{body}");
+        assert_eq!(
+            (counted.pool.eligible, counted.pool.strong),
+            (eligible, strong),
+            "{body}"
+        );
         assert_eq!(counted.pool.listed, 25, "the unlisted are not counted");
         strong_seen += strong;
         // Rounded, over HTTP.
@@ -189,7 +196,10 @@ async fn preview_counts_equal_a_brute_force_count_of_the_same_profiles() {
         }
         assert!(!text.contains("人材 "));
     }
-    assert!(strong_seen > 0, "some drafts have strong candidates to count");
+    assert!(
+        strong_seen > 0,
+        "some drafts have strong candidates to count"
+    );
 }
 
 #[tokio::test]
@@ -199,7 +209,11 @@ async fn the_top_limiting_constraint_and_its_change_are_the_right_ones() {
     let sme = app.sme(region, "丸山漆器").await;
     hand_made_pool(&app).await;
 
-    let (status, answer) = json(app.post("/needs/preview", &sme.token, &hand_made_need()).await).await;
+    let (status, answer) = json(
+        app.post("/needs/preview", &sme.token, &hand_made_need())
+            .await,
+    )
+    .await;
     assert_eq!(status, 200, "{answer}");
     assert_eq!(answer["eligible"], json!({"at_least": 5, "shown": "5+"}));
     let limits = answer["limits"].as_array().expect("limits");
@@ -217,7 +231,10 @@ async fn the_top_limiting_constraint_and_its_change_are_the_right_ones() {
         budget["suggestion"]["ja"],
         "予算の上限を月8万円にすると候補が10人以上増えます"
     );
-    assert_eq!(limits[1]["change"], json!({"kind": "hours_min", "jpy": null, "hours": 12, "slot": null}));
+    assert_eq!(
+        limits[1]["change"],
+        json!({"kind": "hours_min", "jpy": null, "hours": 12, "slot": null})
+    );
     assert_eq!(
         limits[2]["message"]["ja"],
         "平日昼の面談のみだと5人以上が対象外です"
@@ -233,7 +250,10 @@ async fn the_top_limiting_constraint_and_its_change_are_the_right_ones() {
     // Now eighteen are eligible and none of them meets on weekday daytimes: the slots
     // keep the most out.
     assert_eq!(after["limits"][0]["constraint"], "meeting_slots");
-    assert_eq!(after["limits"][0]["excluded"], json!({"at_least": 15, "shown": "15+"}));
+    assert_eq!(
+        after["limits"][0]["excluded"],
+        json!({"at_least": 15, "shown": "15+"})
+    );
 }
 
 #[tokio::test]
@@ -245,7 +265,11 @@ async fn a_small_pool_is_never_counted_exactly() {
         app.professional_with_profile(&format!("人材 {n}"), &marketer_profile())
             .await;
     }
-    let (status, answer) = json(app.post("/needs/preview", &sme.token, &hand_made_need()).await).await;
+    let (status, answer) = json(
+        app.post("/needs/preview", &sme.token, &hand_made_need())
+            .await,
+    )
+    .await;
     assert_eq!(status, 200, "{answer}");
     assert_eq!(answer["eligible"], json!({"at_least": 0, "shown": "<5"}));
     assert_eq!(answer["strong"], json!({"at_least": 0, "shown": "<5"}));
@@ -265,7 +289,11 @@ async fn coordinators_preview_professionals_may_not_and_the_clarity_check_names_
     let professional = app
         .professional_with_profile("人材", &marketer_profile())
         .await;
-    let (status, _) = json(app.post("/needs/preview", &professional.token, &json!({})).await).await;
+    let (status, _) = json(
+        app.post("/needs/preview", &professional.token, &json!({}))
+            .await,
+    )
+    .await;
     assert_eq!(status, 403);
     let (status, answer) = json(
         app.post(
@@ -295,8 +323,12 @@ async fn coordinators_preview_professionals_may_not_and_the_clarity_check_names_
         "{answer}"
     );
     let (status, _) = json(
-        app.post("/needs/preview", &coordinator.token, &json!({"colour": "red"}))
-            .await,
+        app.post(
+            "/needs/preview",
+            &coordinator.token,
+            &json!({"colour": "red"}),
+        )
+        .await,
     )
     .await;
     assert!(status == 400 || status == 422);

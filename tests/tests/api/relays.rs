@@ -93,8 +93,12 @@ async fn closing_a_need_relays_each_applicant_not_introduced_once_with_open_need
     let applied = applicants(&app, lost, 10, "応募者").await;
     let quiet = applicants(&app, lost, 1, "お知らせ不要").await.remove(0);
     let (status, setting) = json(
-        app.put("/profiles/me/relays", &quiet.token, &json!({"enabled": false}))
-            .await,
+        app.put(
+            "/profiles/me/relays",
+            &quiet.token,
+            &json!({"enabled": false}),
+        )
+        .await,
     )
     .await;
     assert_eq!((status, setting["enabled"].as_bool()), (200, Some(false)));
@@ -108,7 +112,11 @@ async fn closing_a_need_relays_each_applicant_not_introduced_once_with_open_need
     let introductions = 4;
     smtp.wait_for(introductions, Duration::from_secs(30)).await;
 
-    let (status, _) = json(app.post(&format!("/needs/{lost}/close"), &sme.token, &json!({})).await).await;
+    let (status, _) = json(
+        app.post(&format!("/needs/{lost}/close"), &sme.token, &json!({}))
+            .await,
+    )
+    .await;
     assert_eq!(status, 200);
     let received = smtp
         .wait_for(introductions + 8, Duration::from_secs(30))
@@ -133,7 +141,10 @@ async fn closing_a_need_relays_each_applicant_not_introduced_once_with_open_need
     for message in &relays {
         let (text, html) = (text_of(message), html_of(message));
         assert!(!text.contains(LOST_TITLE) && !html.contains(LOST_TITLE));
-        assert!(!text.contains(&lost.to_string()), "no link to the lost need");
+        assert!(
+            !text.contains(&lost.to_string()),
+            "no link to the lost need"
+        );
         assert!(text.contains("丸山漆器"), "in the need's voice: {text}");
         // The needs it suggests are the recipient's own top three, each with a reason
         // the ranking gives.
@@ -154,7 +165,10 @@ async fn closing_a_need_relays_each_applicant_not_introduced_once_with_open_need
             let title = item["title"].as_str().expect("a title");
             assert!(open_titles.contains(&title));
             assert!(text.contains(title), "{title} suggested in {text}");
-            assert!(text.contains(&format!("/needs/{}", item["need_id"].as_str().expect("an id"))));
+            assert!(text.contains(&format!(
+                "/needs/{}",
+                item["need_id"].as_str().expect("an id")
+            )));
             let reasons: Vec<&str> = item["factors"]
                 .as_array()
                 .into_iter()
@@ -174,7 +188,11 @@ async fn closing_a_need_relays_each_applicant_not_introduced_once_with_open_need
     }
 
     // Closing again relays nobody again.
-    let (status, _) = json(app.post(&format!("/needs/{lost}/close"), &sme.token, &json!({})).await).await;
+    let (status, _) = json(
+        app.post(&format!("/needs/{lost}/close"), &sme.token, &json!({}))
+            .await,
+    )
+    .await;
     assert_eq!(status, 200);
     tokio::time::sleep(Duration::from_millis(1500)).await;
     assert_eq!(smtp.messages().len(), introductions + 8);
@@ -184,8 +202,17 @@ async fn closing_a_need_relays_each_applicant_not_introduced_once_with_open_need
         .await
         .expect("relays");
     assert_eq!(recorded.len(), 8);
-    assert!(recorded.iter().all(|row| row.queued_at.is_some() && row.suggested >= 1));
-    assert!(repo::relays::waiting(&app.db, 10).await.expect("waiting").is_empty());
+    assert!(
+        recorded
+            .iter()
+            .all(|row| row.queued_at.is_some() && row.suggested >= 1)
+    );
+    assert!(
+        repo::relays::waiting(&app.db, 10)
+            .await
+            .expect("waiting")
+            .is_empty()
+    );
 }
 
 #[tokio::test]
@@ -194,7 +221,11 @@ async fn only_professionals_set_relays() {
     let region = app.create_region("塩尻市", "長野県", "塩尻市").await;
     let sme = app.sme(region, "丸山漆器").await;
     let response = app
-        .put("/profiles/me/relays", &sme.token, &json!({"enabled": false}))
+        .put(
+            "/profiles/me/relays",
+            &sme.token,
+            &json!({"enabled": false}),
+        )
         .await;
     assert_eq!(response.status(), 403);
 }

@@ -74,7 +74,10 @@ async fn an_sme_sees_her_needs_pool_grow_as_she_raises_the_budget() {
     // She raises the budget as suggested.
     browser.fill("#pay_max", "80000").await;
     wait_for_text(&browser, "#pool-eligible", "25人以上").await;
-    assert!(!browser.exists(".pool-limits").await || !browser.text(".pool-limits").await.contains("予算"));
+    assert!(
+        !browser.exists(".pool-limits").await
+            || !browser.text(".pool-limits").await.contains("予算")
+    );
     browser.scroll_to("#pool-preview").await;
     browser.visit("need-pool-raised-budget").await;
     browser.quit().await;

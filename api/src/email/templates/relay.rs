@@ -55,12 +55,14 @@ pub fn relay(context: &Relay<'_>) -> Rendered {
     ];
     if context.suggestions.is_empty() {
         blocks.push(Block::Para {
-            ja: "いまご案内できる募集はありませんが、新しい募集はMusubiでご覧いただけます。".to_owned(),
+            ja: "いまご案内できる募集はありませんが、新しい募集はMusubiでご覧いただけます。"
+                .to_owned(),
             en: "No open need fits just now; new ones appear in Musubi.".to_owned(),
         });
     } else {
         blocks.push(Block::Para {
-            ja: "あなたのプロフィールと希望に合いそうな、いま募集中の案件をご案内します。".to_owned(),
+            ja: "あなたのプロフィールと希望に合いそうな、いま募集中の案件をご案内します。"
+                .to_owned(),
             en: "Here are open needs that fit your profile and wishes.".to_owned(),
         });
         for suggestion in &context.suggestions {

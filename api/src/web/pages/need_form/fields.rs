@@ -378,8 +378,11 @@ impl Typed {
             compensation_jpy: compensation,
             pro_bono,
             headcount: number(&self.headcount).and_then(small),
-            apply_by: NaiveDate::parse_from_str(&self.apply_by.trim().replace('/', "-"), "%Y-%m-%d")
-                .ok(),
+            apply_by: NaiveDate::parse_from_str(
+                &self.apply_by.trim().replace('/', "-"),
+                "%Y-%m-%d",
+            )
+            .ok(),
         }
     }
 
