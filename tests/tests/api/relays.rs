@@ -229,3 +229,66 @@ async fn only_professionals_set_relays() {
         .await;
     assert_eq!(response.status(), 403);
 }
+
+#[tokio::test]
+async fn filling_a_needs_last_place_relays_the_other_applicants() {
+    let app = TestApp::spawn().await;
+    let region = app.create_region("塩尻市", "長野県", "塩尻市").await;
+    let coordinator = app.coordinator(region).await;
+    let sme = app.sme(region, "丸山漆器").await;
+    let need = app.post_need(&sme, &need_titled(LOST_TITLE)).await;
+    let other_sme = app.sme(region, "塩尻ワイナリー").await;
+    app.post_need(&other_sme, &need_titled("ワイナリーのEC担当（CMO）"))
+        .await;
+    let applied = applicants(&app, need, 3, "応募者").await;
+
+    let body = json!({"need_id": need, "professional_id": applied[0].id});
+    let (status, created) = json(app.post("/matches", &coordinator.token, &body).await).await;
+    assert_eq!(status, 201, "{created}");
+    let path = format!("/matches/{}", created["id"].as_str().expect("an id"));
+    let meeting = json!({"starts_at": "2030-01-01T19:00:00+09:00", "duration_minutes": 60, "mode": "online", "location_or_url": "https://meet.example.jp/x"});
+    let (status, scheduled) = json(
+        app.post(&format!("{path}/meetings"), &coordinator.token, &meeting)
+            .await,
+    )
+    .await;
+    assert!(status == 200 || status == 201, "{scheduled}");
+    for result in ["met", "contracted"] {
+        let (status, answer) = json(
+            app.post(
+                &format!("{path}/outcome"),
+                &coordinator.token,
+                &json!({"result": result}),
+            )
+            .await,
+        )
+        .await;
+        assert_eq!(status, 200, "{answer}");
+        if result == "met" {
+            // Met is not a place taken: nobody is relayed yet.
+            let recorded = relay::Entity::find()
+                .filter(relay::Column::NeedId.eq(need))
+                .all(&app.db)
+                .await
+                .expect("relays");
+            assert!(recorded.is_empty());
+        }
+    }
+    // The one place (headcount 1) is taken: the other two are relayed, once each.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    let recorded = loop {
+        let recorded = relay::Entity::find()
+            .filter(relay::Column::NeedId.eq(need))
+            .all(&app.db)
+            .await
+            .expect("relays");
+        if recorded.len() == 2 && recorded.iter().all(|row| row.outbox_id.is_some()) {
+            break recorded;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "{recorded:?}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    let to: HashSet<Uuid> = recorded.iter().map(|row| row.professional_id).collect();
+    assert_eq!(to, HashSet::from([applied[1].id, applied[2].id]));
+    assert!(recorded.iter().all(|row| row.cause == "filled"));
+}
