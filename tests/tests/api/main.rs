@@ -45,6 +45,7 @@ mod pages_region_assignment;
 mod pages_region_desk;
 mod pages_region_outbox;
 mod pages_region_weights;
+mod pages_relays;
 mod profiles;
 mod reply_windows;
 mod report_speed;
