@@ -41,8 +41,8 @@ pub mod convert;
 pub mod feed;
 mod load;
 mod needs;
-pub mod scout;
 mod pool;
+pub mod scout;
 pub mod view;
 pub mod weights;
 

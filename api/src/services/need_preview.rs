@@ -19,7 +19,9 @@
 //! ## Whose pool
 //!
 //! The professionals a need is previewed against are those its region's coordinators
-//! scout (`scope=all`): every listed profile, decided in [`in_pool`].
+//! scout (`scope=all`): the listed profiles the region may find — its own people, and
+//! those of other regions who consented to it ([`super::sharing`]). Counting them is no
+//! display of anyone, so it leaves no provision record.
 
 use chrono::NaiveDate;
 use musubi_matcher::{
@@ -207,12 +209,6 @@ pub struct Preview {
     pub clarity: Vec<(ClarityItem, bool)>,
 }
 
-/// Whether a listed profile is in the pool a need of the region is previewed against:
-/// everyone its coordinators scout (today, every listed profile).
-pub fn in_pool(_professional: engine::Id) -> bool {
-    true
-}
-
 /// Previews a draft for the actor: an SME's need is placed where their organization
 /// is; a coordinator's, in their region.
 #[tracing::instrument(skip_all, fields(user_id = %actor.id))]
@@ -264,7 +260,7 @@ pub async fn preview(
         weights: weights::of_region(&region)?,
         strong_at: STRONG_AT,
     };
-    let pool = ranking.pool(&need, &request, in_pool);
+    let pool = ranking.pool_in_region(&need, &request, &super::sharing::place_of(&region));
     let limits = pool
         .limits
         .iter()

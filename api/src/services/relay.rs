@@ -51,7 +51,7 @@ const ROUND: u64 = 200;
 /// The regions whose open needs a relay may suggest to a professional.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Regions {
-    /// Every region's (what the professional's recommendations rank today).
+    /// Every region's.
     All,
     /// Only these regions'.
     Only(HashSet<Uuid>),
@@ -68,14 +68,20 @@ impl Regions {
 }
 
 /// The regions a relay to `professional_id` may draw needs from: the one place that
-/// decides it. Today it is every region, as `/me/recommendations` ranks every open need;
-/// once professionals choose which regions may find them (region consent), this returns
-/// the regions they consented to.
+/// decides it. The regions that may find them (their own, and those they consented
+/// to, [`super::sharing::may_find`]): a relay suggests only where they agreed to be
+/// found. Nothing for an unlisted profile.
 pub async fn regions_for(
-    _db: &impl ConnectionTrait,
-    _professional_id: Uuid,
+    db: &impl ConnectionTrait,
+    professional_id: Uuid,
 ) -> anyhow::Result<Regions> {
-    Ok(Regions::All)
+    let mut found = HashSet::new();
+    for region in repo::regions::all(db).await? {
+        if super::sharing::may_find(db, professional_id, region.id).await? {
+            found.insert(region.id);
+        }
+    }
+    Ok(Regions::Only(found))
 }
 
 /// Records the relays a need owes its applicants (see [`repo::relays::record`]); run it

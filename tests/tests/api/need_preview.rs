@@ -333,3 +333,25 @@ async fn coordinators_preview_professionals_may_not_and_the_clarity_check_names_
     .await;
     assert!(status == 400 || status == 422);
 }
+
+#[tokio::test]
+async fn a_need_is_previewed_against_whom_its_region_may_find() {
+    let app = TestApp::spawn().await;
+    let shiojiri = app.create_region("塩尻市", "長野県", "塩尻市").await;
+    let tottori = app.create_region("鳥取市", "鳥取県", "鳥取市").await;
+    let near = app.sme(shiojiri, "丸山漆器").await;
+    let far = app.sme(tottori, "鳥取砂丘らっきょう").await;
+    // Ten from Tokyo with ties to Nagano, who share with nobody else.
+    for n in 0..10 {
+        app.professional_with_profile(&format!("人材 {n}"), &marketer_profile())
+            .await;
+    }
+    let (_, answer) = json(app.post("/needs/preview", &near.token, &json!({})).await).await;
+    assert_eq!(answer["eligible"], json!({"at_least": 10, "shown": "10+"}));
+    let (_, answer) = json(app.post("/needs/preview", &far.token, &json!({})).await).await;
+    assert_eq!(
+        answer["eligible"],
+        json!({"at_least": 0, "shown": "<5"}),
+        "{answer}"
+    );
+}
