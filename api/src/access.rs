@@ -131,6 +131,9 @@ pub enum Action {
     ArrangeMeeting(MatchFacts),
     /// Act on a region's desk: its report, weights, an email of its outbox.
     CoordinateRegion(Uuid),
+    /// Count the pool of an unsaved need (`POST /needs/preview`): SMEs writing one,
+    /// coordinators shaping one; counts only, never people.
+    PreviewNeed,
 }
 
 /// The policy's answer.
@@ -246,6 +249,14 @@ fn decide_for(actor: &Actor, action: Action) -> Result<Decision, Decision> {
         },
         Action::OwnProfile => {
             role_is(actor, Professional)?;
+            Decision::Allow
+        }
+        Action::PreviewNeed => {
+            if actor.role == Professional {
+                return Err(Decision::Forbidden(
+                    "only SMEs and coordinators may preview a need",
+                ));
+            }
             Decision::Allow
         }
         Action::ReadProfile { subject, ties } => Decision::from_bool(match actor.role {

@@ -128,6 +128,31 @@ impl Application {
                     }
                 },
             );
+            // Relays a stopped process left waiting (their emails not yet written). The
+            // task ends with the others at shutdown; nothing waits on its handle.
+            let (db, ranking, public_url) = (
+                state.db.clone(),
+                state.ranking.clone(),
+                state.settings.public_url.clone(),
+            );
+            drop(crate::services::periodic::spawn(
+                "relays written",
+                crate::services::relay::RETRY_EVERY,
+                stop.clone(),
+                move || {
+                    let (db, ranking, public_url) =
+                        (db.clone(), ranking.clone(), public_url.clone());
+                    async move {
+                        crate::services::relay::deliver_waiting(
+                            &db,
+                            &ranking,
+                            &public_url,
+                            chrono::Utc::now(),
+                        )
+                        .await
+                    }
+                },
+            ));
             let handle = email::worker::spawn_supervised(
                 state.db.clone(),
                 state.settings.clone(),

@@ -821,3 +821,90 @@ proptest! {
         }
     }
 }
+
+/// A need's pool counted by brute force, with `score()` and `exclusions()` one pair
+/// at a time: listed (active), eligible, strong, and how many each changeable
+/// exclusion alone keeps out.
+fn brute_force_pool(
+    need: &Need,
+    profiles: &[Profile],
+    index: &ProfileIndex,
+    weights: Weights,
+    strong_at: f32,
+) -> (u32, u32, u32, BTreeMap<&'static str, u32>) {
+    use musubi_matcher::Exclusion;
+    let ctx = Context::new(today())
+        .with_corpus(index.corpus())
+        .with_weights(weights);
+    let (mut listed, mut eligible, mut strong) = (0, 0, 0);
+    let mut alone: BTreeMap<&'static str, u32> = BTreeMap::new();
+    for profile in profiles.iter().filter(|profile| profile.active) {
+        listed += 1;
+        let excluded = exclusions(need, profile);
+        match excluded.as_slice() {
+            [] => {
+                eligible += 1;
+                if score(need, profile, &ctx).total >= strong_at {
+                    strong += 1;
+                }
+            }
+            [one] => {
+                let name = match one {
+                    Exclusion::CompensationAboveBudget => "budget",
+                    Exclusion::ProBonoNotAccepted => "pro_bono",
+                    Exclusion::HoursBelowHalf => "hours",
+                    Exclusion::VisitsRuledOut => "visits",
+                    _ => continue,
+                };
+                *alone.entry(name).or_default() += 1;
+            }
+            _ => {}
+        }
+    }
+    (listed, eligible, strong, alone)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(96))]
+
+    #[test]
+    fn a_needs_pool_counts_what_brute_force_counts(
+        need in need(),
+        profiles in profiles(120),
+        weights in weights(),
+        strong_at in prop_oneof![Just(60.0f32), 0.0f32..100.0],
+    ) {
+        use musubi_matcher::index::{Constraint, PoolRequest};
+        let index = ProfileIndex::build(&profiles);
+        let pool = index.pool(&need, &PoolRequest { today: today(), weights, strong_at }, |_| true);
+        let (listed, eligible, strong, alone) =
+            brute_force_pool(&need, &profiles, &index, weights, strong_at);
+        prop_assert_eq!(pool.listed, listed);
+        prop_assert_eq!(pool.eligible, eligible);
+        prop_assert_eq!(pool.strong, strong);
+        for limit in &pool.limits {
+            let name = match limit.constraint {
+                Constraint::Budget => "budget",
+                Constraint::ProBono => "pro_bono",
+                Constraint::Hours => "hours",
+                Constraint::Visits => "visits",
+                Constraint::MeetingSlots => continue,
+            };
+            prop_assert_eq!(Some(&limit.excluded), alone.get(name));
+            prop_assert!(limit.regained >= 1 && limit.regained <= limit.excluded);
+        }
+        // Budget, hours and visits always name themselves when they alone keep anyone out.
+        for (name, constraint) in [("budget", Constraint::Budget), ("hours", Constraint::Hours), ("visits", Constraint::Visits)] {
+            if alone.contains_key(name) {
+                prop_assert!(pool.limits.iter().any(|limit| limit.constraint == constraint));
+            }
+        }
+        // Most first.
+        prop_assert!(pool.limits.windows(2).all(|pair| pair[0].excluded >= pair[1].excluded));
+        // Only some are counted.
+        let few = index.pool(&need, &PoolRequest { today: today(), weights, strong_at }, |id| id % 2 == 0);
+        let even: Vec<Profile> = profiles.iter().filter(|profile| profile.id % 2 == 0).cloned().collect();
+        let (listed, eligible, strong, _) = brute_force_pool(&need, &even, &index, weights, strong_at);
+        prop_assert_eq!((few.listed, few.eligible, few.strong), (listed, eligible, strong));
+    }
+}

@@ -19,6 +19,7 @@ mod m20261205_000001_create_action_links;
 mod m20261205_100001_create_meeting_proposals;
 mod m20261205_110001_create_engagements;
 mod m20261205_120001_create_sharing;
+mod m20261205_130001_create_relays;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_100001_create_meeting_proposals::Migration),
             Box::new(m20261205_110001_create_engagements::Migration),
             Box::new(m20261205_120001_create_sharing::Migration),
+            Box::new(m20261205_130001_create_relays::Migration),
         ]
     }
 }

@@ -11,6 +11,7 @@ pub mod ids;
 pub mod matching;
 pub mod meeting;
 pub mod need;
+pub mod need_draft;
 pub mod profile;
 pub mod proposal;
 pub mod sharing;

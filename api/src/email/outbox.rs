@@ -54,6 +54,8 @@ pub mod kind {
     pub const REPLY_ESCALATION: &str = "reply_escalation";
     /// The monthly check-in of an engagement, with one-click answers.
     pub const CHECK_IN: &str = "check_in";
+    /// A need stopped taking people: thanks, and open needs ranked for the applicant.
+    pub const RELAY: &str = "relay";
 }
 
 /// The life of an outbox row: `pending` → `sending` → `sent`, back to `pending` after a

@@ -11,6 +11,7 @@ mod invitation;
 mod layout;
 mod meeting;
 mod proposal;
+mod relay;
 
 pub use account::{PasswordReset, password_reset};
 pub use engagement::{CheckIn, CheckInLinks, check_in};
@@ -25,6 +26,7 @@ pub use proposal::{
     MeetingProposal, OfferedTime, OwedBy, ReplyEscalation, TimesDeclined, meeting_proposal,
     meeting_times_declined, reply_escalation,
 };
+pub use relay::{Relay, Suggestion, relay};
 use uuid::Uuid;
 
 /// A rendered email.

@@ -22,6 +22,8 @@ pub mod profile;
 pub mod profile_change;
 pub mod provision;
 pub mod region;
+pub mod relay;
+pub mod relay_preference;
 pub mod reply_escalation;
 pub mod revoked_token;
 pub mod sharing_consent;

@@ -6,7 +6,7 @@ use musubi_matcher as engine;
 
 use super::weights;
 use crate::{
-    domain::need::MoneyRange,
+    domain::need::{MoneyRange, NeedInput},
     entities::{need, organization, profile, region},
     repo,
 };
@@ -22,16 +22,33 @@ pub fn engine_need(
     prefecture: &str,
 ) -> anyhow::Result<engine::Need> {
     let spec = repo::needs::to_input(need)?;
+    let place = engine::Place {
+        prefecture: prefecture.to_owned(),
+        city: organization.city.clone(),
+    };
+    Ok(need_of_input(
+        id_bits(need.id),
+        spec,
+        place,
+        organization.industry.clone(),
+    ))
+}
+
+/// A need's spec (stored, or being written) as the matcher's `Need`, placed where its
+/// organization is.
+pub fn need_of_input(
+    id: engine::Id,
+    spec: NeedInput,
+    place: engine::Place,
+    industry: String,
+) -> engine::Need {
     let budget = spec
         .compensation_jpy
         .unwrap_or(MoneyRange { min: 0, max: 0 });
-    Ok(engine::Need {
-        id: id_bits(need.id),
-        place: engine::Place {
-            prefecture: prefecture.to_owned(),
-            city: organization.city.clone(),
-        },
-        industry: organization.industry.clone(),
+    engine::Need {
+        id,
+        place,
+        industry,
         title: spec.title,
         description: spec.description,
         goal: spec.goal,
@@ -58,7 +75,7 @@ pub fn engine_need(
         pro_bono: spec.pro_bono,
         headcount: spec.headcount,
         apply_by: spec.apply_by,
-    })
+    }
 }
 
 /// A stored profile as the matcher's `Profile`.

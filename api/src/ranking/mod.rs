@@ -41,6 +41,7 @@ pub mod convert;
 pub mod feed;
 mod load;
 mod needs;
+mod pool;
 pub mod scout;
 pub mod view;
 pub mod weights;

@@ -92,6 +92,22 @@ pub struct OpenNeeds {
     regions: HashMap<Uuid, region::Model>,
 }
 
+impl OpenNeeds {
+    /// The needs `keep` keeps, with what scoring them takes.
+    pub fn filtered(&self, keep: impl Fn(&need::Model) -> bool) -> Self {
+        Self {
+            needs: self
+                .needs
+                .iter()
+                .filter(|need| keep(need))
+                .cloned()
+                .collect(),
+            organizations: self.organizations.clone(),
+            regions: self.regions.clone(),
+        }
+    }
+}
+
 /// The newest open needs (up to 5,000), with what scoring them takes: three queries.
 pub async fn open_needs(db: &impl ConnectionTrait) -> anyhow::Result<OpenNeeds> {
     let needs = need::Entity::find()

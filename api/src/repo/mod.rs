@@ -12,6 +12,7 @@ pub mod page;
 pub mod profiles;
 pub mod proposals;
 pub mod regions;
+pub mod relays;
 pub mod reply_speed;
 pub mod reports;
 pub mod sessions;

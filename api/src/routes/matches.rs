@@ -322,8 +322,15 @@ pub async fn record_outcome(
     let id = id.into_inner();
     let scope = format!("POST /matches/{id}/outcome");
     let guard = (scope.as_str(), &key, fingerprint(&request)?);
-    idempotent(&state, &caller, guard, StatusCode::OK, |store| {
+    let answer = idempotent(&state, &caller, guard, StatusCode::OK, |store| {
         services::matches::record_outcome(&state.db, &caller, id.into(), request, store)
     })
-    .await
+    .await;
+    // A contract may have filled the need's last place: its kind relays go out.
+    services::relay::deliver_soon(
+        state.db.clone(),
+        state.ranking.clone(),
+        state.settings.public_url.clone(),
+    );
+    answer
 }

@@ -242,5 +242,10 @@ pub async fn close_need(
     id: web::Path<Uuid>,
 ) -> ApiResult<web::Json<NeedView>> {
     let posted = service::close(&state.db, &caller, NeedId(*id)).await?;
+    crate::services::relay::deliver_soon(
+        state.db.clone(),
+        state.ranking.clone(),
+        state.settings.public_url.clone(),
+    );
     Ok(web::Json(view(&posted)?))
 }

@@ -486,6 +486,16 @@ pub async fn record_outcome(
         if to == MatchStatus::Contracted {
             // A contract opens an engagement (it counts against max_engagements).
             super::engagements::open(txn, &updated, &parties, by, repo::now()).await?;
+            // The last place taken: the other applicants are owed a kind relay.
+            if super::relay::filled(txn, updated.need_id).await? {
+                super::relay::record(
+                    txn,
+                    updated.need_id,
+                    repo::relays::Cause::Filled,
+                    repo::now(),
+                )
+                .await?;
+            }
         }
         let record = record(txn, updated, parties).await?;
         before_commit.run(txn, &record).await?;

@@ -273,10 +273,28 @@ async fn store(db: &DatabaseConnection, posted: Posted, spec: NeedSpec) -> Resul
     Ok(Posted { need, organization })
 }
 
-/// Closes a need: it leaves the public list and takes no more applications.
+/// Closes a need: it leaves the public list and takes no more applications. The same
+/// transaction records the kind relays its applicants not introduced are owed
+/// ([`super::relay`]); the door then has their emails written
+/// ([`super::relay::deliver_soon`]). Closing a closed need changes nothing and owes
+/// nobody a second relay.
 #[tracing::instrument(skip_all, fields(need_id = %id))]
-pub async fn close(db: &impl ConnectionTrait, actor: &Actor, id: NeedId) -> Result<Posted> {
+pub async fn close(db: &DatabaseConnection, actor: &Actor, id: NeedId) -> Result<Posted> {
     let Posted { need, organization } = managed(db, actor, id).await?;
-    let need = repo::needs::set_status(db, need, NeedStatus::Closed).await?;
+    let need = db
+        .transaction::<_, need::Model, Error>(move |txn| {
+            Box::pin(async move {
+                let need_id = need.id;
+                let need = if need.is_open() {
+                    repo::needs::set_status(txn, need, NeedStatus::Closed).await?
+                } else {
+                    need
+                };
+                super::relay::record(txn, need_id, repo::relays::Cause::Closed, repo::now())
+                    .await?;
+                Ok(need)
+            })
+        })
+        .await?;
     Ok(Posted { need, organization })
 }

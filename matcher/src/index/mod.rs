@@ -62,6 +62,7 @@
 mod bounds;
 mod corpus;
 mod idmap;
+mod pool;
 mod rank;
 mod scan;
 #[cfg(test)]
@@ -70,6 +71,7 @@ mod tests;
 use std::collections::HashMap;
 
 pub use corpus::Corpus;
+pub use pool::{BUDGET_STEP, Change, Constraint, Limit, Pool, PoolRequest};
 pub use rank::{Candidate, Mode, RankRequest};
 
 use crate::factors::encode::{

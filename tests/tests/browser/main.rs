@@ -14,6 +14,7 @@ mod coordinator;
 mod demo;
 mod engagements;
 mod meetings;
+mod need_pool;
 mod roles;
 
 use musubi_tests::{TestApp, browser::Browser, cmo_need};

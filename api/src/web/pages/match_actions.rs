@@ -315,7 +315,15 @@ pub async fn outcome(
         None => Err(services::Error::Invalid(Vec::new())),
     };
     match answer {
-        Ok(_) => Ok(done(id, "outcome")),
+        Ok(_) => {
+            // A contract may have filled the need's last place: its kind relays go out.
+            services::relay::deliver_soon(
+                state.db.clone(),
+                state.ranking.clone(),
+                state.settings.public_url.clone(),
+            );
+            Ok(done(id, "outcome"))
+        }
         Err(error) => {
             let note_error = match &error {
                 services::Error::Invalid(errors) => errors

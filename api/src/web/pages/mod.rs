@@ -18,6 +18,7 @@ pub mod me;
 pub mod meeting_times;
 pub mod my_data;
 pub mod need_form;
+pub mod need_pool;
 pub mod needs;
 pub mod password_reset;
 pub mod profile;
@@ -43,7 +44,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(need_form::edit_form)
         .service(need_form::update)
         .service(need_form::close_form)
-        .service(need_form::close);
+        .service(need_form::close)
+        .service(need_pool::fragment);
     cfg.service(applications::list)
         .service(applications::withdraw)
         .service(home::home)
@@ -83,6 +85,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(profile::edit)
         .service(profile::save)
         .service(sharing::save)
+        .service(profile::save_relays)
         .service(recommendations::list)
         .service(my_data::show)
         .service(my_data::export)

@@ -14,7 +14,8 @@ use musubi_matcher::taxonomy;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use self::fields::{LEVEL_IDS, MUST_IDS, SKILL_IDS, Typed};
+pub use self::fields::Typed;
+use self::fields::{LEVEL_IDS, MUST_IDS, SKILL_IDS};
 use crate::{
     auth::AccountRole,
     domain::{
@@ -150,6 +151,8 @@ struct NeedFormPage<'a> {
     headcount: TextField,
     apply_by: TextField,
     themes: Checks,
+    /// The pool the need would reach, when counted for this page.
+    pool: Option<super::need_pool::PoolView>,
 }
 
 impl NeedFormPage<'_> {
@@ -391,6 +394,7 @@ fn form<'a>(
         )
         .hint(frame.msg("needform.themes.hint")),
         errors,
+        pool: None,
     }
 }
 
@@ -426,14 +430,30 @@ fn parse(frame: &Frame, typed: &Typed) -> Result<crate::domain::need::NeedSpec, 
 
 /// The form for a new need.
 #[get("/needs/new")]
-pub async fn new_form(request: HttpRequest, user: PageUser) -> Result<HttpResponse, PageError> {
+pub async fn new_form(
+    request: HttpRequest,
+    state: web::Data<AppState>,
+    user: PageUser,
+) -> Result<HttpResponse, PageError> {
     services::needs::may_post(&user.caller)?;
     let frame = Frame::new(&request, Some(&user));
-    page(
-        &frame,
-        StatusCode::OK,
-        &form(&frame, &Typed::blank(), Errors::default(), None),
-    )
+    let typed = Typed::blank();
+    let mut shown = form(&frame, &typed, Errors::default(), None);
+    shown.pool = pool(&state, &user, &frame, &typed).await;
+    page(&frame, StatusCode::OK, &shown)
+}
+
+/// The pool preview of what the form holds; the form still opens (without it) when
+/// it cannot be counted, say for an SME who has no organization yet.
+async fn pool(
+    state: &AppState,
+    user: &PageUser,
+    frame: &Frame,
+    typed: &Typed,
+) -> Option<super::need_pool::PoolView> {
+    super::need_pool::view(state, user, frame, &typed.to_draft())
+        .await
+        .ok()
 }
 
 /// Posts the need and shows it, or shows the form again with what went wrong.
@@ -494,11 +514,9 @@ pub async fn edit_form(
     let posted = owned(&state, &user, &id).await?;
     let frame = Frame::new(&request, Some(&user));
     let typed = Typed::of(&posted.spec()?);
-    page(
-        &frame,
-        StatusCode::OK,
-        &form(&frame, &typed, Errors::default(), Some(editing(&posted))),
-    )
+    let mut shown = form(&frame, &typed, Errors::default(), Some(editing(&posted)));
+    shown.pool = pool(&state, &user, &frame, &typed).await;
+    page(&frame, StatusCode::OK, &shown)
 }
 
 /// Rewrites the need and shows it, or shows the form again with what went wrong.
@@ -580,5 +598,10 @@ pub async fn close(
     let posted = owned(&state, &user, &id).await?;
     let id = NeedId(posted.need.id);
     services::needs::close(&state.db, &user.caller, id).await?;
+    services::relay::deliver_soon(
+        state.db.clone(),
+        state.ranking.clone(),
+        state.settings.public_url.clone(),
+    );
     Ok(see_other(&format!("/needs/{}", id.0)).finish())
 }

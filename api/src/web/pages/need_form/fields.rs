@@ -9,6 +9,7 @@ use crate::domain::{
     enums::{MeetingSlot, Role, Style, WorkStyle},
     error::FieldError,
     need::{HoursRange, MoneyRange, NeedInput, SkillRequirement},
+    need_draft::NeedDraft,
 };
 use crate::web::{form::Errors, frame::Frame};
 
@@ -307,6 +308,82 @@ impl Typed {
             apply_by,
         };
         (input, rows)
+    }
+
+    /// The need as far as it is typed, for the pool preview: what is empty or not yet
+    /// a number is not written (it constrains nobody, see
+    /// [`NeedDraft`](crate::domain::need_draft::NeedDraft)).
+    pub fn to_draft(&self) -> NeedDraft {
+        let text = |value: &str| Some(value.to_owned()).filter(|value| !value.trim().is_empty());
+        let small = |value: u32| u16::try_from(value).ok();
+        let hours = match (number(&self.hours_min), number(&self.hours_max)) {
+            (None, None) => None,
+            (min, max) => {
+                let min = min.and_then(small).unwrap_or(0);
+                let max = max.and_then(small).unwrap_or(min).max(min);
+                Some(HoursRange { min, max })
+            }
+        };
+        let (pro_bono, compensation) = match self.pay.as_str() {
+            "pro_bono" => (Some(true), None),
+            "paid" => (
+                Some(false),
+                number(&self.pay_max).map(|max| MoneyRange {
+                    min: number(&self.pay_min).unwrap_or(0).min(max),
+                    max,
+                }),
+            ),
+            _ => (None, None),
+        };
+        let skills: Vec<SkillRequirement> = self
+            .skills
+            .iter()
+            .take(MAX_ROWS)
+            .filter(|line| !line.skill.trim().is_empty())
+            .map(|line| SkillRequirement {
+                skill: line.skill.trim().to_owned(),
+                min_level: line.level.trim().parse().unwrap_or(1),
+                must: line.must,
+            })
+            .collect();
+        let work_style = WorkStyle::parse(self.work_style.trim());
+        NeedDraft {
+            title: text(&self.title),
+            description: text(&self.description),
+            goal: text(&self.goal),
+            role: Role::parse(self.role.trim()),
+            style: Style::parse(self.style.trim()),
+            skills: Some(skills).filter(|skills| !skills.is_empty()),
+            themes: Some(
+                self.themes
+                    .iter()
+                    .map(|theme| theme.trim().to_owned())
+                    .collect::<Vec<_>>(),
+            )
+            .filter(|themes| !themes.is_empty()),
+            hours_per_month: hours,
+            duration_months: number(&self.duration_months).and_then(small),
+            work_style,
+            // Visits only count once the work style says where the work is.
+            onsite_visits_per_month: work_style
+                .and(number(&self.visits))
+                .map(|visits| u8::try_from(visits).unwrap_or(u8::MAX)),
+            meeting_slots: Some(
+                self.meeting_slots
+                    .iter()
+                    .filter_map(|slot| MeetingSlot::parse(slot.trim()))
+                    .collect::<Vec<_>>(),
+            )
+            .filter(|slots| !slots.is_empty()),
+            compensation_jpy: compensation,
+            pro_bono,
+            headcount: number(&self.headcount).and_then(small),
+            apply_by: NaiveDate::parse_from_str(
+                &self.apply_by.trim().replace('/', "-"),
+                "%Y-%m-%d",
+            )
+            .ok(),
+        }
     }
 
     /// Puts an error of the domain's rules beside the field the form shows it at;

@@ -65,6 +65,7 @@ pub async fn edit(
         "saved" => Some("profile.done.saved"),
         "sharing" => Some("sharing.done"),
         "withdrawn" => Some("sharing.withdrawn"),
+        "relays" => Some("relays.done"),
         _ => None,
     };
     let mut shown = view::page(
@@ -76,6 +77,7 @@ pub async fn edit(
         notice,
     );
     shown.sharing = Some(super::sharing::stored(&frame, &state, &user).await?);
+    shown.relays = services::relay::preference(&state.db, &user.caller).await?;
     page(&frame, StatusCode::OK, &shown)
 }
 
@@ -95,7 +97,28 @@ pub(super) async fn with_sharing(
     let typed = typed.with_empty_rows(EMPTY_SKILL_ROWS, EMPTY_OTHER_ROWS);
     let mut shown = view::page(frame, &typed, Errors::default(), exists, "", None);
     shown.sharing = Some(sharing);
+    shown.relays = services::relay::preference(&state.db, &user.caller).await?;
     page(frame, status, &shown)
+}
+
+/// What the relay setting's form sends: the checkbox, present when on.
+#[derive(Debug, Deserialize)]
+pub struct RelaysForm {
+    #[serde(default)]
+    relays: Option<String>,
+}
+
+/// Turns the kind relay on or off.
+#[post("/me/profile/relays")]
+pub async fn save_relays(
+    state: web::Data<AppState>,
+    user: PageUser,
+    CsrfForm(form): CsrfForm<RelaysForm>,
+) -> Result<HttpResponse, PageError> {
+    professional_only(&user)?;
+    let enabled = form.relays.is_some_and(|value| !value.is_empty());
+    services::relay::set_preference(&state.db, &user.caller, enabled, chrono::Utc::now()).await?;
+    Ok(see_other("/me/profile?done=relays#relays").finish())
 }
 
 /// Saves the profile, or shows the form again with each error beside its field.

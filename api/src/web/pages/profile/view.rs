@@ -150,6 +150,8 @@ pub struct ProfilePage<'a> {
     pub active: bool,
     /// Which regions may find them (its own form; on the editor's page only).
     pub sharing: Option<crate::web::pages::sharing::SharingSection>,
+    /// Whether the kind relay is on (its own form, under the profile's).
+    pub relays: bool,
 }
 
 /// An option's words: the skill in the page's language, then in the other, then its
@@ -572,6 +574,7 @@ pub fn page<'a>(
         .error(&errors),
         pro_bono_ok: typed.pro_bono_ok,
         active: typed.active,
+        relays: true,
         errors,
         sharing: None,
     }
