@@ -258,6 +258,21 @@ impl Browser {
         }
     }
 
+    /// Waits (up to ten seconds) until an element matches `css` on a loaded page, and
+    /// fails the test if none ever does: for a form answered on its own path, where
+    /// waiting for the path says nothing.
+    pub async fn wait_for(&self, css: &str) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let loaded = self.execute("return document.readyState;", json!([])).await == "complete";
+            if loaded && self.exists(css).await {
+                return;
+            }
+            assert!(Instant::now() < deadline, "no element {css} appeared");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     async fn element(&self, css: &str) -> String {
         let found = self
             .post("/element", json!({"using": "css selector", "value": css}))

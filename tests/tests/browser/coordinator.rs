@@ -283,9 +283,7 @@ async fn a_coordinator_invites_from_a_spreadsheet_and_the_invited_professional_c
     browser.visit_in_both_languages("import").await;
     browser.upload("#file", &sheet).await;
     browser.submit("form[action='/region/import']").await;
-    browser
-        .wait_for_path_where("the import's report", |_| true)
-        .await;
+    browser.wait_for(".import-report").await;
     let report = browser.text(".import-report").await;
     assert!(
         report.contains("渡辺 健") || report.contains("3"),
