@@ -97,6 +97,11 @@ SELECT p.id,
        now(), now()
 FROM pick AS p;
 
+-- Every synthetic professional lets all alliance regions find them (sharing `all`), so
+-- a region's scouting ranks the whole pool, as the benchmarks' targets are stated.
+INSERT INTO sharing_consents (professional_id, mode, region_ids, updated_at)
+SELECT user_id, 'all', '[]'::json, now() FROM profiles;
+
 COMMIT;
 ANALYZE users;
 ANALYZE profiles;
