@@ -96,6 +96,7 @@ impl Application {
             db,
             settings: Arc::new(settings),
             ranking,
+            callers: Arc::default(),
         };
         // Mail is delivered from the start, including what an earlier run left pending.
         let mail_health = Arc::new(email::worker::Health::default());
@@ -257,7 +258,8 @@ impl Application {
 }
 
 /// Middleware: after every request that may write (not `GET`, `HEAD` or `OPTIONS`),
-/// successful or not, kept candidate lists are stale (see [`ranking::cache`]).
+/// successful or not, kept candidate lists are stale (see [`ranking::cache`]) and kept
+/// callers are read again (see [`crate::auth::callers`]).
 async fn note_writes(
     request: actix_web::dev::ServiceRequest,
     next: middleware::Next<impl actix_web::body::MessageBody>,
@@ -275,6 +277,7 @@ async fn note_writes(
     let response = next.call(request).await;
     if let Some(state) = state {
         state.ranking.lists.note_write();
+        state.callers.note_write();
     }
     response
 }

@@ -4,7 +4,11 @@ use std::sync::Arc;
 
 use sea_orm::DatabaseConnection;
 
-use crate::{auth::jwt::JwtKeys, config::Settings, ranking::Ranking};
+use crate::{
+    auth::{callers::Callers, jwt::JwtKeys},
+    config::Settings,
+    ranking::Ranking,
+};
 
 /// Shared application state, cloned cheaply into each worker.
 #[derive(Clone)]
@@ -17,4 +21,6 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// The in-memory ranking index, kept in step with the database.
     pub ranking: Arc<Ranking>,
+    /// The callers of tokens, kept for a moment (see [`crate::auth::callers`]).
+    pub callers: Arc<Callers>,
 }

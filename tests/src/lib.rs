@@ -621,6 +621,23 @@ impl TestApp {
     }
 }
 
+/// Polls `check` every 50 ms until it holds; fails past `deadline`. For what another
+/// server process sees only after its feed's poll or a kept value's freshness.
+pub async fn eventually<F, Fut>(deadline: Duration, what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = bool>,
+{
+    let started = Instant::now();
+    while !check().await {
+        assert!(
+            started.elapsed() < deadline,
+            "{what}: not within {deadline:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 pub mod pg_cluster;
 
 impl TestApp {

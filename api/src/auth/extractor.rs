@@ -2,11 +2,11 @@
 //! [`AuthSession`]. The one file of `auth` that reads the application state (the token
 //! keys and the pool).
 
-use std::{future::Future, pin::Pin};
+use std::{future::Future, pin::Pin, time::Instant};
 
 use actix_web::{FromRequest, HttpRequest, dev::Payload, http::header, web};
 
-use super::{AccountRole, AuthSession, AuthUser, MaybeAuthUser, jwt};
+use super::{AccountRole, AuthSession, AuthUser, MaybeAuthUser, callers::Lookup, jwt};
 use crate::{error::ApiError, repo, state::AppState};
 
 fn bearer_token(request: &HttpRequest) -> Option<Result<String, ApiError>> {
@@ -24,15 +24,16 @@ fn bearer_token(request: &HttpRequest) -> Option<Result<String, ApiError>> {
     Some(token.ok_or(ApiError::Unauthorized))
 }
 
-/// Verifies the token, then loads the caller and checks revocation in one query: the
-/// token's version must be the user's current one (a password change or reset bumps it)
-/// and its id must not be on the revocation list (logout).
+/// Verifies the token, then finds the caller and checks revocation: the token's version
+/// must be the user's current one (a password change or reset bumps it) and its id must
+/// not be on the revocation list (logout). The caller is one read, kept for a moment
+/// (see [`callers`](super::callers)).
 async fn authenticate(
     state: web::Data<AppState>,
     token: String,
 ) -> Result<(AuthUser, jwt::Claims), ApiError> {
     let claims = state.jwt.verify(&token).ok_or(ApiError::Unauthorized)?;
-    let caller = repo::sessions::caller(&state.db, claims.sub, claims.jti)
+    let caller = caller_of(&state, &claims)
         .await?
         .filter(|caller| caller.is_valid_for(&claims))
         .ok_or(ApiError::Unauthorized)?;
@@ -45,6 +46,36 @@ async fn authenticate(
         },
         claims,
     ))
+}
+
+/// The token's user and whether its id is revoked: kept, or read now, or kept while it
+/// is read again in the background.
+async fn caller_of(
+    state: &AppState,
+    claims: &jwt::Claims,
+) -> Result<Option<repo::sessions::Caller>, ApiError> {
+    let (user_id, jti) = (claims.sub, claims.jti);
+    match state.callers.lookup((user_id, jti), Instant::now()) {
+        Lookup::Kept(caller) => Ok(Some(caller)),
+        Lookup::KeptRefresh(caller, reading) => {
+            let (db, callers) = (state.db.clone(), state.callers.clone());
+            drop(tokio::spawn(async move {
+                match repo::sessions::caller(&db, user_id, jti).await {
+                    Ok(found) => callers.keep(reading, found.as_ref()),
+                    Err(error) => {
+                        tracing::warn!(error = %format!("{error:#}"), "reading a token's caller again");
+                        callers.failed(reading);
+                    }
+                }
+            }));
+            Ok(Some(caller))
+        }
+        Lookup::Read(reading) => {
+            let found = repo::sessions::caller(&state.db, user_id, jti).await?;
+            state.callers.keep(reading, found.as_ref());
+            Ok(found)
+        }
+    }
 }
 
 fn state_of(request: &HttpRequest) -> Result<web::Data<AppState>, ApiError> {

@@ -4,6 +4,7 @@
 //! A handler that takes `AuthUser` cannot be reached without a valid token: auth is a
 //! parameter, not a check someone can forget.
 
+pub mod callers;
 pub mod extractor;
 pub mod jwt;
 pub mod password;
@@ -13,8 +14,9 @@ pub mod throttle;
 use crate::access::Actor;
 pub use crate::domain::account::AccountRole;
 
-/// The authenticated caller, loaded fresh from the database on every request so an
-/// erased account, a changed role or a revoked token takes effect at once. As a handler
+/// The authenticated caller, read from the database and kept for a moment
+/// ([`callers`]): a logout, password change or erasure takes effect at once in the
+/// process that made it, and within about a second in the others. As a handler
 /// parameter it is the extractor; below the routes it is the policy's [`Actor`].
 pub type AuthUser = Actor;
 

@@ -52,7 +52,7 @@ pub use needs::{Applicant, OpenNeeds, applicants, applicants_in_region, open_nee
 use std::{
     collections::{HashMap, HashSet},
     sync::{
-        PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard,
+        Arc, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard,
         atomic::{AtomicU64, Ordering},
     },
 };
@@ -108,7 +108,7 @@ pub struct Ranking {
     /// Bumped after every change of the index: what a cached list was ranked on.
     generation: AtomicU64,
     /// Computed candidate lists (see [`cache`]).
-    pub lists: cache::ListCache,
+    pub lists: Arc<cache::ListCache>,
 }
 
 /// Whom a ranking covers.

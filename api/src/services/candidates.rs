@@ -15,7 +15,7 @@ use chrono::NaiveDate;
 use musubi_matcher::{
     self as engine, Candidate, Mode, RankRequest, RankedNeed, congestion::Damped,
 };
-use sea_orm::ConnectionTrait;
+use sea_orm::{ConnectionTrait, DatabaseConnection};
 use uuid::Uuid;
 
 use super::{Error, Result, needs, sharing};
@@ -25,7 +25,7 @@ use crate::{
     entities::{need, organization},
     ranking::{
         self, Pool, Ranking,
-        cache::{CachedList, ListKey, Lookup},
+        cache::{CachedList, Claim, ListKey, Lookup, Stamp},
         convert::{self, ScoredNeed},
         scout::{Scouted, Scouting},
     },
@@ -83,13 +83,14 @@ pub struct Ranked {
 /// only when the list is not kept already): the need's owner sees its applicants; a
 /// coordinator of its region sees them or everyone.
 ///
-/// One computation per list at a time: a caller is served the kept list, or computes
-/// it, or waits for the caller computing it and is served that list.
+/// One computation per list at a time: a caller is served the kept list (a list past
+/// its freshness is then recomputed in the background), or computes it, or waits for
+/// the caller computing it and is served that list.
 // At debug level: the handler's span already names the need, and a second span at the
 // service's default level would cost every kept-list answer an allocation.
 #[tracing::instrument(level = "debug", skip_all, fields(need_id = %need_id))]
 pub async fn candidates<R>(
-    db: &impl ConnectionTrait,
+    db: &DatabaseConnection,
     ranking: &Arc<Ranking>,
     actor: &Actor,
     need_id: NeedId,
@@ -135,9 +136,10 @@ where
     Ok(list.body.clone())
 }
 
-/// The list of `key`: kept, or waited for, or computed and kept.
+/// The list of `key`: kept (and recomputed in the background once past
+/// [`FRESH`](ranking::cache::FRESH)), or waited for, or computed and kept.
 async fn kept_or_computed<R>(
-    db: &impl ConnectionTrait,
+    db: &DatabaseConnection,
     ranking: &Arc<Ranking>,
     actor: &Actor,
     key: ListKey,
@@ -146,16 +148,37 @@ async fn kept_or_computed<R>(
 where
     R: FnOnce(Ranked) -> anyhow::Result<Bytes> + Send + 'static,
 {
-    let need_id = NeedId(key.need_id);
     let mut may_wait = true;
-    let (claim, stamp, today) = loop {
+    let due = loop {
         // Taken before anything is read: a change while this list is computed leaves it
         // stale in the cache rather than wrongly fresh.
         let today = scoring::today();
         let stamp = ranking.lists.stamp(ranking.generation(), today);
         match ranking.lists.lookup(&key, &stamp, actor, may_wait) {
             Lookup::Hit(list) => return Ok(list),
-            Lookup::Compute(claim) => break (claim, stamp, today),
+            Lookup::Refresh(list, claim) => {
+                // This caller is served the kept list too: the new one is computed beside
+                // the requests, and none of them waits for its database reads.
+                let (db, ranking, actor) = (db.clone(), Arc::clone(ranking), actor.clone());
+                let due = Due {
+                    claim,
+                    stamp,
+                    today,
+                };
+                drop(tokio::spawn(async move {
+                    if let Err(error) = computed(&db, &ranking, &actor, key, render, due).await {
+                        tracing::warn!(error = %error, need_id = %key.need_id, "refreshing a candidate list");
+                    }
+                }));
+                return Ok(list);
+            }
+            Lookup::Compute(claim) => {
+                break Due {
+                    claim,
+                    stamp,
+                    today,
+                };
+            }
             Lookup::Wait(pending) => {
                 if let Some(list) = pending.finished().await
                     && key.allows(actor, list.need)
@@ -167,7 +190,34 @@ where
             }
         }
     };
+    computed(db, ranking, actor, key, render, due).await
+}
 
+/// A list to compute: the duty, and the state it is computed under.
+struct Due {
+    claim: Claim,
+    stamp: Stamp,
+    today: NaiveDate,
+}
+
+/// Computes the list of `key` and keeps it (and hands it to those waiting for it).
+async fn computed<R>(
+    db: &impl ConnectionTrait,
+    ranking: &Arc<Ranking>,
+    actor: &Actor,
+    key: ListKey,
+    render: R,
+    due: Due,
+) -> Result<Arc<CachedList>>
+where
+    R: FnOnce(Ranked) -> anyhow::Result<Bytes> + Send + 'static,
+{
+    let Due {
+        claim,
+        stamp,
+        today,
+    } = due;
+    let need_id = NeedId(key.need_id);
     let posted = needs::decided(db, Some(actor), need_id, |need| key.action(need)).await?;
     let region = repo::regions::by_id(db, posted.need.region_id)
         .await?

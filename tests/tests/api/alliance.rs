@@ -3,9 +3,9 @@
 //! takes them out at once and keeps the records; a region's congestion dampening lowers
 //! the much-asked in scouting lists and never an applicant.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use musubi_tests::{TestApp, User, cmo_need, marketer_profile, pages::PageClient};
+use musubi_tests::{TestApp, User, cmo_need, eventually, marketer_profile, pages::PageClient};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -158,22 +158,6 @@ async fn withdrawing_takes_them_out_at_once_and_keeps_the_records() {
     let records = a.provisions(&a.sharing).await;
     assert_eq!(records.len(), 1, "the record of the earlier display stays");
     assert_eq!(records[0]["consent"], "list");
-}
-
-/// Polls `check` every 50 ms until it holds; fails past `deadline`.
-async fn eventually<F, Fut>(deadline: Duration, what: &str, mut check: F)
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = bool>,
-{
-    let started = Instant::now();
-    while !check().await {
-        assert!(
-            started.elapsed() < deadline,
-            "{what}: not within {deadline:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
 }
 
 #[tokio::test]

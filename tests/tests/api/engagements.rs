@@ -8,8 +8,8 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Utc};
 use musubi_api::{entities::action_link, services::engagements};
 use musubi_tests::{
-    FAST_MAIL, TestApp, User, cmo_need, engagements::contract, marketer_profile, pages::PageClient,
-    smtp::SmtpServer,
+    FAST_MAIL, TestApp, User, cmo_need, engagements::contract, eventually, marketer_profile,
+    pages::PageClient, smtp::SmtpServer,
 };
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
 use serde_json::{Value, json};
@@ -477,19 +477,6 @@ async fn suggested(app: &TestApp, coordinator: &User, region: Uuid, scope: &str)
         .collect()
 }
 
-/// Polls `check` (up to 5 s: another process's view arrives within the feed's poll).
-async fn eventually<F, Fut>(what: &str, mut check: F)
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = bool>,
-{
-    let deadline = Instant::now() + Duration::from_secs(5);
-    while !check().await {
-        assert!(Instant::now() < deadline, "{what}: not within 5 s");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
 #[tokio::test]
 async fn a_professional_at_capacity_leaves_the_rankings_and_the_suggestion_until_completion() {
     let app = TestApp::spawn().await;
@@ -526,7 +513,7 @@ async fn a_professional_at_capacity_leaves_the_rankings_and_the_suggestion_until
 
     // One active engagement on the first need: at capacity everywhere.
     let (_, id) = contract(&app, &coordinator, first, &pro).await;
-    eventually("out of scope=all", || async {
+    eventually(Duration::from_secs(5), "out of scope=all", || async {
         !ranked(&app, token, &scouting).await.contains(&me)
     })
     .await;

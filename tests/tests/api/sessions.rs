@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use musubi_api::entities::password_reset;
 use musubi_tests::{
-    FAST_MAIL, TestApp, User,
+    FAST_MAIL, TestApp, User, eventually,
     smtp::{Received, SmtpServer},
 };
 use sea_orm::{ActiveModelTrait, EntityTrait, Set};
@@ -138,6 +138,56 @@ async fn a_password_change_revokes_every_token_and_only_the_new_password_logs_in
     );
     let after = app.login(&pro.email, "新しいパスワード-2026").await;
     assert_eq!(me_status(&app, &after).await, 200);
+}
+
+/// Each server process keeps a token's caller for a moment (`auth::callers`): a logout
+/// or a password change made through one server is refused by another within that
+/// moment plus a read — about a second; the bound asserted leaves room for a slow CI.
+#[tokio::test]
+async fn a_logout_and_a_password_change_reach_another_server_within_seconds() {
+    let app = TestApp::spawn().await;
+    let sibling = app.spawn_sibling().await;
+    let pro = app.professional("山田 花子").await;
+    let second = app.login(&pro.email, "pro-password-123").await;
+    // The sibling has read and kept both tokens' callers.
+    assert_eq!(me_status(&sibling, &pro.token).await, 200);
+    assert_eq!(me_status(&sibling, &second).await, 200);
+
+    let logout = app.post("/auth/logout", &pro.token, &json!({})).await;
+    assert_eq!(logout.status(), 204);
+    assert_eq!(
+        me_status(&app, &pro.token).await,
+        401,
+        "at once where it was made"
+    );
+    let (sibling, token) = (&sibling, &pro.token);
+    eventually(
+        Duration::from_secs(3),
+        "the sibling refuses the logged-out token",
+        move || async move { me_status(sibling, token).await == 401 },
+    )
+    .await;
+    assert_eq!(
+        me_status(sibling, &second).await,
+        200,
+        "the other token still works"
+    );
+
+    let changed = app
+        .post(
+            "/auth/password",
+            &second,
+            &json!({"current_password": "pro-password-123", "new_password": "新しいパスワード-2026"}),
+        )
+        .await;
+    assert_eq!(changed.status(), 200);
+    let second = &second;
+    eventually(
+        Duration::from_secs(3),
+        "the sibling refuses the token of the old password",
+        move || async move { me_status(sibling, second).await == 401 },
+    )
+    .await;
 }
 
 #[tokio::test]
