@@ -169,8 +169,26 @@ pub async fn applications_with_titles(
         .all(db)
         .await
         .context("listing a professional's applications")?;
-    let ids: BTreeSet<Uuid> = applications.iter().map(|row| row.need_id).collect();
-    let titles: HashMap<Uuid, String> = need::Entity::find()
+    let titles = need_titles(db, applications.iter().map(|row| row.need_id)).await?;
+    Ok(applications
+        .into_iter()
+        .map(|row| {
+            let title = titles.get(&row.need_id).cloned().unwrap_or_default();
+            (row, title)
+        })
+        .collect())
+}
+
+/// The titles of these needs, by id (a need that is gone is absent), in one query.
+pub async fn need_titles(
+    db: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = Uuid>,
+) -> anyhow::Result<HashMap<Uuid, String>> {
+    let ids: BTreeSet<Uuid> = ids.into_iter().collect();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(need::Entity::find()
         .select_only()
         .column(need::Column::Id)
         .column(need::Column::Title)
@@ -180,12 +198,5 @@ pub async fn applications_with_titles(
         .await
         .context("looking up the titles of needs")?
         .into_iter()
-        .collect();
-    Ok(applications
-        .into_iter()
-        .map(|row| {
-            let title = titles.get(&row.need_id).cloned().unwrap_or_default();
-            (row, title)
-        })
         .collect())
 }

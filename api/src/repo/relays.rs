@@ -143,6 +143,19 @@ pub async fn of_need(
         .context("reading a need's relays")
 }
 
+/// The relays recorded for a professional, oldest first: for their export.
+pub async fn of_professional(
+    db: &impl ConnectionTrait,
+    professional_id: Uuid,
+) -> anyhow::Result<Vec<relay::Model>> {
+    relay::Entity::find()
+        .filter(relay::Column::ProfessionalId.eq(professional_id))
+        .order_by_asc(relay::Column::CreatedAt)
+        .all(db)
+        .await
+        .context("reading a professional's relays")
+}
+
 /// Whether the professional receives relays (yes unless they said no).
 pub async fn enabled(db: &impl ConnectionTrait, user_id: Uuid) -> anyhow::Result<bool> {
     Ok(relay_preference::Entity::find_by_id(user_id)

@@ -135,6 +135,9 @@ pub struct Export {
     /// Every time the caller's profile was shown to a region not their own (APPI
     /// third-party provision), and on what consent.
     pub provisions: Vec<ProvisionView>,
+    /// Every kind email recorded for the caller when a need they applied to stopped
+    /// taking people without introducing them (リレー), oldest first.
+    pub relays: Vec<RelayView>,
     /// When this export was made.
     pub exported_at: DateTime<Utc>,
 }
@@ -172,6 +175,38 @@ impl From<Disclosure> for DisclosureView {
             consent: row.consent,
             channel: row.channel,
             at: row.created_at,
+        }
+    }
+}
+
+/// A relay recorded for the caller: a need they applied to stopped taking people
+/// without introducing them, and Musubi wrote to them with open needs that fit.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RelayView {
+    /// The need that stopped.
+    pub need_id: Uuid,
+    /// Its title (empty if it is gone).
+    pub need_title: String,
+    /// Why it stopped: `closed` or `filled`.
+    pub cause: String,
+    /// How many open needs the email recommended.
+    pub suggested: i32,
+    /// When it was recorded.
+    pub at: DateTime<Utc>,
+    /// When its email was written to the outbox (`null` while it waits).
+    pub emailed_at: Option<DateTime<Utc>>,
+}
+
+impl From<profiles::ExportedRelay> for RelayView {
+    fn from(found: profiles::ExportedRelay) -> Self {
+        let row = found.relay;
+        Self {
+            need_id: row.need_id,
+            need_title: found.need_title,
+            cause: row.cause,
+            suggested: row.suggested,
+            at: row.created_at,
+            emailed_at: row.queued_at,
         }
     }
 }
@@ -269,6 +304,7 @@ pub fn export_view(export: profiles::Export) -> Export {
             .collect(),
         disclosures: export.disclosures.into_iter().map(Into::into).collect(),
         provisions: export.provisions.into_iter().map(Into::into).collect(),
+        relays: export.relays.into_iter().map(Into::into).collect(),
         exported_at: export.exported_at,
     }
 }

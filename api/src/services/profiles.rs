@@ -10,7 +10,7 @@ use super::{Error, Result};
 use crate::{
     access::{self, Action, Actor, ProfileTies},
     domain::{account::AccountRole, ids::UserId, profile::ProfileInput},
-    entities::{application, disclosure, profile, user},
+    entities::{application, disclosure, profile, relay, user},
     ranking::Ranking,
     repo,
 };
@@ -208,6 +208,16 @@ pub struct Disclosure {
     pub organization_name: String,
 }
 
+/// One kind email about a need that stopped taking people, recorded for the
+/// professional (with the open needs it recommended).
+#[derive(Debug, Clone)]
+pub struct ExportedRelay {
+    /// The record.
+    pub relay: relay::Model,
+    /// The title of the need that stopped (empty if it is gone).
+    pub need_title: String,
+}
+
 /// Everything Musubi holds about a professional.
 #[derive(Debug, Clone)]
 pub struct Export {
@@ -221,6 +231,8 @@ pub struct Export {
     pub disclosures: Vec<Disclosure>,
     /// Every provision to another region, oldest first.
     pub provisions: Vec<super::sharing::Provision>,
+    /// Every relay recorded for them, oldest first.
+    pub relays: Vec<ExportedRelay>,
     /// When this export was made.
     pub exported_at: DateTime<Utc>,
 }
@@ -262,12 +274,22 @@ pub async fn export(db: &impl ConnectionTrait, actor: &Actor) -> Result<Export> 
         })
         .collect();
     let provisions = super::sharing::provisions_of(db, actor.id).await?;
+    let relays = repo::relays::of_professional(db, actor.id).await?;
+    let titles = repo::profiles::need_titles(db, relays.iter().map(|row| row.need_id)).await?;
+    let relays = relays
+        .into_iter()
+        .map(|relay| ExportedRelay {
+            need_title: titles.get(&relay.need_id).cloned().unwrap_or_default(),
+            relay,
+        })
+        .collect();
     Ok(Export {
         account,
         profile,
         applications,
         disclosures,
         provisions,
+        relays,
         exported_at: Utc::now(),
     })
 }

@@ -213,6 +213,38 @@ async fn closing_a_need_relays_each_applicant_not_introduced_once_with_open_need
             .expect("waiting")
             .is_empty()
     );
+
+    // Each relay is in its recipient's export, and only theirs.
+    let export = |user: &User| {
+        let token = user.token.clone();
+        let app = &app;
+        async move {
+            let (status, export) = json(app.get("/profiles/me/export", &token).await).await;
+            assert_eq!(status, 200, "{export}");
+            export["relays"].as_array().expect("relays").clone()
+        }
+    };
+    let mine = export(&applied[2]).await;
+    assert_eq!(mine.len(), 1, "{mine:?}");
+    assert_eq!(mine[0]["need_id"], json!(lost));
+    assert_eq!(mine[0]["need_title"], LOST_TITLE);
+    assert_eq!(mine[0]["cause"], "closed");
+    assert!(
+        mine[0]["suggested"]
+            .as_i64()
+            .is_some_and(|n| (1..=3).contains(&n))
+    );
+    assert!(mine[0]["emailed_at"].is_string(), "{mine:?}");
+    assert_eq!(
+        export(&applied[0]).await,
+        Vec::<Value>::new(),
+        "introduced: no relay"
+    );
+    assert_eq!(
+        export(&quiet).await,
+        Vec::<Value>::new(),
+        "turned off: no relay"
+    );
 }
 
 #[tokio::test]

@@ -38,19 +38,20 @@ const ERASURE_STEPS: [&str; 6] = [
 ];
 
 /// What the export holds (keys of the catalogue).
-const EXPORT_PARTS: [&str; 5] = [
+const EXPORT_PARTS: [&str; 6] = [
     "data.export.part.account",
     "data.export.part.profile",
     "data.export.part.applications",
     "data.export.part.disclosures",
     "data.export.part.provisions",
+    "data.export.part.relays",
 ];
 
 #[derive(Template)]
 #[template(path = "my_data.html")]
 struct DataPage<'a> {
     frame: &'a Frame,
-    export_parts: [&'static str; 5],
+    export_parts: [&'static str; 6],
     erasure_steps: [&'static str; 6],
     /// Why the erasure was not done.
     confirm_error: Option<&'a str>,
