@@ -761,8 +761,63 @@ async fn the_match_page_shows_the_engagement_with_the_forms_each_role_may_use() 
         "{seen}"
     );
 
-    // The SME extends it to a date, then completes it with a look back.
+    // What the forms refuse is said beside the field it is about, and changes nothing.
     let owner_token = owner.get(&path).await.csrf_token().unwrap();
+    let before = engagement(&app, &coordinator, id).await;
+    for (action, fields, input, words) in [
+        (
+            "extend",
+            [("ends_on", "2020-01-01")],
+            "extend-ends-on",
+            "いまの終了日より後の日付",
+        ),
+        (
+            "adjust",
+            [("months", "六か月")],
+            "adjust-months",
+            "1〜36か月の数",
+        ),
+        (
+            "adjust",
+            [("months", "99")],
+            "adjust-months",
+            "1〜36か月の数",
+        ),
+        (
+            "adjust",
+            [("hours_per_month", "0")],
+            "adjust-hours",
+            "1〜200の数",
+        ),
+    ] {
+        let mut form = vec![("csrf_token", owner_token.as_str())];
+        form.extend(fields);
+        let refused = owner
+            .post_form(&format!("{path}/engagement/{action}"), &form)
+            .await;
+        let location = format!("{path}?engagement=invalid&input={input}#{input}");
+        assert_eq!(refused.location(), Some(location.as_str()), "{fields:?}");
+        let page = owner.get(&location).await;
+        let beside = format!(r#"<p class="field-error" id="{input}-error">"#);
+        let at = page
+            .body
+            .find(&beside)
+            .unwrap_or_else(|| panic!("{input}: {}", page.body));
+        assert!(page.body[at..].contains(words), "{input}");
+        assert!(
+            page.body
+                .contains(&format!(r#"aria-describedby="{input}-error""#)),
+            "{input}"
+        );
+        assert_eq!(page.body.matches(r#"class="field-error""#).count(), 1);
+    }
+    assert_eq!(
+        engagement(&app, &coordinator, id).await,
+        before,
+        "nothing changed"
+    );
+
+    // The SME extends it to a date, then completes it with a look back.
     let extended = owner
         .post_form(
             &format!("{path}/engagement/extend"),

@@ -89,6 +89,8 @@ pub struct Section {
     pub notice: Option<&'static str>,
     /// Whether the notice is a refusal.
     pub refused: bool,
+    /// The input the refusal was about (its `id`), with why: shown beside it.
+    pub invalid: Option<(&'static str, String)>,
     /// The viewer's check-in waits for an answer (the answer form).
     pub may_answer: bool,
     /// The viewer may set the terms anew.
@@ -97,6 +99,23 @@ pub struct Section {
     pub may_close: bool,
     /// The viewer may write their retrospective.
     pub may_look_back: bool,
+}
+
+impl Section {
+    /// Why input `id` was refused, if it was.
+    pub fn error_for(&self, id: &str) -> Option<&str> {
+        self.invalid
+            .as_ref()
+            .filter(|(refused, _)| *refused == id)
+            .map(|(_, why)| why.as_str())
+    }
+
+    /// Whether the refusal was about the terms form (folded away unless so).
+    pub fn adjust_refused(&self) -> bool {
+        self.invalid
+            .as_ref()
+            .is_some_and(|(id, _)| id.starts_with("adjust-"))
+    }
 }
 
 fn answer_key(answer: CheckInAnswer) -> &'static str {
@@ -207,6 +226,7 @@ pub async fn section(
         look_backs,
         notice: notice.map(|(key, _)| key),
         refused: notice.is_some_and(|(_, refused)| refused),
+        invalid: invalid_input(request).map(|(id, key)| (id, frame.msg(key).to_owned())),
         may_answer: active
             && side
             && record
@@ -245,11 +265,109 @@ fn back(
 ) -> Result<HttpResponse, PageError> {
     let what = match answer {
         Ok(_) => done,
-        Err(services::Error::Invalid(_)) => "invalid",
+        Err(services::Error::Invalid(errors)) => {
+            // The first invalid field of the form, named in the address so the page can
+            // say what is wrong beside it.
+            let input = errors.iter().find_map(|error| input_of(done, &error.field));
+            return Ok(see_other(&match input {
+                Some((id, _)) => format!("/matches/{match_id}?engagement=invalid&input={id}#{id}"),
+                None => format!("/matches/{match_id}?engagement=invalid#engagement"),
+            })
+            .finish());
+        }
         Err(services::Error::Conflict(..)) => "refused",
         Err(error) => return Err(error.into()),
     };
     Ok(see_other(&format!("/matches/{match_id}?engagement={what}#engagement")).finish())
+}
+
+/// Every input of the engagement's forms that can be refused: its `id`, the form (what
+/// it does) and the field the services name, and the message shown beside it.
+const INPUTS: [(&str, &str, &str, &str); 10] = [
+    (
+        "adjust-starts-on",
+        "adjusted",
+        "starts_on",
+        "engagement.error.date",
+    ),
+    (
+        "adjust-months",
+        "adjusted",
+        "months",
+        "engagement.error.months",
+    ),
+    (
+        "adjust-hours",
+        "adjusted",
+        "hours_per_month",
+        "engagement.error.hours",
+    ),
+    // None of the three given.
+    (
+        "adjust-starts-on",
+        "adjusted",
+        "",
+        "engagement.error.adjust_nothing",
+    ),
+    (
+        "extend-ends-on",
+        "extended",
+        "ends_on",
+        "engagement.error.ends_on",
+    ),
+    ("extend-ends-on", "extended", "", "engagement.error.ends_on"),
+    (
+        "complete-went-well",
+        "completed",
+        "retrospective.went_well",
+        "engagement.error.text",
+    ),
+    (
+        "complete-next-time",
+        "completed",
+        "retrospective.next_time",
+        "engagement.error.text",
+    ),
+    (
+        "retro-went-well",
+        "looked_back",
+        "retrospective.went_well",
+        "engagement.error.text",
+    ),
+    (
+        "retro-next-time",
+        "looked_back",
+        "retrospective.next_time",
+        "engagement.error.text",
+    ),
+];
+
+/// The input of form `done` that `field` names, with its message key.
+fn input_of(done: &str, field: &str) -> Option<(&'static str, &'static str)> {
+    INPUTS
+        .iter()
+        .find(|(_, form, named, _)| *form == done && *named == field)
+        .map(|&(id, _, _, key)| (id, key))
+}
+
+/// The input `?input=` names (only one of [`INPUTS`]), with its message key.
+fn invalid_input(request: &HttpRequest) -> Option<(&'static str, &'static str)> {
+    let query =
+        web::Query::<std::collections::HashMap<String, String>>::from_query(request.query_string())
+            .ok()?;
+    let asked = query.get("input")?;
+    INPUTS
+        .iter()
+        .find(|(id, ..)| id == asked)
+        .map(|&(id, _, _, key)| (id, key))
+}
+
+/// A value of field `field` that does not parse.
+fn unreadable(field: &str) -> services::Error {
+    services::Error::Invalid(vec![crate::domain::error::FieldError::new(
+        field,
+        "cannot be read",
+    )])
 }
 
 fn text(value: &str) -> Option<String> {
@@ -328,12 +446,14 @@ pub async fn adjust_form(
 ) -> Result<HttpResponse, PageError> {
     let id = match_id(&id)?;
     let record = engagement_of(&state, &user, id).await?;
-    let (Ok(starts_on), Ok(months), Ok(hours_per_month)) = (
-        date(&input.starts_on),
-        number(&input.months),
-        number(&input.hours_per_month),
-    ) else {
-        return back(id, "adjusted", Err(services::Error::Invalid(Vec::new())));
+    let Ok(starts_on) = date(&input.starts_on) else {
+        return back(id, "adjusted", Err(unreadable("starts_on")));
+    };
+    let Ok(months) = number(&input.months) else {
+        return back(id, "adjusted", Err(unreadable("months")));
+    };
+    let Ok(hours_per_month) = number(&input.hours_per_month) else {
+        return back(id, "adjusted", Err(unreadable("hours_per_month")));
     };
     let request = AdjustEngagement {
         starts_on,
@@ -412,7 +532,7 @@ pub async fn extend_form(
     let id = match_id(&id)?;
     let record = engagement_of(&state, &user, id).await?;
     let Ok(Some(ends_on)) = date(&input.ends_on) else {
-        return back(id, "extended", Err(services::Error::Invalid(Vec::new())));
+        return back(id, "extended", Err(unreadable("ends_on")));
     };
     let request = ExtendEngagement {
         ends_on: Some(ends_on),
